@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Identity;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Account;
+
+/// <summary>An Identity account; each account belongs to exactly one organisation with one role.</summary>
+public sealed class ApplicationUser : IdentityUser, IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public Organisation? Organisation { get; set; }
+    public string DisplayName { get; set; } = "";
+    public OrgRole Role { get; set; }
+    /// <summary>A deactivated member cannot sign in; their history stays.</summary>
+    public bool IsActive { get; set; } = true;
+    /// <summary>IANA time zone id, used for streaks and schedules.</summary>
+    public string TimeZone { get; set; } = "UTC";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

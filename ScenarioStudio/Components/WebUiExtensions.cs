@@ -1,0 +1,84 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
+using MudBlazor.Services;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Components;
+
+public static class WebUiExtensions
+{
+    private static readonly string[] RateLimitedPosts = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register"];
+
+    public static IHostApplicationBuilder AddWebUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+
+        // Sign-in and sign-up posts are limited per client address; everything else is unlimited.
+        var perMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, ct) =>
+            {
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                return new ValueTask(context.HttpContext.Response.WriteAsync(
+                    "Too many sign-in attempts from this address. Wait a minute and try again.", ct));
+            };
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsPost(context.Request.Method) &&
+                RateLimitedPosts.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
+                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter("unlimited"));
+        });
+        return builder;
+    }
+
+    public static WebApplication UseWebUi(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A ForbiddenException reaching an HTTP endpoint is a 403, not a server error.
+            StatusCodeSelector = ex => ex is ForbiddenException ? (int)HttpStatusCode.Forbidden : (int)HttpStatusCode.InternalServerError,
+            ExceptionHandlingPath = "/Error",
+            CreateScopeForErrors = true,
+        });
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use(SecurityHeaders);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
+            RequestPath = "/assets",
+        });
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapWebUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>
+    /// A CSP Blazor Server works with: scripts only from this origin, the circuit's WebSocket to this origin,
+    /// inline styles (MudBlazor positions popovers with style attributes), no framing, no plugins.
+    /// </summary>
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+            "font-src 'self' data:; connect-src 'self' ws: wss:; media-src 'self' blob:; object-src 'none'; " +
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers["Permissions-Policy"] = "camera=(), geolocation=(), microphone=(self)";
+        return next();
+    }
+}

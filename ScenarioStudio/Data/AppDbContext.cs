@@ -1,0 +1,56 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ScenarioStudio.Account;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityUserContext<ApplicationUser>(options)
+{
+    /// <summary>
+    /// The organisation this context is scoped to. Every <see cref="IOrganisationOwned"/> entity is filtered by it.
+    /// Services obtain contexts only through <see cref="TenantDb"/>, which always sets it from the caller;
+    /// a context without it (Identity's stores, start-up seeding) sees every organisation.
+    /// </summary>
+    public Guid? TenantId { get; set; }
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare DateTimeOffset natively; the binary form sorts correctly for UTC values.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        foreach (var entityType in builder.Model.GetEntityTypes())
+        {
+            if (typeof(IOrganisationOwned).IsAssignableFrom(entityType.ClrType) && entityType.BaseType is null)
+            {
+                entityType.SetQueryFilter(TenantFilter(entityType.ClrType));
+            }
+        }
+    }
+
+    private LambdaExpression TenantFilter(Type type)
+    {
+        // e => TenantId == null || e.OrganisationId == TenantId
+        var e = Expression.Parameter(type, "e");
+        var tenant = Expression.Property(Expression.Constant(this), nameof(TenantId));
+        var orgId = Expression.Convert(Expression.Property(e, nameof(IOrganisationOwned.OrganisationId)), typeof(Guid?));
+        var body = Expression.OrElse(
+            Expression.Equal(tenant, Expression.Constant(null, typeof(Guid?))),
+            Expression.Equal(orgId, tenant));
+        return Expression.Lambda(body, e);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ScenarioStudio.Data;
+
+public static class DataStorageExtensions
+{
+    /// <summary>
+    /// The data directory (SQLite file, Data Protection keys). A relative <c>Storage:DataDirectory</c> is resolved
+    /// against the folder holding ScenarioStudio.sln when the app runs from a checkout, so
+    /// <c>dotnet run --project ScenarioStudio</c> uses the repository's <c>db/</c> folder; otherwise against the content root.
+    /// </summary>
+    public static string ResolveDataDirectory(IConfiguration config, string contentRoot)
+    {
+        var configured = config["Storage:DataDirectory"] ?? "db";
+        if (Path.IsPathRooted(configured)) return configured;
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ScenarioStudio.sln"))) return Path.Combine(dir.FullName, configured);
+        }
+        return Path.Combine(contentRoot, configured);
+    }
+
+    public static IHostApplicationBuilder AddDataStorage(this IHostApplicationBuilder builder)
+    {
+        var dataDir = ResolveDataDirectory(builder.Configuration, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDir);
+
+        var connectionString = builder.Configuration.GetConnectionString("Default");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            // A generous busy timeout: SQLite serialises writers, and a short queue is better than an error.
+            connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(dataDir, "scenariostudio.db"),
+                DefaultTimeout = 30,
+                Pooling = true,
+            }.ToString();
+        }
+
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        builder.Services.AddSingleton<TenantDb>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Keys outside the database file, beside it: sign-in cookies and encrypted settings survive restarts.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ScenarioStudio")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        return builder;
+    }
+
+    /// <summary>Applies migrations and switches SQLite to write-ahead logging (readers never block the writer).</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    }
+
+    public static WebApplication MapDataStorage(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) =>
+            {
+                context.Response.ContentType = "application/json";
+                return context.Response.WriteAsync(JsonSerializer.Serialize(new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                }));
+            },
+        });
+        return app;
+    }
+}

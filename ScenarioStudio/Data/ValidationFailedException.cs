@@ -1,0 +1,32 @@
+namespace ScenarioStudio.Data;
+
+/// <summary>Input a service refused; <see cref="Errors"/> maps a field name to its messages, shown next to that field.</summary>
+public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception(string.Join(" ", errors.SelectMany(e => e.Value)))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public ValidationFailedException(string field, string message) : this(new Dictionary<string, string[]> { [field] = [message] }) { }
+}
+
+/// <summary>Collects field errors, then throws them all at once.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> errors = [];
+
+    public bool Any => errors.Count > 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+        list.Add(message);
+        return this;
+    }
+
+    public FieldErrors Check(bool ok, string field, string message) => ok ? this : Add(field, message);
+
+    public void ThrowIfAny()
+    {
+        if (Any) throw new ValidationFailedException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data;
+
+namespace ScenarioStudio.Organisations;
+
+/// <summary>Who is calling a service: always read fresh from the database, so a role change or a
+/// deactivation takes effect on the next call, not at the next sign-in.</summary>
+public sealed record Caller(string UserId, Guid OrganisationId, OrgRole Role, string DisplayName);
+
+/// <summary>
+/// Scoped per circuit or request. Components get the user from the authentication state;
+/// HTTP endpoints and tests hand the principal in with <see cref="Use"/>.
+/// </summary>
+public sealed class CurrentUser(IServiceProvider services, IDbContextFactory<AppDbContext> dbFactory)
+{
+    private ClaimsPrincipal? principal;
+
+    public void Use(ClaimsPrincipal user) => principal = user;
+
+    public async Task<ClaimsPrincipal> GetPrincipalAsync()
+    {
+        if (principal is not null) return principal;
+        var auth = services.GetService<AuthenticationStateProvider>();
+        if (auth is null) return new ClaimsPrincipal(new ClaimsIdentity());
+        return (await auth.GetAuthenticationStateAsync()).User;
+    }
+
+    /// <summary>The signed-in, active member, or throws <see cref="ForbiddenException"/>.</summary>
+    public async Task<Caller> GetAsync(CancellationToken ct = default)
+    {
+        var user = await GetPrincipalAsync();
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new ForbiddenException("You are not signed in.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var member = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.OrganisationId, u.Role, u.DisplayName, u.IsActive })
+            .SingleOrDefaultAsync(ct);
+        if (member is null || !member.IsActive)
+            throw new ForbiddenException("Your account is not active in this organisation.");
+        return new Caller(member.Id, member.OrganisationId, member.Role, member.DisplayName);
+    }
+}

@@ -1,0 +1,23 @@
+namespace ScenarioStudio.Organisations;
+
+/// <summary>
+/// A single-use link that lets one person join an organisation with a role.
+/// Only a SHA-256 hash of the token is stored, so a database copy cannot be used to join.
+/// </summary>
+public sealed class Invitation : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OrganisationId { get; set; }
+    public string TokenHash { get; set; } = "";
+    public OrgRole Role { get; set; }
+    /// <summary>Optional: when set, only this e-mail address can accept.</summary>
+    public string? Email { get; set; }
+    public string CreatedById { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public string? AcceptedById { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
+}

@@ -1,0 +1,21 @@
+namespace ScenarioStudio.Organisations;
+
+/// <summary>A tenant: every organisation-owned row carries its id and is filtered by it.</summary>
+public sealed class Organisation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public string Name { get; set; } = "";
+    /// <summary>Hex colour such as #3B5BDB, applied as the MudBlazor primary colour.</summary>
+    public string PrimaryColour { get; set; } = Branding.DefaultPrimaryColour;
+    public byte[]? Logo { get; set; }
+    public string? LogoContentType { get; set; }
+    /// <summary>Changes when the logo changes, so browsers fetch the new one.</summary>
+    public int LogoVersion { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Implemented by every entity that belongs to one organisation.</summary>
+public interface IOrganisationOwned
+{
+    Guid OrganisationId { get; set; }
+}

@@ -1,0 +1,54 @@
+namespace ScenarioStudio.Organisations;
+
+/// <summary>Everything a service may be asked to do that not every role may do.</summary>
+public enum Permission
+{
+    ManageMembers,
+    ManageOrganisation,
+    ManageTeams,
+    ViewTeams,
+    CreateScenario,
+    ReadUnpublishedScenarios,
+    UpdateScenario,
+    DeleteScenario,
+    PublishScenario,
+    ReviewScenario,
+    ViewTeamProgress,
+    Practise,
+}
+
+/// <summary>Thrown when the caller may not do what they asked; pages show its message.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
+public static class Permissions
+{
+    private static readonly Dictionary<Permission, OrgRole[]> Table = new()
+    {
+        [Permission.ManageMembers] = [OrgRole.Admin],
+        [Permission.ManageOrganisation] = [OrgRole.Admin],
+        [Permission.ManageTeams] = [OrgRole.Admin],
+        [Permission.ViewTeams] = [OrgRole.Admin, OrgRole.Manager],
+        [Permission.CreateScenario] = [OrgRole.Admin, OrgRole.ContentManager],
+        [Permission.ReadUnpublishedScenarios] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer, OrgRole.Manager],
+        [Permission.UpdateScenario] = [OrgRole.Admin, OrgRole.ContentManager],
+        [Permission.DeleteScenario] = [OrgRole.Admin],
+        [Permission.PublishScenario] = [OrgRole.Admin, OrgRole.Reviewer],
+        [Permission.ReviewScenario] = [OrgRole.Admin, OrgRole.Reviewer],
+        [Permission.ViewTeamProgress] = [OrgRole.Admin, OrgRole.Manager],
+        [Permission.Practise] = OrgRoles.All,
+    };
+
+    public static bool Can(this Caller caller, Permission permission) => Table[permission].Contains(caller.Role);
+
+    public static bool Can(this OrgRole role, Permission permission) => Table[permission].Contains(role);
+
+    public static Caller Require(this Caller caller, Permission permission) =>
+        caller.Can(permission)
+            ? caller
+            : throw new ForbiddenException($"Your role ({caller.Role.DisplayName()}) may not do this.");
+
+    /// <summary>The current caller, checked for a permission: the first line of every guarded service method.</summary>
+    public static async Task<Caller> RequireAsync(this CurrentUser user, Permission permission, CancellationToken ct = default) =>
+        (await user.GetAsync(ct)).Require(permission);
+}

@@ -1,0 +1,25 @@
+using ScenarioStudio.Account;
+using ScenarioStudio.Components;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddDataStorage();
+builder.AddAccounts();
+builder.AddOrganisations();
+builder.AddWebUi();
+
+var app = builder.Build();
+
+await app.Services.PrepareDatabaseAsync();
+
+app.UseWebUi();
+app.MapWebUi();
+app.MapAccounts();
+app.MapOrganisations();
+app.MapDataStorage();
+
+app.Run();
+
+public partial class Program { }

@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ScenarioStudio.Account;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a loopback Kestrel port with a fresh temp data directory, and one headless Debian Chromium,
+/// shared by every test in the "Browser" collection.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-app", Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program>? factory;
+    private IPlaywright? playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public IServiceProvider Services => factory!.Services;
+
+    /// <summary>Where tests save screenshots for a person to look at (SCREENSHOT_DIR), or null.</summary>
+    public static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("SCREENSHOT_DIR");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(dataDirectory);
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:DataDirectory", dataDirectory);
+            web.UseSetting("Urls", "http://127.0.0.1:0");
+            web.UseSetting("RateLimits:SignInPerMinute", "1000");
+            web.UseSetting("Logging:Console:FormatterName", "simple");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            web.UseEnvironment("Development");
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        BaseUrl = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with a page that fails the test on any page error.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("favicon", StringComparison.OrdinalIgnoreCase)) errors.Add(message.Text);
+        };
+        PageErrors[page] = errors;
+        return page;
+    }
+
+    public Dictionary<IPage, List<string>> PageErrors { get; } = [];
+
+    /// <summary>A service scope of the running app acting as the given member: proves the service refuses, not only the UI.</summary>
+    public async Task<AsUser> AsAsync(string email)
+    {
+        var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}.");
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Use(principal);
+        return new AsUser(scope);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (factory is not null) await factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition("Browser")]
+public sealed class BrowserCollection : ICollectionFixture<AppFixture>;
+
+public static class PageExtensions
+{
+    /// <summary>Waits until the interactive circuit is live: before that, clicks hit the prerendered HTML.</summary>
+    public static Task WaitForCircuitAsync(this IPage page) =>
+        page.Locator("#circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForCircuitAsync();
+    }
+
+    public static async Task ScreenshotAsync(this IPage page, string name)
+    {
+        if (AppFixture.ScreenshotDirectory is not { } dir) return;
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+}

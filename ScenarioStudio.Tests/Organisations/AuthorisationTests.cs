@@ -1,0 +1,107 @@
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Tests.Infrastructure;
+
+namespace ScenarioStudio.Tests.Organisations;
+
+/// <summary>Every guarded service method, called directly as every role: the service is the guard, not the UI.</summary>
+public sealed class AuthorisationTests : IAsyncLifetime
+{
+    private readonly TestDatabase db = new();
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+
+    public Task InitializeAsync() => db.InitializeAsync();
+    public Task DisposeAsync() => db.DisposeAsync();
+
+    private static readonly (string Name, OrgRole[] Allowed, Func<AsUser, TestOrganisation, Task> Call)[] Calls =
+    [
+        ("list members", [OrgRole.Admin], (u, _) => u.Get<MemberService>().ListAsync()),
+        ("invite", [OrgRole.Admin], (u, _) => u.Get<MemberService>().InviteAsync(OrgRole.Learner, null)),
+        ("list invitations", [OrgRole.Admin], (u, _) => u.Get<MemberService>().ListInvitationsAsync()),
+        ("change role", [OrgRole.Admin], (u, o) => u.Get<MemberService>().ChangeRoleAsync(o.Learner.Id, OrgRole.Reviewer)),
+        ("deactivate", [OrgRole.Admin], (u, o) => u.Get<MemberService>().SetActiveAsync(o.Learner.Id, false)),
+        ("reset link", [OrgRole.Admin], (u, o) => u.Get<MemberService>().CreatePasswordResetLinkAsync(o.Learner.Id)),
+        ("update settings", [OrgRole.Admin], (u, _) => u.Get<Branding>().UpdateAsync("Renamed", "#112233")),
+        ("upload logo", [OrgRole.Admin], (u, _) => u.Get<Branding>().SetLogoAsync(Png)),
+        ("create team", [OrgRole.Admin], (u, o) => u.Get<TeamService>().CreateAsync(new TeamInput("Team " + Guid.NewGuid().ToString("N")[..6], null, [o.ContentManager.Id]))),
+        ("list teams", [OrgRole.Admin, OrgRole.Manager], (u, _) => u.Get<TeamService>().ListAsync()),
+        ("list people", [OrgRole.Admin, OrgRole.Manager], (u, _) => u.Get<TeamService>().ListPeopleAsync()),
+        ("read branding", OrgRoles.All, (u, _) => u.Get<Branding>().GetAsync()),
+        ("home overview", OrgRoles.All, (u, _) => u.Get<OverviewService>().GetAsync()),
+    ];
+
+    public static TheoryData<OrgRole> Roles => new(OrgRoles.All);
+
+    [Theory]
+    [MemberData(nameof(Roles))]
+    public async Task Each_role_can_call_exactly_what_the_role_table_allows(OrgRole role)
+    {
+        var org = await db.CreateOrganisationAsync("Acme");
+        foreach (var (name, allowed, call) in Calls)
+        {
+            await using var asUser = await db.AsAsync(org.Members[role]);
+            var error = await Record.ExceptionAsync(() => call(asUser, org));
+            if (allowed.Contains(role)) Assert.True(error is null, $"{role} should be able to {name}: {error}");
+            else Assert.True(error is ForbiddenException, $"{role} must be refused '{name}', got {error?.GetType().Name ?? "success"}");
+        }
+    }
+
+    [Fact]
+    public async Task An_admin_of_another_organisation_cannot_see_or_touch_this_one()
+    {
+        var acme = await db.CreateOrganisationAsync("Acme");
+        var globex = await db.CreateOrganisationAsync("Globex");
+        Guid acmeTeam, acmeInvitation;
+        await using (var asAcme = await db.AsAsync(acme.Admin))
+        {
+            acmeTeam = await asAcme.Get<TeamService>().CreateAsync(new TeamInput("Closers", acme.Manager.Id, [acme.Learner.Id]));
+            acmeInvitation = (await asAcme.Get<MemberService>().InviteAsync(OrgRole.Learner, null)).Id;
+        }
+
+        await using var asGlobex = await db.AsAsync(globex.Admin);
+        var members = asGlobex.Get<MemberService>();
+        var teams = asGlobex.Get<TeamService>();
+
+        Assert.DoesNotContain(await members.ListAsync(), m => acme.Members.Values.Any(a => a.Id == m.Id));
+        Assert.Empty(await members.ListInvitationsAsync());
+        Assert.Empty(await teams.ListAsync());
+        await Assert.ThrowsAsync<ForbiddenException>(() => members.ChangeRoleAsync(acme.Learner.Id, OrgRole.Admin));
+        await Assert.ThrowsAsync<ForbiddenException>(() => members.SetActiveAsync(acme.Admin.Id, false));
+        await Assert.ThrowsAsync<ForbiddenException>(() => members.CreatePasswordResetLinkAsync(acme.Admin.Id));
+        await Assert.ThrowsAsync<ForbiddenException>(() => members.RevokeInvitationAsync(acmeInvitation));
+        await Assert.ThrowsAsync<ForbiddenException>(() => teams.UpdateAsync(acmeTeam, new TeamInput("Stolen", null, [])));
+        await Assert.ThrowsAsync<ForbiddenException>(() => teams.DeleteAsync(acmeTeam));
+        var cross = await Assert.ThrowsAsync<ScenarioStudio.Data.ValidationFailedException>(
+            () => teams.CreateAsync(new TeamInput("Mixed", acme.Manager.Id, [acme.Learner.Id])));
+        Assert.Contains("MemberIds", cross.Errors.Keys);
+        Assert.Contains("ManagerId", cross.Errors.Keys);
+
+        var acmeLearner = await db.ReloadAsync(acme.Learner);
+        Assert.Equal(OrgRole.Learner, acmeLearner.Role);
+        Assert.True(acmeLearner.IsActive);
+    }
+
+    [Fact]
+    public async Task A_deactivated_member_is_refused_by_every_service()
+    {
+        var org = await db.CreateOrganisationAsync("Acme");
+        await using (var asAdmin = await db.AsAsync(org.Admin)) await asAdmin.Get<MemberService>().SetActiveAsync(org.Manager.Id, false);
+
+        await using var asManager = await db.AsAsync(org.Manager);
+        await Assert.ThrowsAsync<ForbiddenException>(() => asManager.Get<TeamService>().ListAsync());
+        await Assert.ThrowsAsync<ForbiddenException>(() => asManager.Get<OverviewService>().GetAsync());
+        var signIn = asManager.Get<Microsoft.AspNetCore.Identity.SignInManager<ScenarioStudio.Account.ApplicationUser>>();
+        Assert.False(await signIn.CanSignInAsync(await db.ReloadAsync(org.Manager)));
+    }
+
+    [Fact]
+    public async Task The_tenant_filter_hides_other_organisations_rows()
+    {
+        var acme = await db.CreateOrganisationAsync("Acme");
+        var globex = await db.CreateOrganisationAsync("Globex");
+        await using var context = await db.OpenUnfilteredAsync();
+        context.TenantId = globex.Id;
+        var visible = context.Users.Select(u => u.OrganisationId).Distinct().ToList();
+        Assert.Equal([globex.Id], visible);
+        Assert.DoesNotContain(context.Users, u => u.Id == acme.Admin.Id);
+    }
+}

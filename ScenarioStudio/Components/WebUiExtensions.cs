@@ -60,7 +60,9 @@ public static class WebUiExtensions
     public static WebApplication MapWebUi(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>()
+            // Our own CSP (below) already says frame-ancestors 'none'; one policy header, not two.
+            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

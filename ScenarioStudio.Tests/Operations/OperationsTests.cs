@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ScenarioStudio.Tests.Operations;
+
+/// <summary>The app over HTTP (in-memory test server): health, headers, sign-in rate limit, keys on disk.</summary>
+public sealed class OperationsTests : IDisposable
+{
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-ops", Guid.NewGuid().ToString("N"));
+    private readonly WebApplicationFactory<Program> factory;
+
+    public OperationsTests()
+    {
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:DataDirectory", dataDirectory);
+            web.UseSetting("RateLimits:SignInPerMinute", "3");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+    }
+
+    [Fact]
+    public async Task Health_reports_the_database_and_the_data_directory_holds_the_database_and_keys()
+    {
+        var client = factory.CreateClient();
+        var response = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"database\":\"Healthy\"", await response.Content.ReadAsStringAsync());
+        Assert.True(File.Exists(Path.Combine(dataDirectory, "scenariostudio.db")));
+        await client.GetAsync("/Account/Login"); // the antiforgery token makes the first key
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.xml"));
+    }
+
+    [Fact]
+    public async Task Pages_carry_a_content_security_policy_nosniff_and_no_framing()
+    {
+        var response = await factory.CreateClient().GetAsync("/Account/Login");
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task Sign_in_posts_beyond_the_limit_get_429()
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var post = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = "nobody@example.test", ["Input.Password"] = "wrong wrong wrong",
+            }));
+            statuses.Add(post.StatusCode);
+        }
+        Assert.All(statuses.Take(3), s => Assert.NotEqual(HttpStatusCode.TooManyRequests, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login")).StatusCode); // reading the page is not limited
+    }
+
+    [Fact]
+    public async Task A_form_post_without_an_antiforgery_token_is_rejected()
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var post = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["returnUrl"] = "/" }));
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Private_pages_and_the_logo_need_a_signed_in_member()
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var logo = await client.GetAsync("/branding/logo");
+        Assert.Equal(HttpStatusCode.Redirect, logo.StatusCode);
+        Assert.Contains("/Account/Login", logo.Headers.Location!.ToString());
+        var members = await client.GetAsync("/admin/members");
+        Assert.Equal(HttpStatusCode.Redirect, members.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        factory.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

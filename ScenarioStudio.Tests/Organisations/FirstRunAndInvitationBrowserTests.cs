@@ -77,6 +77,32 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await admin.WaitForCircuitAsync();
         await Assertions.Expect(admin.Locator("#member-table")).ToContainTextAsync("Lin Learner");
 
+        // 6. The Admin puts the Learner in a team; the primary colour set in settings themes the app bar.
+        await admin.GotoAsync("/teams");
+        await admin.WaitForCircuitAsync();
+        await admin.ClickAsync("#new-team");
+        await admin.FillAsync("#team-name", "Closers");
+        await admin.GetByLabel("Members").ClickAsync();
+        await admin.GetByRole(AriaRole.Option, new() { Name = "Lin Learner (Learner)" }).ClickAsync();
+        await admin.Keyboard.PressAsync("Escape");
+        await admin.ClickAsync("#save-team");
+        await Assertions.Expect(admin.GetByText("Manager: none · 1 member")).ToBeVisibleAsync();
+        await admin.ScreenshotAsync("foundation-06-teams");
+
+        await admin.GotoAsync("/admin/settings");
+        await admin.WaitForCircuitAsync();
+        await admin.FillAsync("#org-colour", "#0B7285");
+        await admin.ClickAsync("#save-settings");
+        await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(11, 114, 133)");
+        await admin.ScreenshotAsync("foundation-07-settings");
+
+        await learner.GotoAsync("/");
+        await learner.WaitForCircuitAsync();
+        await Assertions.Expect(learner.Locator("table")).ToContainTextAsync("Closers");
+
+        await admin.GotoAsync("/Account/Manage/TwoFactorAuthentication");
+        await admin.ScreenshotAsync("foundation-08-account-2fa");
+
         foreach (var page in new[] { admin, learner, stranger, again }) Assert.Empty(app.PageErrors[page]);
     }
 }

@@ -2,17 +2,20 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddDataStorage();
 builder.AddAccounts();
 builder.AddOrganisations();
+builder.AddScenarios();
 builder.AddWebUi();
 
 var app = builder.Build();
 
 await app.Services.PrepareDatabaseAsync();
+await app.Services.SeedLibraryAsync();
 
 app.UseWebUi();
 app.MapWebUi();

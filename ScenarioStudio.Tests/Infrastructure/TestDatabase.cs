@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Tests.Infrastructure;
 
@@ -29,6 +30,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.AddDataStorage();
         builder.AddAccounts();
         builder.AddOrganisations();
+        builder.AddScenarios();
         builder.Services.AddSingleton<TimeProvider>(Clock);
         ConfigureServices?.Invoke(builder.Services);
         Services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Account;
 
@@ -15,7 +16,7 @@ public sealed record SignUpRequest(string Email, string DisplayName, string Pass
 /// The joining rules: on an empty database the first account creates the organisation and becomes its Admin;
 /// after that an account is created only through an open invitation. Everything happens in one transaction.
 /// </summary>
-public sealed class SignUpService(AppDbContext db, UserManager<ApplicationUser> users, TimeProvider clock)
+public sealed class SignUpService(AppDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock)
 {
     public const string ClosedMessage = "Sign-up is by invitation only. Ask an Admin of your organisation for an invitation link.";
 
@@ -70,6 +71,11 @@ public sealed class SignUpService(AppDbContext db, UserManager<ApplicationUser> 
         var result = await users.CreateAsync(user, request.Password);
         if (!result.Succeeded) throw new ValidationFailedException(IdentityErrorsByField(result.Errors));
 
+        if (firstRun)
+        {
+            // A new organisation starts with the seeded scenario library.
+            await library.SeedAsync(db, user.OrganisationId, user.Id, ct);
+        }
         if (invitation is not null)
         {
             invitation.AcceptedAt = clock.GetUtcNow();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Data;
 
@@ -20,6 +21,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Scenario> Scenarios => Set<Scenario>();
+    public DbSet<ScenarioPhase> ScenarioPhases => Set<ScenarioPhase>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

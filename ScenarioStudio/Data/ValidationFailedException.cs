@@ -25,8 +25,10 @@ public sealed class FieldErrors
 
     public FieldErrors Check(bool ok, string field, string message) => ok ? this : Add(field, message);
 
+    public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
     public void ThrowIfAny()
     {
-        if (Any) throw new ValidationFailedException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        if (Any) throw new ValidationFailedException(ToDictionary());
     }
 }

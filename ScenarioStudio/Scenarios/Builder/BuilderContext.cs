@@ -1,0 +1,18 @@
+namespace ScenarioStudio.Scenarios.Builder;
+
+/// <summary>Cascaded to every builder section: the field errors to show and the "something changed" signal.</summary>
+public sealed class BuilderContext(Func<Task> changed)
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; set; } = new Dictionary<string, string[]>();
+    public bool ReadOnly { get; set; }
+
+    public Task ChangedAsync() => changed();
+
+    public bool Has(string key) => Errors.ContainsKey(key);
+
+    public string? Error(string key) => Errors.TryGetValue(key, out var e) ? string.Join(" ", e) : null;
+
+    /// <summary>Errors of a section, to badge its tab, e.g. "Phases" counts every "Phases[...]" key.</summary>
+    public int CountUnder(params string[] prefixes) =>
+        Errors.Keys.Count(k => prefixes.Any(p => k == p || k.StartsWith(p + ".", StringComparison.Ordinal) || k.StartsWith(p + "[", StringComparison.Ordinal)));
+}

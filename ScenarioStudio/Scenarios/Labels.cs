@@ -1,0 +1,19 @@
+using MudBlazor;
+
+namespace ScenarioStudio.Scenarios;
+
+/// <summary>Human names and colours for the scenario enums, one place for every page.</summary>
+public static class Labels
+{
+    public static string Of(ScenarioStatus s) => s == ScenarioStatus.InReview ? "In review" : s.ToString();
+
+    public static Color ColourOf(ScenarioStatus s) => s switch
+    {
+        ScenarioStatus.Published => Color.Success,
+        ScenarioStatus.InReview => Color.Warning,
+        ScenarioStatus.Archived => Color.Default,
+        _ => Color.Info,
+    };
+
+    public static string Of(Visibility v) => v == Visibility.Organisation ? "Organisation" : v.ToString();
+}

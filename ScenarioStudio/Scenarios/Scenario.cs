@@ -1,0 +1,79 @@
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Scenarios;
+
+/// <summary>
+/// A training scenario as stored. Structured parts (persona, context, tone, rubric, AI settings) are JSON
+/// columns; phases are rows. The integer id is also the rowid of the scenario_fts full-text index.
+/// </summary>
+public sealed class Scenario : IOrganisationOwned
+{
+    public int Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public string Slug { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public ScenarioDomain Domain { get; set; }
+    public string Category { get; set; } = "";
+    public Difficulty Difficulty { get; set; }
+    public int EstimatedMinutes { get; set; }
+    public int XpReward { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public string Locale { get; set; } = "en-GB";
+    public Persona Persona { get; set; } = new();
+    public ScenarioContext Context { get; set; } = new();
+    public ToneGuidelines Tone { get; set; } = new();
+    public List<RubricCriterion> Rubric { get; set; } = [];
+    public AiSettings Ai { get; set; } = new();
+    public List<ScenarioPhase> Phases { get; set; } = [];
+
+    public Visibility Visibility { get; set; } = Visibility.Organisation;
+    public ScenarioStatus Status { get; set; } = ScenarioStatus.Draft;
+    /// <summary>Part of the seeded library: everyone reads and duplicates it; only Admins change it.</summary>
+    public bool IsSystem { get; set; }
+    public string? TemplateKey { get; set; }
+    public string CreatedById { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>Optimistic concurrency: a save based on an older version is refused instead of overwriting.</summary>
+    public int Revision { get; set; }
+
+    public ScenarioDocument ToDocument() => new()
+    {
+        Title = Title, Slug = Slug, Description = Description, Domain = Domain, Category = Category,
+        Difficulty = Difficulty, EstimatedMinutes = EstimatedMinutes, XpReward = XpReward, Tags = [.. Tags], Locale = Locale,
+        Persona = ScenarioJson.Clone(Persona), Context = ScenarioJson.Clone(Context), Tone = ScenarioJson.Clone(Tone),
+        Rubric = ScenarioJson.Clone(Rubric), Ai = ScenarioJson.Clone(Ai),
+        Phases = Phases.OrderBy(p => p.Order).Select(p => p.ToPhase()).ToList(),
+    };
+
+    /// <summary>Copies the authored content onto this row; phases are replaced as a whole.</summary>
+    public void Apply(ScenarioDocument doc)
+    {
+        Title = doc.Title.Trim(); Slug = doc.Slug.Trim(); Description = doc.Description.Trim(); Domain = doc.Domain;
+        Category = doc.Category.Trim(); Difficulty = doc.Difficulty; EstimatedMinutes = doc.EstimatedMinutes; XpReward = doc.XpReward;
+        Tags = doc.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        Locale = doc.Locale.Trim();
+        Persona = ScenarioJson.Clone(doc.Persona); Context = ScenarioJson.Clone(doc.Context); Tone = ScenarioJson.Clone(doc.Tone);
+        Rubric = ScenarioJson.Clone(doc.Rubric); Ai = ScenarioJson.Clone(doc.Ai);
+        Phases.Clear();
+        Phases.AddRange(doc.Phases.Select((p, i) => ScenarioPhase.From(p, i, OrganisationId)));
+    }
+}
+
+public sealed class ScenarioPhase : IOrganisationOwned
+{
+    public int Id { get; set; }
+    public int ScenarioId { get; set; }
+    public Guid OrganisationId { get; set; }
+    public int Order { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>The whole authored phase as JSON: phases are always read and written with their scenario.</summary>
+    public Phase Content { get; set; } = new();
+
+    public Phase ToPhase() => ScenarioJson.Clone(Content);
+
+    public static ScenarioPhase From(Phase phase, int order, Guid organisationId) =>
+        new() { Order = order, Name = phase.Name.Trim(), Content = ScenarioJson.Clone(phase), OrganisationId = organisationId };
+}

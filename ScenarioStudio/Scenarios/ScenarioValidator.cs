@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using ScenarioStudio.Data;
+
+namespace ScenarioStudio.Scenarios;
+
+/// <summary>
+/// The authoring rules (PRODUCT.md §1). Field keys match the builder's fields, e.g. "Title", "Phases[1].IdealResponse",
+/// so each message is shown next to its field. Slug uniqueness needs the database and is checked by the service.
+/// </summary>
+public static partial class ScenarioValidator
+{
+    public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50;
+
+    public static FieldErrors Validate(ScenarioDocument d, bool forPublish)
+    {
+        var e = new FieldErrors();
+        var title = d.Title.Trim();
+        e.Check(title.Length is >= 3 and <= 100, "Title", "The title must be 3 to 100 characters.");
+        e.Check(SlugPattern().IsMatch(d.Slug.Trim()), "Slug", "Use 3 to 80 lower-case letters, digits and dashes, e.g. trial-pack-objection.");
+        e.Check(d.Description.Trim().Length <= 500, "Description", $"The description must be at most 500 characters (now {d.Description.Trim().Length}).");
+        e.Check(Enum.IsDefined(d.Domain), "Domain", "Choose a domain.");
+        e.Check(Enum.IsDefined(d.Difficulty), "Difficulty", "Choose a difficulty.");
+        e.Check(d.Category.Trim().Length is >= 2 and <= 50, "Category", "The category must be 2 to 50 characters.");
+        e.Check(d.EstimatedMinutes is >= 5 and <= 60, "EstimatedMinutes", "The estimated duration must be 5 to 60 minutes.");
+        e.Check(d.XpReward is >= 0 and <= 1000, "XpReward", "The XP reward must be 0 to 1000.");
+        e.Check(d.Tags.Count <= 20 && d.Tags.All(t => t.Trim().Length <= 30), "Tags", "Use at most 20 tags of at most 30 characters.");
+        e.Check(LocalePattern().IsMatch(d.Locale.Trim()), "Locale", "Use a language tag such as en-GB or es.");
+
+        e.Check(d.Persona.Name.Trim().Length is >= 1 and <= 60, "Persona.Name", "Give the customer a name (at most 60 characters).");
+        e.Check(d.Persona.Age is null or (>= 16 and <= 100), "Persona.Age", "The age must be 16 to 100, or empty.");
+        e.Check(d.Persona.Traits.Count <= 10, "Persona.Traits", "Use at most 10 traits.");
+
+        e.Check(d.Phases.Count is >= MinPhases and <= MaxPhases, "Phases", $"A scenario has {MinPhases} to {MaxPhases} phases (now {d.Phases.Count}).");
+        for (var i = 0; i < d.Phases.Count; i++) ValidatePhase(e, d, d.Phases[i], $"Phases[{i}]", forPublish);
+
+        var weights = d.Rubric.Sum(c => c.Weight);
+        e.Check(d.Rubric.Count is >= 1 and <= 10, "Rubric", "The rubric needs 1 to 10 criteria.");
+        e.Check(d.Rubric.Count == 0 || weights == 100, "Rubric", $"The rubric weights must add up to 100 (now {weights}).");
+        for (var i = 0; i < d.Rubric.Count; i++)
+        {
+            e.Check(d.Rubric[i].Name.Trim().Length is >= 2 and <= 60, $"Rubric[{i}].Name", "Name the criterion (2 to 60 characters).");
+            e.Check(d.Rubric[i].Weight is >= 1 and <= 100, $"Rubric[{i}].Weight", "A weight is 1 to 100.");
+        }
+        e.Check(d.Rubric.Select(c => c.Name.Trim().ToLowerInvariant()).Distinct().Count() == d.Rubric.Count, "Rubric", "Each criterion needs its own name.");
+
+        e.Check(d.Ai.Temperature is >= 0 and <= 2, "Ai.Temperature", "The temperature must be 0 to 2.");
+        e.Check(d.Ai.MaxTurns is >= 1 and <= 10, "Ai.MaxTurns", "Max turns per phase must be 1 to 10.");
+        e.Check(d.Ai.PersonaPrompt.Length <= 4000 && d.Ai.CoachInstructions.Length <= 4000, "Ai", "Prompts are at most 4000 characters.");
+        return e;
+    }
+
+    private static void ValidatePhase(FieldErrors e, ScenarioDocument d, Phase p, string key, bool forPublish)
+    {
+        e.Check(p.Name.Trim().Length is >= 2 and <= 80, $"{key}.Name", "Name the phase (2 to 80 characters).");
+        e.Check(p.ExpectedMinutes is >= 1 and <= 30, $"{key}.ExpectedMinutes", "A phase takes 1 to 30 minutes.");
+        e.Check(p.KeyVocabulary.Count <= MaxListItems && p.EssentialPhrases.Count <= MaxListItems, key, $"Use at most {MaxListItems} words and phrases per phase.");
+        if (d.Domain == ScenarioDomain.Language)
+        {
+            e.Check(p.KeyVocabulary.Count(v => v.Trim().Length > 0) >= LanguageMinItems, $"{key}.KeyVocabulary",
+                $"Language scenarios need at least {LanguageMinItems} vocabulary items per phase (now {p.KeyVocabulary.Count}).");
+            e.Check(p.EssentialPhrases.Count(v => v.Trim().Length > 0) >= LanguageMinItems, $"{key}.EssentialPhrases",
+                $"Language scenarios need at least {LanguageMinItems} essential phrases per phase (now {p.EssentialPhrases.Count}).");
+        }
+        if (forPublish)
+        {
+            e.Check(p.CustomerOpening.Trim().Length > 0, $"{key}.CustomerOpening", "Write the customer's opening line before publishing.");
+            e.Check(p.IdealResponse.Trim().Length > 0, $"{key}.IdealResponse", "Write an ideal response before publishing.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LocalePattern();
+
+    public static string Slugify(string title)
+    {
+        var slug = NonSlug().Replace(title.Trim().ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length > 70) slug = slug[..70].Trim('-');
+        return slug.Length >= 3 ? slug : "scenario-" + slug;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonSlug();
+}

@@ -85,6 +85,45 @@ public sealed class AppFixture : IAsyncLifetime
         return new AsUser(scope);
     }
 
+    public const string Password = "harbour lantern violet 7";
+    private readonly SemaphoreSlim seeding = new(1, 1);
+    private Dictionary<OrgRole, string>? people;
+
+    /// <summary>
+    /// One organisation with a member of every role, created once through the real sign-up and invitation services.
+    /// Returns each role's e-mail; every password is <see cref="Password"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<OrgRole, string>> PeopleAsync()
+    {
+        await seeding.WaitAsync();
+        try
+        {
+            if (people is not null) return people;
+            var result = new Dictionary<OrgRole, string> { [OrgRole.Admin] = "admin@studio.test" };
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<SignUpService>()
+                    .RegisterAsync(new SignUpRequest(result[OrgRole.Admin], "Alex Admin", Password, "Studio Org", null));
+            }
+            foreach (var role in OrgRoles.All.Where(r => r != OrgRole.Admin))
+            {
+                CreatedInvitation invitation;
+                await using (var asAdmin = await AsAsync(result[OrgRole.Admin]))
+                    invitation = await asAdmin.Get<MemberService>().InviteAsync(role, null);
+                var email = $"{role.ToString().ToLowerInvariant()}@studio.test";
+                await using var scope = Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<SignUpService>()
+                    .RegisterAsync(new SignUpRequest(email, $"{role.DisplayName()} Person", Password, null, invitation.Token));
+                result[role] = email;
+            }
+            return people = result;
+        }
+        finally
+        {
+            seeding.Release();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
@@ -118,5 +157,16 @@ public static class PageExtensions
         if (AppFixture.ScreenshotDirectory is not { } dir) return;
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+}
+
+public static class FieldExtensions
+{
+    /// <summary>Types into a MudBlazor field and leaves it, as a person does: MudBlazor commits the value on change.</summary>
+    public static async Task FillFieldAsync(this IPage page, string selector, string text)
+    {
+        var field = page.Locator(selector);
+        await field.FillAsync(text);
+        await field.BlurAsync();
     }
 }

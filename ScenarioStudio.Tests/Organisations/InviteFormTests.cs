@@ -6,12 +6,12 @@ using ScenarioStudio.Tests.Infrastructure;
 namespace ScenarioStudio.Tests.Organisations;
 
 /// <summary>The invite form rendered in isolation with the real MemberService over a temp database.</summary>
-public sealed class InviteFormTests : MudTestContext, IAsyncLifetime
+public sealed class InviteFormTests : MudTestContext
 {
     private readonly TestDatabase db = new();
     private AsUser asAdmin = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         await db.InitializeAsync();
         var org = await db.CreateOrganisationAsync("Acme");
@@ -19,9 +19,8 @@ public sealed class InviteFormTests : MudTestContext, IAsyncLifetime
         Services.AddSingleton(asAdmin.Get<MemberService>());
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    protected override async Task AfterDisposeAsync()
     {
-        await DisposeAsync(); // bUnit's renderer and MudBlazor's async-only services first
         await asAdmin.DisposeAsync();
         await db.DisposeAsync();
     }

@@ -51,6 +51,11 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await Assertions.Expect(creator.Locator("#scenario-status")).ToHaveTextAsync("Draft");
         var scenarioUrl = creator.Url;
 
+        // Drafts save themselves shortly after a change.
+        await OpenTabAsync(creator, "Details");
+        await creator.FillFieldAsync("#scenario-description", "Marta has been a customer for six years and wants to leave.");
+        await Assertions.Expect(creator.Locator("#save-state")).ToContainTextAsync("Autosaved", new() { Timeout = 10_000 });
+
         // The order survives a reload, and the draft goes to review.
         await creator.ReloadAsync();
         await creator.WaitForCircuitAsync();

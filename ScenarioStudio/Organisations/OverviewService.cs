@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Organisations;
 
@@ -15,7 +16,10 @@ public sealed record Overview(
     int OpenInvitations,
     int TeamCount,
     IReadOnlyList<TeamGlance> MyTeams,
-    IReadOnlyList<NextStep> NextSteps);
+    IReadOnlyList<NextStep> NextSteps,
+    int PublishedScenarios,
+    int InReviewScenarios,
+    int MyDrafts);
 
 /// <summary>What each role's home page shows: counts from the database and the next useful steps.</summary>
 public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
@@ -41,7 +45,14 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
             .Select(t => new TeamGlance(t.Name, t.Manager == null ? null : t.Manager.DisplayName, t.Members.Count))
             .ToListAsync(ct);
 
+        var published = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private, ct);
+        var inReview = caller.Can(Permission.ReviewScenario) ? await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.InReview, ct) : 0;
+        var myDrafts = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Draft && s.CreatedById == caller.UserId, ct);
+
         var steps = new List<NextStep>();
+        if (inReview > 0) steps.Add(new($"{inReview} scenario{(inReview == 1 ? "" : "s")} wait for review.", "/scenarios", "Review"));
+        if (caller.Role == OrgRole.ContentManager && myDrafts == 0)
+            steps.Add(new("Build your first scenario from scratch or from a template.", "/scenarios/templates", "Start from a template"));
         if (caller.Role == OrgRole.Admin)
         {
             if (byRole.Values.Sum() <= 1) steps.Add(new("You are the only member so far.", "/admin/members", "Invite your team"));
@@ -53,6 +64,7 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
         if (caller.Role is OrgRole.Learner or OrgRole.Reviewer or OrgRole.ContentManager && myTeams.Count == 0)
             steps.Add(new("You are not in a team yet; your Admin or manager can add you.", "/Account/Manage", "Complete your profile"));
 
-        return new Overview(caller.DisplayName, caller.Role, orgName, byRole, openInvitations, teamCount, myTeams, steps);
+        return new Overview(caller.DisplayName, caller.Role, orgName, byRole, openInvitations, teamCount, myTeams, steps,
+            published, inReview, myDrafts);
     }
 }

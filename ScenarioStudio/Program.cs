@@ -2,6 +2,7 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddDataStorage();
 builder.AddAccounts();
 builder.AddOrganisations();
 builder.AddScenarios();
+builder.AddPractice();
 builder.AddWebUi();
 
 var app = builder.Build();

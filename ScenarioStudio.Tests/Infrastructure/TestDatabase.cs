@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Tests.Infrastructure;
@@ -31,6 +32,8 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.AddAccounts();
         builder.AddOrganisations();
         builder.AddScenarios();
+        builder.AddPractice();
+        builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         ConfigureServices?.Invoke(builder.Services);
         Services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Data;
@@ -23,6 +25,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Scenario> Scenarios => Set<Scenario>();
     public DbSet<ScenarioPhase> ScenarioPhases => Set<ScenarioPhase>();
+    public DbSet<PracticeSession> PracticeSessions => Set<PracticeSession>();
+    public DbSet<PracticeMessage> PracticeMessages => Set<PracticeMessage>();
+    public DbSet<AiCall> AiCalls => Set<AiCall>();
+    public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

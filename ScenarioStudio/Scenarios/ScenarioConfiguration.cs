@@ -44,7 +44,7 @@ internal sealed class ScenarioPhaseConfiguration : IEntityTypeConfiguration<Scen
     }
 }
 
-internal static class JsonColumnExtensions
+public static class JsonColumnExtensions
 {
     /// <summary>Stores a value as a JSON text column, compared by its JSON so in-place edits are detected.</summary>
     public static void Json<TEntity, T>(this EntityTypeBuilder<TEntity> b, System.Linq.Expressions.Expression<Func<TEntity, T>> property)

@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Ai;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
+
+namespace ScenarioStudio.Tests.Practice;
+
+public sealed class PracticeServiceTests : PracticeTestBase
+{
+    [Fact]
+    public async Task A_learner_plays_both_phases_with_the_offline_engine_and_gets_a_summary()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+
+        var (tokens, opening) = await RunAiAsync(practice, id);
+        Assert.Equal(Scenario.Phases[0].CustomerOpening, string.Concat(tokens));
+        Assert.Equal((Speaker.Customer, MessageKind.Opening), (opening.Speaker, opening.Kind));
+
+        await practice.SubmitAsync(id, "I understand. Shall we start?");
+        var (_, first) = await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, Scenario.Phases[0].IdealResponse);
+        var (_, repeat) = await RunAiAsync(practice, id);
+        Assert.True(repeat.Assessment!.Overall > first.Assessment!.Overall, $"repeat {repeat.Assessment.Overall} vs first {first.Assessment.Overall}");
+
+        var afterPhase1 = await practice.GetAsync(id);
+        Assert.Equal((1, SessionStage.CustomerTurn, PhaseOutcome.Met), (afterPhase1.PhaseIndex, afterPhase1.Stage, afterPhase1.Outcomes[0]));
+        var (next, _) = await RunAiAsync(practice, id);
+        Assert.EndsWith(Scenario.Phases[1].CustomerOpening, string.Concat(next)); // acknowledgement, then the next opening
+
+        await practice.SubmitAsync(id, Scenario.Phases[1].IdealResponse);
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, Scenario.Phases[1].IdealResponse);
+        await RunAiAsync(practice, id);
+
+        var done = await practice.GetAsync(id);
+        Assert.Equal(SessionStage.Completed, done.Stage);
+        Assert.All(done.Outcomes, o => Assert.Equal(PhaseOutcome.Met, o));
+        Assert.InRange(done.OverallScore!.Value, 85, 100);
+        Assert.Equal((int)Math.Round(Scenario.XpReward * done.OverallScore.Value / 100.0), done.XpEarned);
+        var summary = PracticeSummary.Build(done);
+        Assert.Equal(2, summary.Phases.Count);
+        Assert.True(summary.Phases[0].RepeatScore > summary.Phases[0].FirstScore);
+        Assert.Equal(Scenario.Rubric.Select(c => c.Name), summary.Criteria.Select(c => c.Name));
+        Assert.NotEmpty(summary.PractiseNext);
+        Assert.Equal(done.Messages.Select(m => m.Sequence), Enumerable.Range(1, done.Messages.Count));
+    }
+
+    [Fact]
+    public async Task A_missed_objective_brings_the_next_objection_and_is_missed_after_max_turns()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        await RunAiAsync(practice, id);
+        for (var turn = 0; turn < 2; turn++)
+        {
+            await practice.SubmitAsync(id, "The weather is nice today and football is fun to watch.");
+            await RunAiAsync(practice, id);
+            await practice.SubmitAsync(id, "Whatever, that is not my problem.");
+            await RunAiAsync(practice, id);
+            var view = await practice.GetAsync(id);
+            if (turn == 0)
+            {
+                Assert.Equal((0, SessionStage.CustomerTurn), (view.PhaseIndex, view.Stage));
+                var (objection, saved) = await RunAiAsync(practice, id);
+                Assert.Equal("Still sounds like a big commitment.", string.Concat(objection));
+                Assert.Equal(MessageKind.Objection, saved.Kind);
+            }
+            else
+            {
+                Assert.Equal((1, PhaseOutcome.Missed), (view.PhaseIndex, view.Outcomes[0]));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Stop_keeps_the_partial_text_marked_as_stopped_and_the_learner_can_go_on()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        using var stop = new CancellationTokenSource();
+        var tokens = new List<string>();
+        PracticeMessage? saved = null;
+        await foreach (var e in practice.StreamAiTurnAsync(id, stop.Token))
+        {
+            if (e.Token is not null && tokens.Count < 2) { tokens.Add(e.Token); if (tokens.Count == 2) stop.Cancel(); }
+            saved ??= e.Saved;
+        }
+        Assert.NotNull(saved);
+        Assert.True(saved.Stopped);
+        Assert.Equal(string.Concat(tokens), saved.Text);
+        var view = await practice.GetAsync(id);
+        Assert.Equal(SessionStage.LearnerAnswer, view.Stage);
+        Assert.True(view.Messages.Single().Stopped);
+    }
+
+    [Fact]
+    public async Task Regenerate_replaces_the_last_ai_message()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand you. Shall we talk about a pilot?");
+        var (_, feedback) = await RunAiAsync(practice, id);
+
+        await practice.RegenerateAsync(id);
+        var rewound = await practice.GetAsync(id);
+        Assert.Equal(SessionStage.CoachAnswer, rewound.Stage);
+        Assert.DoesNotContain(rewound.Messages, m => m.Id == feedback.Id);
+        var (_, again) = await RunAiAsync(practice, id);
+        Assert.Equal(feedback.Text, again.Text); // deterministic offline coach
+        Assert.Equal(3, (await practice.GetAsync(id)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task Answers_are_refused_out_of_turn_and_when_empty()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => practice.SubmitAsync(id, "Too early"));
+        await RunAiAsync(practice, id);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => practice.SubmitAsync(id, "   "));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => practice.SubmitAsync(id, new string('a', PracticeService.MaxAnswerLength + 1)));
+        Assert.Single((await practice.GetAsync(id)).Messages);
+    }
+
+    [Fact]
+    public async Task Managers_of_the_learners_team_and_admins_can_open_a_session_other_people_cannot()
+    {
+        Guid id;
+        await using (var asLearner = await Db.AsAsync(Org.Learner))
+        {
+            id = await asLearner.Get<PracticeService>().StartAsync(ScenarioId);
+            await RunAiAsync(asLearner.Get<PracticeService>(), id);
+        }
+        var otherLearner = await Db.AddMemberAsync(Org.Id, OrgRole.Learner, "Other learner");
+        var otherManager = await Db.AddMemberAsync(Org.Id, OrgRole.Manager, "Other manager");
+        await using (var asAdmin = await Db.AsAsync(Org.Admin))
+            await asAdmin.Get<TeamService>().CreateAsync(new TeamInput("Closers", Org.Manager.Id, [Org.Learner.Id]));
+
+        await using (var asManager = await Db.AsAsync(Org.Manager))
+        {
+            var view = await asManager.Get<PracticeService>().GetAsync(id);
+            Assert.False(view.IsOwner);
+            Assert.Single(await asManager.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+            await Assert.ThrowsAsync<ForbiddenException>(() => asManager.Get<PracticeService>().SubmitAsync(id, "I take over"));
+        }
+        await using (var asAdmin = await Db.AsAsync(Org.Admin)) await asAdmin.Get<PracticeService>().GetAsync(id);
+        await using (var asOther = await Db.AsAsync(otherLearner))
+        {
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOther.Get<PracticeService>().GetAsync(id));
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOther.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+        }
+        await using (var asOtherManager = await Db.AsAsync(otherManager))
+        {
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOtherManager.Get<PracticeService>().GetAsync(id));
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOtherManager.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+        }
+        var globex = await Db.CreateOrganisationAsync("Globex");
+        await using (var asGlobex = await Db.AsAsync(globex.Admin))
+            await Assert.ThrowsAsync<ForbiddenException>(() => asGlobex.Get<PracticeService>().GetAsync(id));
+    }
+
+    [Fact]
+    public async Task Drafts_cannot_be_practised()
+    {
+        int draft;
+        await using (var asCreator = await Db.AsAsync(Org.ContentManager))
+            draft = await asCreator.Get<ScenarioStudio.Scenarios.ScenarioService>().CreateAsync(Tests.Scenarios.ScenarioSamples.Publishable("Unfinished"));
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<PracticeService>().StartAsync(draft));
+    }
+
+    [Fact]
+    public async Task The_per_user_limit_refuses_calls_beyond_it_with_a_clear_message()
+    {
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = Org.Id, UserCallsPerMinute = 2 });
+            await context.SaveChangesAsync();
+        }
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand, shall we talk?");
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand, shall we start a pilot?");
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+        Assert.Contains("limit for this minute", ex.Message);
+        Db.Clock.Advance(TimeSpan.FromMinutes(1.5));
+        await RunAiAsync(practice, id);
+        await using var check = await Db.OpenUnfilteredAsync();
+        Assert.Equal(3, await check.AiCalls.CountAsync());
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Ai;
+
+/// <summary>
+/// Picks the organisation's AI provider and enforces its limits (calls per minute and per day, per user and per
+/// organisation). Every AI call passes through <see cref="OpenAsync"/>.
+/// </summary>
+public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectionProvider protection,
+    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients)
+{
+    public const string KeyPurpose = "ScenarioStudio.Ai.ApiKey";
+
+    public async Task<(IPracticeAi Ai, OrganisationAiSettings Settings)> OpenAsync(Caller caller, CancellationToken ct)
+    {
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var settings = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
+        var now = clock.GetUtcNow();
+        var minuteAgo = now.AddMinutes(-1);
+        var dayAgo = now.AddDays(-1);
+        var calls = db.AiCalls.Where(c => c.At > dayAgo);
+        var userDay = await calls.CountAsync(c => c.UserId == caller.UserId, ct);
+        var userMinute = await calls.CountAsync(c => c.UserId == caller.UserId && c.At > minuteAgo, ct);
+        if (userMinute >= settings.UserCallsPerMinute || userDay >= settings.UserCallsPerDay)
+            throw new AiProviderException(userMinute >= settings.UserCallsPerMinute
+                ? "You have reached your AI limit for this minute. Wait a moment, then retry."
+                : "You have reached your AI limit for today. Ask an Admin if you need more.");
+        var orgMinute = await calls.CountAsync(c => c.At > minuteAgo, ct);
+        var orgDay = await calls.CountAsync(ct);
+        if (orgMinute >= settings.OrganisationCallsPerMinute || orgDay >= settings.OrganisationCallsPerDay)
+            throw new AiProviderException("Your organisation has reached its AI limit for now. Retry later or ask an Admin to raise it.");
+
+        db.AiCalls.Add(new AiCall { OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now });
+        await db.SaveChangesAsync(ct);
+        return (Create(settings), settings);
+    }
+
+    public IPracticeAi Create(OrganisationAiSettings settings) => settings.Provider switch
+    {
+        AiProvider.OpenAiCompatible => new KernelPracticeAi(settings, UnprotectKey(settings), httpClients.CreateClient(KernelPracticeAi.HttpClientName)),
+        _ => new ScriptedPracticeAi(offlineOptions),
+    };
+
+    public string? UnprotectKey(OrganisationAiSettings settings) =>
+        string.IsNullOrEmpty(settings.ProtectedApiKey) ? null : protection.CreateProtector(KeyPurpose).Unprotect(settings.ProtectedApiKey);
+
+    public string ProtectKey(string key) => protection.CreateProtector(KeyPurpose).Protect(key);
+}

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Ai;
+
+/// <summary>What the settings page edits; the API key is write-only (never sent back to the browser).</summary>
+public sealed class AiSettingsInput
+{
+    public AiProvider Provider { get; set; }
+    public string Endpoint { get; set; } = "";
+    public string Model { get; set; } = "";
+    /// <summary>Empty keeps the stored key; set <see cref="ClearApiKey"/> to remove it.</summary>
+    public string? NewApiKey { get; set; }
+    public bool ClearApiKey { get; set; }
+    public bool HasApiKey { get; set; }
+    public int MaxTokens { get; set; } = 600;
+    public int TimeoutSeconds { get; set; } = 60;
+    public int UserCallsPerMinute { get; set; } = 20;
+    public int UserCallsPerDay { get; set; } = 500;
+    public int OrganisationCallsPerMinute { get; set; } = 200;
+    public int OrganisationCallsPerDay { get; set; } = 10_000;
+}
+
+public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate)
+{
+    public async Task<AiSettingsInput> GetAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var s = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings();
+        return new AiSettingsInput
+        {
+            Provider = s.Provider, Endpoint = s.Endpoint, Model = s.Model, HasApiKey = s.ProtectedApiKey is not null, MaxTokens = s.MaxTokens,
+            TimeoutSeconds = s.TimeoutSeconds, UserCallsPerMinute = s.UserCallsPerMinute, UserCallsPerDay = s.UserCallsPerDay,
+            OrganisationCallsPerMinute = s.OrganisationCallsPerMinute, OrganisationCallsPerDay = s.OrganisationCallsPerDay,
+        };
+    }
+
+    public async Task SaveAsync(AiSettingsInput input, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
+        Validate(input).ThrowIfAny();
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var s = await db.AiSettings.SingleOrDefaultAsync(ct);
+        if (s is null) db.AiSettings.Add(s = new OrganisationAiSettings { OrganisationId = caller.OrganisationId });
+        Apply(input, s);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Sends a tiny request with the settings as entered (not yet saved) and reports what happened.</summary>
+    public async Task<string> TestAsync(AiSettingsInput input, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
+        if (input.Provider == AiProvider.Offline) return "The offline engine needs no connection: it is ready.";
+        Validate(input).ThrowIfAny();
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var stored = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings();
+        var trial = new OrganisationAiSettings { ProtectedApiKey = stored.ProtectedApiKey };
+        Apply(input, trial);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(30, input.TimeoutSeconds)));
+        try
+        {
+            var ai = (KernelPracticeAi)gate.Create(trial);
+            var reply = await ai.PingAsync(timeout.Token);
+            return $"Connected: {input.Model} answered “{(reply.Length > 60 ? reply[..60] : reply)}”.";
+        }
+        catch (Exception ex) when (ex is not ForbiddenException)
+        {
+            throw new AiProviderException(ex is OperationCanceledException
+                ? "No answer within the timeout. Check the endpoint address and that the server is running."
+                : $"The connection failed: {ex.Message}");
+        }
+    }
+
+    private void Apply(AiSettingsInput input, OrganisationAiSettings s)
+    {
+        s.Provider = input.Provider;
+        s.Endpoint = input.Endpoint.Trim();
+        s.Model = input.Model.Trim();
+        if (input.ClearApiKey) s.ProtectedApiKey = null;
+        else if (!string.IsNullOrWhiteSpace(input.NewApiKey)) s.ProtectedApiKey = gate.ProtectKey(input.NewApiKey.Trim());
+        s.MaxTokens = input.MaxTokens;
+        s.TimeoutSeconds = input.TimeoutSeconds;
+        s.UserCallsPerMinute = input.UserCallsPerMinute;
+        s.UserCallsPerDay = input.UserCallsPerDay;
+        s.OrganisationCallsPerMinute = input.OrganisationCallsPerMinute;
+        s.OrganisationCallsPerDay = input.OrganisationCallsPerDay;
+    }
+
+    private static FieldErrors Validate(AiSettingsInput i)
+    {
+        var e = new FieldErrors().Check(Enum.IsDefined(i.Provider), "Provider", "Choose a provider.");
+        if (i.Provider == AiProvider.OpenAiCompatible)
+        {
+            e.Check(Uri.TryCreate(i.Endpoint.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https", "Endpoint",
+                "Enter the server's address, e.g. https://api.openai.com or http://localhost:11434.");
+            e.Check(i.Model.Trim().Length is >= 1 and <= 100, "Model", "Enter the model name, e.g. gpt-4o-mini or llama3.1.");
+        }
+        e.Check(i.MaxTokens is >= 50 and <= 4000, "MaxTokens", "Max tokens is 50 to 4000.");
+        e.Check(i.TimeoutSeconds is >= 5 and <= 300, "TimeoutSeconds", "The timeout is 5 to 300 seconds.");
+        e.Check(i.UserCallsPerMinute is >= 1 and <= 1000 && i.UserCallsPerDay is >= 1 and <= 100_000, "UserCallsPerMinute", "Per-user limits must be at least 1.");
+        e.Check(i.OrganisationCallsPerMinute is >= 1 and <= 10_000 && i.OrganisationCallsPerDay is >= 1 and <= 1_000_000, "OrganisationCallsPerMinute", "Organisation limits must be at least 1.");
+        return e;
+    }
+}

@@ -1,0 +1,193 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using OpenAI;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Ai;
+
+/// <summary>
+/// Customer and coach played by a model behind any OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1, Ollama,
+/// vLLM, LM Studio, llama.cpp server) through Semantic Kernel's chat completion connector.
+/// Model output is untrusted: scores are parsed, checked against the rubric and retried once when malformed.
+/// </summary>
+public sealed class KernelPracticeAi : IPracticeAi
+{
+    public const string HttpClientName = "ai-provider";
+    private const string ScoresMarker = "SCORES:";
+
+    private readonly IChatCompletionService chat;
+    private readonly OrganisationAiSettings settings;
+
+    public KernelPracticeAi(OrganisationAiSettings settings, string? apiKey, HttpClient http)
+    {
+        this.settings = settings;
+        if (!Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var baseUri))
+            throw new AiProviderException("Missing or invalid AI endpoint. An Admin can set it under Administration → AI.");
+        var path = baseUri.AbsolutePath.TrimEnd('/');
+        var endpoint = new Uri(baseUri, path.EndsWith("/v1", StringComparison.Ordinal) ? path : path + "/v1");
+        var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "none" : apiKey),
+            new OpenAIClientOptions { Endpoint = endpoint, Transport = new HttpClientPipelineTransport(http), RetryPolicy = new ClientRetryPolicy(0) });
+        chat = Kernel.CreateBuilder().AddOpenAIChatCompletion(settings.Model, client).Build().GetRequiredService<IChatCompletionService>();
+    }
+
+    public string Name => $"{settings.Model} at {settings.Endpoint}";
+
+    public async IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest r, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var s = r.Scenario;
+        var phase = s.Phases[r.PhaseIndex];
+        var instruction = r.Turn == 0
+            ? (r.AfterMetPhase ? "Briefly acknowledge what the learner just said, then " : "") + $"open this phase. Say, in your own words: \"{phase.CustomerOpening}\""
+            : $"The learner has not yet convinced you. Push back, in your own words: \"{Objection(phase, r.Turn)}\"";
+        var system = Prompts.Fill("customer", new Dictionary<string, string>
+        {
+            ["name"] = s.Persona.Name, ["age"] = s.Persona.Age is { } age ? $", {age}" : "", ["role"] = s.Persona.Role,
+            ["traits"] = string.Join(", ", s.Persona.Traits), ["mood"] = s.Persona.StartingMood, ["goals"] = string.Join("; ", s.Persona.Goals),
+            ["hidden"] = string.Join("; ", s.Persona.HiddenInformation), ["style"] = s.Persona.SpeakingStyle, ["brief"] = s.Context.LearnerBrief,
+            ["phase_name"] = phase.Name, ["phase_description"] = phase.Description, ["objectives"] = string.Join("; ", phase.Objectives),
+            ["persona_prompt"] = s.Ai.PersonaPrompt, ["locale"] = s.Locale, ["instruction"] = instruction,
+        });
+        var history = new ChatHistory(system);
+        foreach (var m in r.History.Where(m => m.Speaker != Speaker.Coach && !string.IsNullOrWhiteSpace(m.Text)))
+        {
+            if (m.Speaker == Speaker.Customer) history.AddAssistantMessage(m.Text);
+            else history.AddUserMessage(m.Text);
+        }
+        history.AddUserMessage("(Say your next line now.)");
+        await foreach (var chunk in chat.GetStreamingChatMessageContentsAsync(history, Settings(s), cancellationToken: ct))
+        {
+            if (!string.IsNullOrEmpty(chunk.Content)) yield return chunk.Content;
+        }
+    }
+
+    public async IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest r, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var history = new ChatHistory(CoachPrompt(r));
+        history.AddUserMessage("Assess the answer now.");
+        var full = new StringBuilder();
+        var shown = 0;
+        await foreach (var chunk in chat.GetStreamingChatMessageContentsAsync(history, Settings(r.Scenario), cancellationToken: ct))
+        {
+            if (string.IsNullOrEmpty(chunk.Content)) continue;
+            full.Append(chunk.Content);
+            // Stream the prose, never the scores: hold back enough characters to recognise a marker split across chunks.
+            var text = full.ToString();
+            var marker = text.IndexOf(ScoresMarker, StringComparison.Ordinal);
+            var safeEnd = marker >= 0 ? marker : Math.Max(shown, text.Length - ScoresMarker.Length);
+            if (safeEnd > shown)
+            {
+                yield return CoachEvent.Token(text[shown..safeEnd]);
+                shown = safeEnd;
+            }
+        }
+        var reply = full.ToString();
+        var at = reply.IndexOf(ScoresMarker, StringComparison.Ordinal);
+        if (at < 0 && reply.Length > shown) yield return CoachEvent.Token(reply[shown..]);
+
+        var (assessment, problem) = ParseScores(at >= 0 ? reply[(at + ScoresMarker.Length)..] : "", r.Scenario.Rubric);
+        if (assessment is null)
+        {
+            // One retry: ask for the JSON alone, telling the model what was wrong.
+            history.AddAssistantMessage(reply);
+            history.AddUserMessage($"Your scores could not be read ({problem}). Reply with only the JSON object described above, nothing else.");
+            var retry = await chat.GetChatMessageContentAsync(history, Settings(r.Scenario), cancellationToken: ct);
+            var retryText = retry.Content ?? "";
+            var json = retryText.Contains(ScoresMarker, StringComparison.Ordinal) ? retryText[(retryText.IndexOf(ScoresMarker, StringComparison.Ordinal) + ScoresMarker.Length)..] : retryText;
+            (assessment, problem) = ParseScores(json, r.Scenario.Rubric);
+            if (assessment is null)
+                throw new AiProviderException($"The coach's scores could not be read twice ({problem}). Retry, or switch the organisation to the offline engine.");
+        }
+        yield return CoachEvent.Done(assessment);
+    }
+
+    /// <summary>Checks the model's JSON against the rubric: every criterion once, every score 0-100.</summary>
+    internal static (Assessment? Assessment, string? Problem) ParseScores(string json, IReadOnlyList<RubricCriterion> rubric)
+    {
+        json = json.Trim().Trim('`').Trim();
+        if (json.StartsWith("json", StringComparison.OrdinalIgnoreCase)) json = json[4..];
+        var start = json.IndexOf('{');
+        var end = json.LastIndexOf('}');
+        if (start < 0 || end <= start) return (null, "no JSON object");
+        try
+        {
+            using var doc = JsonDocument.Parse(json[start..(end + 1)]);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("overall", out var overallEl) || !overallEl.TryGetInt32(out var overall) || overall is < 0 or > 100)
+                return (null, "overall must be a number from 0 to 100");
+            if (!root.TryGetProperty("criteria", out var criteriaEl) || criteriaEl.ValueKind != JsonValueKind.Array)
+                return (null, "criteria missing");
+            var byName = new Dictionary<string, CriterionScore>(StringComparer.OrdinalIgnoreCase);
+            foreach (var c in criteriaEl.EnumerateArray())
+            {
+                var name = c.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
+                if (!c.TryGetProperty("score", out var sc) || !sc.TryGetInt32(out var score) || score is < 0 or > 100)
+                    return (null, $"the score for '{name}' must be a number from 0 to 100");
+                byName[name.Trim()] = new CriterionScore(name.Trim(), score, c.TryGetProperty("evidence", out var ev) ? Clip(ev.GetString(), 300) : "");
+            }
+            var missing = rubric.Where(c => !byName.ContainsKey(c.Name)).Select(c => c.Name).ToList();
+            if (missing.Count > 0) return (null, "missing criteria: " + string.Join(", ", missing));
+            var criteria = rubric.Select(c => byName[c.Name] with { Name = c.Name }).ToList();
+            return (new Assessment(overall, criteria, Strings(root, "went_well"), Strings(root, "to_improve"),
+                root.TryGetProperty("better_version", out var bv) ? Clip(bv.GetString(), 1500) : "",
+                root.TryGetProperty("objective_met", out var om) && om.ValueKind == JsonValueKind.True), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, "invalid JSON: " + ex.Message.Split('.')[0]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, "unexpected JSON shape: " + ex.Message.Split('.')[0]);
+        }
+    }
+
+    private static List<string> Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var el) && el.ValueKind == JsonValueKind.Array
+            ? el.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => Clip(e.GetString(), 300)).Take(6).ToList()
+            : [];
+
+    private static string Clip(string? s, int max) => s is null ? "" : s.Length > max ? s[..max] : s;
+
+    private static string Objection(Phase phase, int turn) =>
+        phase.FollowUpObjections.Count > 0 ? phase.FollowUpObjections[(turn - 1) % phase.FollowUpObjections.Count] : "I'm still not convinced.";
+
+    private string CoachPrompt(CoachRequest r)
+    {
+        var s = r.Scenario;
+        var p = s.Phases[r.PhaseIndex];
+        return Prompts.Fill("coach", new Dictionary<string, string>
+        {
+            ["title"] = s.Title, ["domain"] = s.Domain.ToString(), ["brief"] = s.Context.LearnerBrief, ["phase_name"] = p.Name,
+            ["objectives"] = string.Join("; ", p.Objectives), ["phrases"] = string.Join("; ", p.EssentialPhrases),
+            ["vocabulary"] = string.Join(", ", p.KeyVocabulary), ["criteria"] = string.Join("; ", p.SuccessCriteria), ["ideal"] = p.IdealResponse,
+            ["coaching_notes"] = p.CoachingNotes, ["mistakes"] = string.Join("; ", p.CommonMistakes), ["use"] = string.Join("; ", s.Tone.PhrasesToUse),
+            ["avoid"] = string.Join("; ", s.Tone.PhrasesToAvoid), ["rules"] = string.Join("; ", s.Tone.Rules), ["coach_instructions"] = s.Ai.CoachInstructions,
+            ["rubric"] = string.Join("\n", s.Rubric.Select(c => $"- {c.Name} (weight {c.Weight}): {c.Description}")),
+            ["customer"] = r.CustomerLine, ["answer"] = r.Answer,
+            ["repeat_note"] = r.FirstAttempt is null ? "" : $" (a repeat; their first try was: \"{r.FirstAttempt}\")",
+        });
+    }
+
+    private OpenAIPromptExecutionSettings Settings(ScenarioDocument s) => new()
+    {
+        Temperature = s.Ai.Temperature,
+        MaxTokens = settings.MaxTokens,
+        ModelId = string.IsNullOrWhiteSpace(s.Ai.ModelOverride) ? settings.Model : s.Ai.ModelOverride,
+    };
+
+    /// <summary>A short non-streamed call, for the settings page's "test connection".</summary>
+    public async Task<string> PingAsync(CancellationToken ct)
+    {
+        var history = new ChatHistory("Reply with the single word OK.");
+        history.AddUserMessage("Are you there?");
+        var reply = await chat.GetChatMessageContentAsync(history, new OpenAIPromptExecutionSettings { MaxTokens = 10, ModelId = settings.Model }, cancellationToken: ct);
+        return reply.Content ?? "";
+    }
+}

@@ -1,0 +1,31 @@
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Ai;
+
+public enum AiProvider { Offline, OpenAiCompatible }
+
+/// <summary>Per-organisation AI configuration. The API key is stored encrypted with ASP.NET Core Data Protection.</summary>
+public sealed class OrganisationAiSettings : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public AiProvider Provider { get; set; } = AiProvider.Offline;
+    /// <summary>Base address of an OpenAI-compatible server, e.g. https://api.openai.com or http://localhost:11434 (Ollama).</summary>
+    public string Endpoint { get; set; } = "";
+    public string Model { get; set; } = "";
+    public string? ProtectedApiKey { get; set; }
+    public int MaxTokens { get; set; } = 600;
+    public int TimeoutSeconds { get; set; } = 60;
+    public int UserCallsPerMinute { get; set; } = 20;
+    public int UserCallsPerDay { get; set; } = 500;
+    public int OrganisationCallsPerMinute { get; set; } = 200;
+    public int OrganisationCallsPerDay { get; set; } = 10_000;
+}
+
+/// <summary>One AI call, for the per-user and per-organisation limits.</summary>
+public sealed class AiCall : IOrganisationOwned
+{
+    public long Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public string UserId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace ScenarioStudio.Ai;
+
+public sealed class OfflineAiOptions
+{
+    /// <summary>Pause between streamed words, so the offline engine reads like a person typing. 0 in tests.</summary>
+    public int WordDelayMs { get; set; } = 25;
+}
+
+/// <summary>
+/// The built-in offline engine, the default: plays the customer from the authored persona, openings and objections,
+/// and coaches from the ideal response, coaching notes, phrases and rubric (see <see cref="ScriptedCoach"/>).
+/// Needs no key and no network; the same answer always gets the same score.
+/// </summary>
+public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options) : IPracticeAi
+{
+    private static readonly string[] Acknowledgements = ["Okay, that makes sense.", "Right, that helps.", "Fair enough.", "Alright, I can work with that."];
+
+    public string Name => "Offline engine";
+
+    public IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest request, CancellationToken ct)
+    {
+        var phase = request.Scenario.Phases[request.PhaseIndex];
+        string line;
+        if (request.Turn == 0)
+        {
+            var opening = phase.CustomerOpening.Trim();
+            line = request.AfterMetPhase ? $"{Acknowledgements[request.PhaseIndex % Acknowledgements.Length]} {opening}" : opening;
+        }
+        else if (phase.FollowUpObjections.Count > 0)
+        {
+            line = phase.FollowUpObjections[(request.Turn - 1) % phase.FollowUpObjections.Count].Trim();
+        }
+        else
+        {
+            line = "I'm still not convinced. What exactly would you do for me?";
+        }
+        return WordsAsync(line, ct);
+    }
+
+    public async IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var assessment = ScriptedCoach.Assess(request.Scenario, request.PhaseIndex, request.Answer);
+        int? firstScore = request.FirstAttempt is null ? null : ScriptedCoach.Assess(request.Scenario, request.PhaseIndex, request.FirstAttempt).Overall;
+        await foreach (var word in WordsAsync(ScriptedCoach.Narrate(assessment, firstScore), ct))
+            yield return CoachEvent.Token(word);
+        yield return CoachEvent.Done(assessment);
+    }
+
+    private async IAsyncEnumerable<string> WordsAsync(string text, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var delay = options.Value.WordDelayMs;
+        var start = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] != ' ') continue;
+            ct.ThrowIfCancellationRequested();
+            yield return text[start..i];
+            start = i;
+            if (delay > 0) await Task.Delay(delay, ct);
+        }
+    }
+}

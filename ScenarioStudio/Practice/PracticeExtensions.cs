@@ -1,0 +1,16 @@
+using ScenarioStudio.Ai;
+
+namespace ScenarioStudio.Practice;
+
+public static class PracticeExtensions
+{
+    public static IHostApplicationBuilder AddPractice(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<OfflineAiOptions>(builder.Configuration.GetSection("Ai:Offline"));
+        builder.Services.AddHttpClient(KernelPracticeAi.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddScoped<AiGate>();
+        builder.Services.AddScoped<AiSettingsService>();
+        builder.Services.AddScoped<PracticeService>();
+        return builder;
+    }
+}

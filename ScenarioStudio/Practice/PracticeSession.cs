@@ -1,0 +1,66 @@
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Practice;
+
+public enum SessionStage { CustomerTurn, LearnerAnswer, CoachAnswer, LearnerRepeat, CoachRepeat, Completed }
+
+public enum Speaker { Customer, Learner, Coach }
+
+public enum MessageKind { Opening, Objection, Answer, Repeat, Feedback }
+
+public enum PhaseOutcome { Pending, Met, Missed }
+
+/// <summary>
+/// One learner practising one scenario. The scenario is snapshotted at the start so later edits never change a
+/// session in progress or its replay.
+/// </summary>
+public sealed class PracticeSession : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OrganisationId { get; set; }
+    public string UserId { get; set; } = "";
+    public int ScenarioId { get; set; }
+    public string ScenarioTitle { get; set; } = "";
+    public ScenarioDocument Snapshot { get; set; } = new();
+    public SessionStage Stage { get; set; }
+    public int PhaseIndex { get; set; }
+    /// <summary>Learner answers given in the current phase (each followed by a repeat).</summary>
+    public int TurnInPhase { get; set; }
+    public List<PhaseOutcome> Outcomes { get; set; } = [];
+    public int? OverallScore { get; set; }
+    public int XpEarned { get; set; }
+    public string Provider { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public List<PracticeMessage> Messages { get; set; } = [];
+}
+
+public sealed class PracticeMessage : IOrganisationOwned
+{
+    public long Id { get; set; }
+    public Guid SessionId { get; set; }
+    public Guid OrganisationId { get; set; }
+    public int Sequence { get; set; }
+    public int PhaseIndex { get; set; }
+    public Speaker Speaker { get; set; }
+    public MessageKind Kind { get; set; }
+    public string Text { get; set; } = "";
+    /// <summary>The stream was stopped by the learner before it finished; the text is what had arrived.</summary>
+    public bool Stopped { get; set; }
+    /// <summary>Set on coach feedback: the scores, evidence and better version.</summary>
+    public Assessment? Assessment { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>The coach's structured judgement of one learner answer.</summary>
+public sealed record Assessment(
+    int Overall,
+    IReadOnlyList<CriterionScore> Criteria,
+    IReadOnlyList<string> WentWell,
+    IReadOnlyList<string> ToImprove,
+    string BetterVersion,
+    bool ObjectiveMet);
+
+public sealed record CriterionScore(string Name, int Score, string Evidence);

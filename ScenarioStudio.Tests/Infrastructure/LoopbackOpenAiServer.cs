@@ -24,6 +24,7 @@ public sealed class LoopbackOpenAiServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<ScriptedReply> replies = new();
     public ConcurrentQueue<JsonDocument> Requests { get; } = new();
+    public ConcurrentQueue<string> Authorizations { get; } = new();
     public string BaseUrl { get; }
 
     /// <summary>Used when the queue is empty.</summary>
@@ -51,6 +52,7 @@ public sealed class LoopbackOpenAiServer : IAsyncDisposable
         {
             var body = await JsonDocument.ParseAsync(context.Request.Body);
             server!.Requests.Enqueue(body);
+            server.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             var reply = server.replies.TryDequeue(out var r) ? r : server.Default;
             if (reply.Status != 200)
             {

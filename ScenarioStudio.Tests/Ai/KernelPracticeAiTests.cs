@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Ai;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Tests.Infrastructure;
+using ScenarioStudio.Tests.Practice;
+
+namespace ScenarioStudio.Tests.Ai;
+
+/// <summary>The real Semantic Kernel OpenAI connector against a loopback OpenAI-compatible streaming server.</summary>
+public sealed class KernelPracticeAiTests : PracticeTestBase
+{
+    private LoopbackOpenAiServer server = default!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        server = await LoopbackOpenAiServer.StartAsync();
+        await using var context = await Db.OpenUnfilteredAsync();
+        var gate = (await Db.AsAsync(Org.Admin)).Get<AiGate>();
+        context.AiSettings.Add(new OrganisationAiSettings
+        {
+            OrganisationId = Org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "test-model",
+            ProtectedApiKey = gate.ProtectKey("sk-test-123"), TimeoutSeconds = 2, MaxTokens = 321,
+        });
+        await context.SaveChangesAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private string ScoresJson(int overall = 78, bool valid = true) => JsonSerializer.Serialize(new
+    {
+        overall,
+        criteria = Scenario.Rubric.Take(valid ? 5 : 3).Select(c => new { name = c.Name, score = overall, evidence = "Because." }),
+        went_well = new[] { "Calm tone." },
+        to_improve = new[] { "Name the next step." },
+        better_version = "I understand. Shall we start a two-week pilot?",
+        objective_met = overall >= 70,
+    });
+
+    private async Task<(PracticeService Practice, Guid Id, AsUser Scope)> StartAtCoachAsync()
+    {
+        var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(ScriptedReply.Text("I only want a small trial pack."));
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand. Shall we start with a pilot?");
+        return (practice, id, scope);
+    }
+
+    [Fact]
+    public async Task Customer_tokens_arrive_in_order_and_are_saved_and_the_request_carries_persona_key_and_limits()
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        var chunks = Enumerable.Range(1, 40).Select(i => $" t{i:00}").ToList();
+        server.Enqueue(new ScriptedReply(chunks, DelayMs: 2));
+
+        var (tokens, saved) = await RunAiAsync(practice, id);
+
+        Assert.Equal(chunks, tokens);
+        Assert.Equal(string.Concat(chunks), saved.Text);
+        await using var check = await Db.OpenUnfilteredAsync();
+        Assert.Equal(string.Concat(chunks), (await check.PracticeMessages.SingleAsync()).Text);
+        var request = server.Requests.Single().RootElement;
+        Assert.True(request.GetProperty("stream").GetBoolean());
+        var limit = request.TryGetProperty("max_completion_tokens", out var mct) ? mct : request.GetProperty("max_tokens");
+        Assert.Equal(321, limit.GetInt32());
+        Assert.Equal("Bearer sk-test-123", server.Authorizations.Single()); // the key, decrypted from Data Protection
+        var system = request.GetProperty("messages")[0].GetProperty("content").GetString()!;
+        Assert.Contains("Priya", system);
+        Assert.Contains("stays sceptical or hostile", system);
+        Assert.Contains(Scenario.Phases[0].CustomerOpening, system);
+    }
+
+    [Fact]
+    public async Task The_coach_streams_prose_without_the_scores_and_returns_checked_scores()
+    {
+        var (practice, id, scope) = await StartAtCoachAsync();
+        await using var _ = scope;
+        server.Enqueue(ScriptedReply.Text("Good start. You acknowledged the concern.\nSCORES: " + ScoresJson(78)));
+
+        var (tokens, saved) = await RunAiAsync(practice, id);
+
+        var streamed = string.Concat(tokens);
+        Assert.Equal("Good start. You acknowledged the concern.\n", streamed);
+        Assert.DoesNotContain("SCORES", streamed);
+        Assert.Equal(78, saved.Assessment!.Overall);
+        Assert.Equal(Scenario.Rubric.Select(c => c.Name), saved.Assessment.Criteria.Select(c => c.Name));
+        Assert.Equal(SessionStage.LearnerRepeat, (await practice.GetAsync(id)).Stage);
+    }
+
+    [Fact]
+    public async Task A_malformed_coach_reply_is_retried_once_and_then_accepted()
+    {
+        var (practice, id, scope) = await StartAtCoachAsync();
+        await using var _ = scope;
+        server.Enqueue(ScriptedReply.Text("Nice.\nSCORES: {\"overall\": 140}"), ScriptedReply.Text(ScoresJson(66)));
+
+        var (_, saved) = await RunAiAsync(practice, id);
+
+        Assert.Equal(66, saved.Assessment!.Overall);
+        var retry = server.Requests.Last().RootElement;
+        Assert.False(retry.TryGetProperty("stream", out var s) && s.GetBoolean());
+        Assert.Contains("could not be read", retry.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task A_coach_reply_malformed_twice_is_reported_and_nothing_is_saved()
+    {
+        var (practice, id, scope) = await StartAtCoachAsync();
+        await using var _ = scope;
+        server.Enqueue(ScriptedReply.Text("Nice.\nSCORES: " + ScoresJson(valid: false)), ScriptedReply.Text("not json at all"));
+
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+        Assert.Contains("could not be read twice", ex.Message);
+        var view = await practice.GetAsync(id);
+        Assert.Equal(SessionStage.CoachAnswer, view.Stage); // still the coach's turn: Retry works
+        Assert.DoesNotContain(view.Messages, m => m.Speaker == Speaker.Coach);
+
+        server.Enqueue(ScriptedReply.Text("Better.\nSCORES: " + ScoresJson(81)));
+        var (_, saved) = await RunAiAsync(practice, id);
+        Assert.Equal(81, saved.Assessment!.Overall);
+    }
+
+    [Fact]
+    public async Task A_provider_that_hangs_times_out_into_a_retryable_error()
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(new ScriptedReply([], Hang: true));
+
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+        Assert.Contains("stopped answering", ex.Message);
+        Assert.Empty((await practice.GetAsync(id)).Messages);
+
+        server.Enqueue(ScriptedReply.Text("Sorry, I was distracted. I want a trial pack."));
+        var (_, saved) = await RunAiAsync(practice, id);
+        Assert.Equal("Sorry, I was distracted. I want a trial pack.", saved.Text);
+    }
+
+    [Fact]
+    public async Task A_server_error_is_reported_and_the_turn_stays_due()
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(new ScriptedReply([], Status: 500));
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+        Assert.StartsWith("The AI provider failed", ex.Message);
+        Assert.Equal(SessionStage.CustomerTurn, (await practice.GetAsync(id)).Stage);
+    }
+
+    [Fact]
+    public async Task Stop_mid_stream_keeps_the_partial_text()
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(new ScriptedReply(Enumerable.Range(1, 200).Select(i => $" w{i}").ToList(), DelayMs: 10));
+        using var stop = new CancellationTokenSource();
+        var tokens = new List<string>();
+        PracticeMessage? saved = null;
+        await foreach (var e in practice.StreamAiTurnAsync(id, stop.Token))
+        {
+            if (e.Token is not null) { tokens.Add(e.Token); if (tokens.Count == 5) stop.Cancel(); }
+            saved ??= e.Saved;
+        }
+        Assert.True(saved!.Stopped);
+        Assert.StartsWith(" w1 w2 w3 w4 w5", saved.Text);
+        Assert.True(saved.Text.Length < " w1".Length * 200);
+        Assert.Equal(SessionStage.LearnerAnswer, (await practice.GetAsync(id)).Stage);
+    }
+
+    [Fact]
+    public void Scores_outside_the_rubric_or_range_are_rejected()
+    {
+        Assert.Null(KernelPracticeAi.ParseScores("{\"overall\": 50, \"criteria\": []}", Scenario.Rubric).Assessment);
+        Assert.Null(KernelPracticeAi.ParseScores(ScoresJson(50).Replace("\"score\":50", "\"score\":-3"), Scenario.Rubric).Assessment);
+        Assert.Null(KernelPracticeAi.ParseScores("Sure! Here you go", Scenario.Rubric).Assessment);
+        Assert.NotNull(KernelPracticeAi.ParseScores("```json\n" + ScoresJson(50) + "\n```", Scenario.Rubric).Assessment);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScenarioStudio.Account;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
+using ScenarioStudio.Tests.Infrastructure;
+
+namespace ScenarioStudio.Tests.Scenarios;
+
+public sealed class ScenarioLibraryTests : IAsyncLifetime
+{
+    private readonly TestDatabase db = new();
+
+    public Task InitializeAsync() => db.InitializeAsync();
+    public Task DisposeAsync() => db.DisposeAsync();
+
+    public static TheoryData<string> TemplateKeys => new(ScenarioLibrary.All.Select(t => t.Key));
+
+    [Theory]
+    [MemberData(nameof(TemplateKeys))]
+    public void Every_template_meets_the_publishing_rules(string key)
+    {
+        var doc = ScenarioLibrary.All.Single(t => t.Key == key).Document;
+        var errors = ScenarioValidator.Validate(doc, forPublish: true).ToDictionary();
+        Assert.True(errors.Count == 0, $"{key}: {string.Join(" | ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
+        Assert.Equal(key, doc.Slug);
+        Assert.False(string.IsNullOrWhiteSpace(doc.Persona.Name));
+        Assert.NotEmpty(doc.Persona.Traits);
+        Assert.All(doc.Phases, p =>
+        {
+            Assert.NotEmpty(p.FollowUpObjections);
+            Assert.False(string.IsNullOrWhiteSpace(p.CoachingNotes));
+        });
+    }
+
+    [Fact]
+    public void The_library_covers_every_domain_and_situation_the_product_promises()
+    {
+        var docs = ScenarioLibrary.All.Select(t => t.Document).ToList();
+        Assert.True(docs.Count >= 16, $"only {docs.Count} templates");
+        var text = string.Join("\n", docs.Select(d => (d.Title + " " + d.Description + " " + string.Join(' ', d.Tags)).ToLowerInvariant()));
+        foreach (var word in new[] { "whatsapp", "trial", "billing", "refund", "verif", "promise", "hardship", "dispute",
+                     "restaurant", "airport", "shopping", "meeting", "party", "doctor", "police", "bank", "hobby", "library" })
+            Assert.Contains(word, text);
+        Assert.True(docs.Count(d => d.Domain == ScenarioDomain.Language) >= 10);
+        Assert.True(docs.Count(d => d.Domain == ScenarioDomain.Collections) >= 3);
+        Assert.True(docs.Count(d => d.Domain == ScenarioDomain.Support) >= 3);
+        Assert.True(docs.Count(d => d.Domain == ScenarioDomain.Sales) >= 1);
+    }
+
+    [Fact]
+    public async Task The_first_signup_seeds_the_library_and_seeding_again_adds_nothing()
+    {
+        ApplicationUser admin;
+        await using (var scope = db.Services.CreateAsyncScope())
+            admin = await scope.ServiceProvider.GetRequiredService<SignUpService>()
+                .RegisterAsync(new SignUpRequest("first@example.test", "First Admin", TestPasswords.Good, "Acme", null));
+
+        await db.Services.SeedLibraryAsync();
+        await using var check = await db.OpenUnfilteredAsync();
+        var seeded = await check.Scenarios.Where(s => s.OrganisationId == admin.OrganisationId).ToListAsync();
+        Assert.Equal(ScenarioLibrary.All.Count, seeded.Count);
+        Assert.All(seeded, s => Assert.True(s.IsSystem && s.Status == ScenarioStatus.Published));
+
+        await using var asAdmin = await db.AsAsync(admin);
+        var found = await asAdmin.Get<ScenarioService>().SearchAsync(new ScenarioQuery("whatsapp"));
+        Assert.True(found.Total >= 1);
+    }
+
+    [Fact]
+    public async Task System_scenarios_are_read_and_duplicated_by_everyone_but_changed_by_admins_only()
+    {
+        var org = await db.CreateOrganisationAsync("Acme");
+        await using (var context = await db.OpenUnfilteredAsync())
+            await db.Services.GetRequiredService<ScenarioLibrary>().SeedAsync(context, org.Id, org.Admin.Id);
+
+        int templateId;
+        await using (var asLearner = await db.AsAsync(org.Learner))
+        {
+            var templates = await asLearner.Get<ScenarioService>().ListTemplatesAsync();
+            Assert.Equal(ScenarioLibrary.All.Count, templates.Count);
+            templateId = templates[0].Id;
+            await asLearner.Get<ScenarioService>().GetAsync(templateId);
+        }
+
+        await using (var asCreator = await db.AsAsync(org.ContentManager))
+        {
+            var scenarios = asCreator.Get<ScenarioService>();
+            var details = await scenarios.GetAsync(templateId);
+            Assert.False(details.Access.CanEdit);
+            var ex = await Assert.ThrowsAsync<ForbiddenException>(() => scenarios.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision));
+            Assert.Contains("Duplicate it", ex.Message);
+            var copyId = await scenarios.DuplicateAsync(templateId);
+            var copy = await scenarios.GetAsync(copyId);
+            Assert.False(copy.IsSystem);
+            Assert.True(copy.Access.CanEdit);
+        }
+
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+        {
+            var scenarios = asAdmin.Get<ScenarioService>();
+            var details = await scenarios.GetAsync(templateId);
+            details.Document.EstimatedMinutes = 25;
+            await scenarios.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision);
+            Assert.Equal(25, (await scenarios.GetAsync(templateId)).Document.EstimatedMinutes);
+        }
+    }
+}

@@ -34,6 +34,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Storage:DataDirectory", dataDirectory);
             web.UseSetting("Urls", "http://127.0.0.1:0");
             web.UseSetting("RateLimits:SignInPerMinute", "1000");
+            web.UseSetting("Ai:Offline:WordDelayMs", "3");
             web.UseSetting("Logging:Console:FormatterName", "simple");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.UseEnvironment("Development");

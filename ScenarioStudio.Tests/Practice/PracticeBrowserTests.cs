@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
+using ScenarioStudio.Tests.Infrastructure;
+
+namespace ScenarioStudio.Tests.Practice;
+
+[Collection("Browser")]
+public sealed class PracticeBrowserTests(AppFixture app)
+{
+    [Fact]
+    public async Task A_learner_completes_a_seeded_two_phase_scenario_offline_reloading_mid_phase()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        ScenarioDocument scenario;
+        await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
+        {
+            var scenarios = asLearner.Get<ScenarioService>();
+            var template = (await scenarios.ListTemplatesAsync()).First(t => t.PhaseCount == 2);
+            scenarioId = template.Id;
+            scenario = (await scenarios.GetAsync(scenarioId)).Document;
+        }
+
+        var page = await app.NewPageAsync(1300, 950);
+        await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+        await page.GotoAsync($"/scenarios/{scenarioId}");
+        await page.WaitForCircuitAsync();
+        await page.ClickAsync("#practise");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/practice/[0-9a-f-]{36}$"));
+        var customer = page.Locator(".bubble.customer");
+        await Assertions.Expect(customer).ToHaveCountAsync(1);
+        await Assertions.Expect(customer.First.Locator(".text")).ToHaveTextAsync(scenario.Phases[0].CustomerOpening.Trim());
+
+        // Phase 1, first try: a weak answer.
+        await AnswerAsync(page, "Okay.");
+        await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync("practice-01-first-feedback");
+
+        // Reload mid-phase: everything is still there and it is the learner's turn to repeat.
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator(".bubble")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByLabel("Say the better version in your own words")).ToBeVisibleAsync();
+
+        await AnswerAsync(page, scenario.Phases[0].IdealResponse);
+        await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(2);
+        await Assertions.Expect(customer).ToHaveCountAsync(2); // the customer moves on to phase 2
+        await Assertions.Expect(page.Locator("#phase-progress [data-outcome=Met]")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync("practice-02-phase-two");
+
+        // Phase 2, answered well twice.
+        await AnswerAsync(page, scenario.Phases[1].IdealResponse);
+        await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(3);
+        await AnswerAsync(page, scenario.Phases[1].IdealResponse);
+        await Assertions.Expect(page.Locator("#session-summary")).ToBeVisibleAsync();
+        var score = int.Parse(await page.Locator("#summary-score").InnerTextAsync());
+        Assert.InRange(score, 60, 100);
+        await Assertions.Expect(page.Locator("#summary-phases tbody tr")).ToHaveCountAsync(2);
+        await page.ScreenshotAsync("practice-03-summary");
+
+        await page.GotoAsync("/practice/history");
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#session-table")).ToContainTextAsync(scenario.Title);
+        Assert.Empty(app.PageErrors[page]);
+    }
+
+    private static async Task AnswerAsync(IPage page, string text)
+    {
+        var box = page.Locator("#answer-input");
+        await Assertions.Expect(box).ToBeEnabledAsync();
+        await box.FillAsync(text);
+        await page.ClickAsync("#send-answer");
+    }
+}

@@ -43,6 +43,8 @@ public sealed class AppFixture : IAsyncLifetime
         factory.StartServer();
         BaseUrl = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
+        // Two cores run two test collections at once: give page expectations room before calling a miss.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -84,7 +84,9 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await admin.FillAsync("#team-name", "Closers");
         await admin.GetByLabel("Members").ClickAsync();
         await admin.GetByRole(AriaRole.Option, new() { Name = "Lin Learner (Learner)" }).ClickAsync();
-        await admin.Keyboard.PressAsync("Escape");
+        // Close the open list as a person does: click outside it.
+        await admin.Mouse.ClickAsync(900, 850);
+        await Assertions.Expect(admin.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         await admin.ClickAsync("#save-team");
         await Assertions.Expect(admin.GetByText("Manager: none · 1 member")).ToBeVisibleAsync();
         await admin.ScreenshotAsync("foundation-06-teams");

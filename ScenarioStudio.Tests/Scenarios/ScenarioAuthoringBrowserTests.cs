@@ -16,6 +16,16 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         // The Content manager starts a blank sales scenario: three phases, one of them added.
         var creator = await app.NewPageAsync(1400, 1000);
         await creator.SignInAsync(people[OrgRole.ContentManager], AppFixture.Password);
+        await Assertions.Expect(creator.Locator("#stat-published")).ToBeVisibleAsync();
+        await creator.ScreenshotAsync("authoring-00-home");
+        await creator.GotoAsync("/scenarios/templates");
+        await creator.WaitForCircuitAsync();
+        await Assertions.Expect(creator.GetByText("Use this template").First).ToBeVisibleAsync();
+        await creator.ScreenshotAsync("authoring-00-templates");
+        await creator.GotoAsync("/scenarios");
+        await creator.WaitForCircuitAsync();
+        await Assertions.Expect(creator.Locator("#scenario-grid .scenario-title").First).ToBeVisibleAsync();
+        await creator.ScreenshotAsync("authoring-00-list");
         await creator.GotoAsync("/scenarios/new?domain=Sales");
         await creator.WaitForCircuitAsync();
         await creator.FillFieldAsync("#scenario-title", "Retention call with Marta");

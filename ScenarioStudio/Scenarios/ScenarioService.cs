@@ -28,6 +28,8 @@ public sealed class ConcurrencyConflictException() : Exception("Someone else sav
 /// <summary>Scenarios: the PRODUCT.md §5 role table, ownership, visibility, validation, lifecycle and search.</summary>
 public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
 {
+    public const string LibraryOwner = "ScenarioStudio library";
+
     public async Task<ScenarioPage> SearchAsync(ScenarioQuery q, CancellationToken ct = default)
     {
         var caller = await currentUser.GetAsync(ct);
@@ -61,7 +63,7 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
         var pageSize = Math.Clamp(q.PageSize, 1, 100);
         var rows = await query.Skip(Math.Max(0, q.Page) * pageSize).Take(pageSize)
             .Select(s => new ScenarioRow(s.Id, s.Title, s.Slug, s.Domain, s.Category, s.Difficulty, s.Status, s.Visibility, s.IsSystem,
-                db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefault() ?? "ScenarioStudio",
+                s.IsSystem ? LibraryOwner : db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefault() ?? LibraryOwner,
                 s.Phases.Count, s.EstimatedMinutes, s.UpdatedAt))
             .ToListAsync(ct);
         return new ScenarioPage(rows, total);
@@ -74,7 +76,7 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
         await using var db = await tenantDb.OpenAsync(caller, ct);
         return await Readable(db.Scenarios.AsNoTracking(), caller).Where(s => s.IsSystem).OrderBy(s => s.Domain).ThenBy(s => s.Title)
             .Select(s => new ScenarioRow(s.Id, s.Title, s.Slug, s.Domain, s.Category, s.Difficulty, s.Status, s.Visibility, s.IsSystem,
-                "ScenarioStudio", s.Phases.Count, s.EstimatedMinutes, s.UpdatedAt))
+                LibraryOwner, s.Phases.Count, s.EstimatedMinutes, s.UpdatedAt))
             .ToListAsync(ct);
     }
 
@@ -101,7 +103,7 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var s = await LoadReadableAsync(db, caller, id, ct);
-        var owner = await db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "ScenarioStudio";
+        var owner = s.IsSystem ? LibraryOwner : await db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? LibraryOwner;
         return new ScenarioDetails(s.Id, s.ToDocument(), s.Status, s.Visibility, s.IsSystem, owner, s.Revision, s.UpdatedAt, AccessFor(caller, s));
     }
 

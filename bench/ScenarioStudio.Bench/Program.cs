@@ -1,0 +1,52 @@
+using ScenarioStudio.Bench.Infrastructure;
+using ScenarioStudio.Bench.Search;
+using ScenarioStudio.Bench.Streaming;
+
+// Benchmarks, one per command. Each prints exactly one figure line to stdout; progress goes to stderr.
+// To add one: write a class with a static Task<int> RunAsync(BenchArgs) and register it below.
+var commands = new BenchCommand[]
+{
+    new("search", "[--scenarios N] [--breakdown] [--keep]",
+        "FTS5 search through ScenarioService.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000).",
+        SearchBenchmark.RunAsync),
+    new("streaming", "[--streams N]",
+        "N concurrent practice pages in headless Chromium stream 300 tokens at 100 tokens/s from a loopback model server (default 25).",
+        StreamingBenchmark.RunAsync),
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    BenchCommand.PrintUsage(commands);
+    return args.Length == 0 ? 2 : 0;
+}
+
+var command = commands.FirstOrDefault(c => string.Equals(c.Name, args[0], StringComparison.OrdinalIgnoreCase));
+if (command is null)
+{
+    Console.Error.WriteLine($"Unknown benchmark '{args[0]}'.");
+    BenchCommand.PrintUsage(commands);
+    return 2;
+}
+
+BenchArgs options;
+try
+{
+    options = BenchArgs.Parse(args.AsSpan(1));
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    BenchCommand.PrintUsage(commands);
+    return 2;
+}
+
+try
+{
+    return await command.Run(options);
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    BenchCommand.PrintUsage(commands);
+    return 2;
+}

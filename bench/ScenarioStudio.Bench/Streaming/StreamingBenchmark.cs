@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
+using ScenarioStudio.Bench.Infrastructure;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Bench.Streaming;
+
+/// <summary>
+/// N learners open practice pages at once in headless Chromium; the customer's line streams from a loopback
+/// model server (300 tokens at 100 tokens/s each) through Semantic Kernel into the Blazor page. A MutationObserver
+/// in each page stamps when each token first shows; the server stamps when it sent it.
+/// Prints: streaming streams=N token_to_dom_p50_ms=… token_to_dom_p95_ms=… server_cpu_pct=… kb_per_circuit=…
+/// </summary>
+public static class StreamingBenchmark
+{
+    private const int Tokens = 300, TokensPerSecond = 100;
+    private const string Password = "copper lantern meadow 97";
+
+    // Records, per page, the first time each token is visible in the streaming message.
+    private const string Observer = """
+        window.__seen = {}; window.__request = null;
+        new MutationObserver(() => {
+          const el = document.getElementById('streaming-text') || document.querySelector('.bubble.customer .text');
+          if (!el) return;
+          const now = Date.now(), text = el.textContent;
+          const s = /s(\d+)/.exec(text); if (s) window.__request = +s[1];
+          for (const m of text.matchAll(/t(\d{3})/g)) { if (!(m[1] in window.__seen)) window.__seen[m[1]] = now; }
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+        """;
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var streams = args.GetInt("streams", 25, 1, 200);
+        args.RejectUnknown();
+        var dir = Path.Combine(Path.GetTempPath(), "scenariostudio-bench-streaming", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        await using var model = await TimedModelServer.StartAsync(Tokens, TokensPerSecond);
+        await using var factory = new WebApplicationFactory<AppDbContext>() // any type of the app assembly: the bench has its own Program
+           .WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseStaticWebAssets(); // only automatic in Development: MudBlazor's files come from its package
+            web.UseSetting("Urls", "http://127.0.0.1:0");
+            web.UseSetting("Storage:DataDirectory", dir);
+            web.UseSetting("RateLimits:SignInPerMinute", "100000");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            web.UseSetting("Logging:Console:FormatterName", "simple");
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var baseUrl = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        Log.Info($"app at {baseUrl}, model server at {model.BaseUrl}");
+
+        var sessions = await SeedAsync(factory.Services, model.BaseUrl, streams);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--disable-renderer-backgrounding", "--disable-background-timer-throttling"],
+        });
+
+        // Sign every learner in (static pages, no circuit yet), stopping on the login form's return address.
+        var pages = new List<IPage>();
+        foreach (var (email, sessionId) in sessions)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+            var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(120_000);
+            await page.AddInitScriptAsync(Observer);
+            await page.GotoAsync($"/Account/Login?ReturnUrl={Uri.EscapeDataString($"/practice/{sessionId}")}");
+            await page.FillAsync("#Input\\.Email", email);
+            await page.FillAsync("#Input\\.Password", Password);
+            pages.Add(page);
+        }
+
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+
+        Log.Info($"opening {streams} practice pages at once");
+        await Task.WhenAll(pages.Select(p => p.ClickAsync("button[type=submit]")));
+        await Task.WhenAll(pages.Select(p => p.Locator(".bubble.customer:not(.streaming)").WaitForAsync()));
+        wall.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+
+        var latencies = new List<double>();
+        foreach (var page in pages)
+        {
+            var request = await page.EvaluateAsync<int?>("window.__request");
+            var seen = await page.EvaluateAsync<Dictionary<string, long>>("window.__seen");
+            if (request is null || !model.SentAt.TryGetValue(request.Value, out var sent)) continue;
+            latencies.AddRange(seen.Select(kv => (double)(kv.Value - sent[int.Parse(kv.Key, CultureInfo.InvariantCulture)])));
+        }
+        if (latencies.Count < streams * Tokens * 0.9)
+            Log.Info($"warning: only {latencies.Count} of {streams * Tokens} tokens were observed");
+
+        var cpuPct = cpu.TotalMilliseconds / (wall.Elapsed.TotalMilliseconds * Environment.ProcessorCount) * 100;
+        var kbPerCircuit = Math.Max(0, memoryAfter - memoryBefore) / 1024.0 / streams;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"streaming streams={streams} token_to_dom_p50_ms={Percentile.Of(latencies, 50):0.0} token_to_dom_p95_ms={Percentile.Of(latencies, 95):0.0} server_cpu_pct={cpuPct:0.0} kb_per_circuit={kbPerCircuit:0}"));
+
+        foreach (var page in pages) await page.Context.CloseAsync();
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        return 0;
+    }
+
+    /// <summary>An organisation on the loopback model, a published scenario, and one learner with a new session per stream.</summary>
+    private static async Task<List<(string Email, Guid SessionId)>> SeedAsync(IServiceProvider services, string modelUrl, int streams)
+    {
+        ApplicationUser admin;
+        await using (var scope = services.CreateAsyncScope())
+            admin = await scope.ServiceProvider.GetRequiredService<SignUpService>()
+                .RegisterAsync(new SignUpRequest("admin@bench.test", "Bench Admin", Password, "Bench Org", null));
+
+        int scenarioId;
+        await using (var scope = await AsAsync(services, admin))
+        {
+            var doc = RubricDefaults.NewDocument(ScenarioDomain.Sales);
+            doc.Title = "Streaming benchmark";
+            doc.Slug = "streaming-benchmark";
+            doc.Persona.Name = "Bench customer";
+            foreach (var phase in doc.Phases) { phase.CustomerOpening = "Hello."; phase.IdealResponse = "Hello, how can I help?"; }
+            var scenarios = scope.ServiceProvider.GetRequiredService<ScenarioService>();
+            scenarioId = await scenarios.CreateAsync(doc);
+            await scenarios.PublishAsync(scenarioId);
+            var settings = scope.ServiceProvider.GetRequiredService<AiSettingsService>();
+            await settings.SaveAsync(new AiSettingsInput
+            {
+                Provider = AiProvider.OpenAiCompatible, Endpoint = modelUrl, Model = "bench", MaxTokens = 4000, TimeoutSeconds = 120,
+                UserCallsPerMinute = 1000, UserCallsPerDay = 100_000, OrganisationCallsPerMinute = 10_000, OrganisationCallsPerDay = 1_000_000,
+            });
+        }
+
+        var result = new List<(string, Guid)>();
+        for (var i = 0; i < streams; i++)
+        {
+            var email = $"learner{i}@bench.test";
+            ApplicationUser learner;
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+                learner = new ApplicationUser { OrganisationId = admin.OrganisationId, Role = OrgRole.Learner, DisplayName = $"Learner {i}", UserName = email, Email = email, EmailConfirmed = true };
+                var created = await users.CreateAsync(learner, Password);
+                if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+            await using var asLearner = await AsAsync(services, learner);
+            result.Add((email, await asLearner.ServiceProvider.GetRequiredService<PracticeService>().StartAsync(scenarioId)));
+        }
+        return result;
+    }
+
+    private static async Task<AsyncServiceScope> AsAsync(IServiceProvider services, ApplicationUser user)
+    {
+        var scope = services.CreateAsyncScope();
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Use(principal);
+        return scope;
+    }
+}

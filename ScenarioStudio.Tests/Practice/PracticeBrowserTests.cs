@@ -61,6 +61,12 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await Assertions.Expect(page.Locator("#summary-phases tbody tr")).ToHaveCountAsync(2);
         await page.ScreenshotAsync("practice-03-summary");
 
+        await page.GotoAsync("/progress");
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#achievements [data-earned=True]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#stat-sessions .stat-value")).Not.ToHaveTextAsync("0");
+        await page.ScreenshotAsync("progress-01-learner");
+
         await page.GotoAsync("/practice/history");
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("#session-table")).ToContainTextAsync(scenario.Title);

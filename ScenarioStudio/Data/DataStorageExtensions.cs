@@ -41,7 +41,9 @@ public static class DataStorageExtensions
             }.ToString();
         }
 
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString)
+            // Counting "the first 1,001 matches" needs no order; the warning would fire on every search.
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
         builder.Services.AddSingleton<TenantDb>();
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -11,6 +11,7 @@ public static class PracticeExtensions
         builder.Services.AddScoped<AiGate>();
         builder.Services.AddScoped<AiSettingsService>();
         builder.Services.AddScoped<PracticeService>();
+        builder.Services.AddScoped<Progress.ProgressService>();
         return builder;
     }
 }

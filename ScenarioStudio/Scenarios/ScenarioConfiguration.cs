@@ -30,6 +30,9 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         b.HasIndex(s => new { s.OrganisationId, s.Status, s.UpdatedAt });
         b.HasIndex(s => new { s.OrganisationId, s.UpdatedAt });
         b.HasIndex(s => new { s.OrganisationId, s.Title });
+        // Filtered lists walk these in date order and stop at the page (measured with bench/ search).
+        b.HasIndex(s => new { s.OrganisationId, s.Domain, s.UpdatedAt });
+        b.HasIndex(s => new { s.OrganisationId, s.Difficulty, s.UpdatedAt });
         b.HasIndex(s => new { s.OrganisationId, s.CreatedById });
     }
 }

@@ -193,7 +193,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UserId", "At");
 
-                    b.ToTable("AiCalls");
+                    b.ToTable("AiCalls", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Ai.OrganisationAiSettings", b =>
@@ -241,7 +241,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("OrganisationId");
 
-                    b.ToTable("AiSettings");
+                    b.ToTable("AiSettings", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Invitation", b =>
@@ -293,7 +293,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.ToTable("Invitations");
+                    b.ToTable("Invitations", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Organisation", b =>
@@ -327,7 +327,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Team", b =>
@@ -357,7 +357,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("OrganisationId", "Name")
                         .IsUnique();
 
-                    b.ToTable("Teams");
+                    b.ToTable("Teams", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.TeamMember", b =>
@@ -375,7 +375,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("TeamMembers");
+                    b.ToTable("TeamMembers", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeMessage", b =>
@@ -425,7 +425,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("SessionId", "Sequence")
                         .IsUnique();
 
-                    b.ToTable("PracticeMessages");
+                    b.ToTable("PracticeMessages", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>
@@ -494,7 +494,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
 
-                    b.ToTable("PracticeSessions");
+                    b.ToTable("PracticeSessions", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
@@ -616,9 +616,13 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UpdatedAt");
 
+                    b.HasIndex("OrganisationId", "Difficulty", "UpdatedAt");
+
+                    b.HasIndex("OrganisationId", "Domain", "UpdatedAt");
+
                     b.HasIndex("OrganisationId", "Status", "UpdatedAt");
 
-                    b.ToTable("Scenarios");
+                    b.ToTable("Scenarios", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioPhase", b =>
@@ -649,7 +653,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("ScenarioId", "Order");
 
-                    b.ToTable("ScenarioPhases");
+                    b.ToTable("ScenarioPhases", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>

@@ -117,12 +117,16 @@ public static class SearchBreakdown
     private static (string, object?)[] RawParameters(string match, Guid organisationId) =>
         [("$match", match), ("$org", RawScenarioWriter.Guid(organisationId)), ("$noTenant", false)];
 
-    /// <summary>EF's SQL as it would be if SearchAsync's FromSql also said "OrganisationId = {caller.OrganisationId}".</summary>
+    /// <summary>
+    /// EF's SQL as it would be if SearchAsync's FromSql also said "OrganisationId = {caller.OrganisationId}".
+    /// Once SearchAsync already does so, the SQL is returned as it is.
+    /// </summary>
     private static string Proposed(string efSql)
     {
         const string from = "SELECT * FROM Scenarios WHERE Id IN";
-        if (!efSql.Contains(from, StringComparison.Ordinal)) throw new InvalidOperationException("SearchAsync's FromSql has changed: " + efSql);
-        return efSql.Replace(from, "SELECT * FROM Scenarios WHERE OrganisationId = @ef_filter__TenantId AND Id IN", StringComparison.Ordinal);
+        return efSql.Contains(from, StringComparison.Ordinal)
+            ? efSql.Replace(from, "SELECT * FROM Scenarios WHERE OrganisationId = @ef_filter__TenantId AND Id IN", StringComparison.Ordinal)
+            : efSql;
     }
 
     private static string SortedIdsSql(string matched) =>

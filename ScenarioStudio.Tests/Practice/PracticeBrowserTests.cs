@@ -63,7 +63,7 @@ public sealed class PracticeBrowserTests(AppFixture app)
 
         await page.GotoAsync("/progress");
         await page.WaitForCircuitAsync();
-        await Assertions.Expect(page.Locator("#achievements [data-earned=True]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#achievements [data-earned=yes]").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#stat-sessions .stat-value")).Not.ToHaveTextAsync("0");
         await page.ScreenshotAsync("progress-01-learner");
 

@@ -24,6 +24,7 @@ app.MapWebUi();
 app.MapAccounts();
 app.MapOrganisations();
 app.MapDataStorage();
+app.MapProgressExports();
 
 app.Run();
 

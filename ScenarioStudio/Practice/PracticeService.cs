@@ -27,7 +27,7 @@ public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved);
 /// repeats, the coach assesses again, and the customer moves on or pushes back. Every message is saved as it
 /// completes, so a closed tab resumes where it was.
 /// </summary>
-public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, TimeProvider clock)
+public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, PracticeEvents events, TimeProvider clock)
 {
     public const int MaxAnswerLength = 2000;
 
@@ -232,6 +232,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         }
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+        if (session.Stage == SessionStage.Completed) events.SessionCompleted(session.OrganisationId, session.UserId);
         return message;
     }
 

@@ -1,0 +1,83 @@
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Progress;
+using ScenarioStudio.Tests.Infrastructure;
+
+namespace ScenarioStudio.Tests.Progress;
+
+public sealed class TeamDashboardServiceTests : IAsyncLifetime
+{
+    private readonly TestDatabase db = new();
+    private TestOrganisation org = default!;
+    private Account.ApplicationUser outsider = default!;
+
+    public async Task InitializeAsync()
+    {
+        await db.InitializeAsync();
+        org = await db.CreateOrganisationAsync("Acme");
+        outsider = await db.AddMemberAsync(org.Id, OrgRole.Learner, "Outside the team");
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+            await asAdmin.Get<TeamService>().CreateAsync(new TeamInput("Closers", org.Manager.Id, [org.Learner.Id]));
+
+        // A hand-made year: the team learner completes 60 then 80 (XP 60 + 80), and leaves one session unfinished;
+        // the outsider completes one session of 40.
+        var now = db.Clock.GetUtcNow();
+        await using var context = await db.OpenUnfilteredAsync();
+        PracticeSession Session(string user, int scenario, string title, int? score, int daysAgo) => new()
+        {
+            OrganisationId = org.Id, UserId = user, ScenarioId = scenario, ScenarioTitle = title, Stage = score is null ? SessionStage.LearnerAnswer : SessionStage.Completed,
+            OverallScore = score, XpEarned = score ?? 0, StartedAt = now.AddDays(-daysAgo), UpdatedAt = now.AddDays(-daysAgo),
+            CompletedAt = score is null ? null : now.AddDays(-daysAgo),
+        };
+        context.PracticeSessions.AddRange(
+            Session(org.Learner.Id, 1, "Trial pack", 60, 20),
+            Session(org.Learner.Id, 1, "Trial pack", 80, 10),
+            Session(org.Learner.Id, 2, "Refund", null, 9),
+            Session(outsider.Id, 2, "Refund", 40, 1));
+        await context.SaveChangesAsync();
+    }
+
+    public Task DisposeAsync() => db.DisposeAsync();
+
+    [Fact]
+    public async Task A_manager_sees_only_their_team_with_figures_computed_in_sql()
+    {
+        await using var asManager = await db.AsAsync(org.Manager);
+        var d = await asManager.Get<TeamDashboardService>().GetAsync(inactiveDays: 7);
+
+        var learner = Assert.Single(d.Learners);
+        Assert.Equal((org.Learner.Id, 3, 2, 70, 60, 80, 140), (learner.LearnerId, learner.Started, learner.Completed, learner.AverageScore!.Value, learner.FirstScore!.Value, learner.LatestScore!.Value, learner.Xp));
+        Assert.Equal(67, d.CompletionPercent); // 2 of 3
+        Assert.Equal(70, d.AverageScore);
+        Assert.Equal([("Trial pack", 2, 2, 70), ("Refund", 1, 0, 0)], d.Scenarios.Select(s => (s.Title, s.Attempts, s.Completed, s.AverageScore ?? 0)));
+        Assert.Equal([org.Learner.Id], d.Inactive.Select(l => l.LearnerId)); // last activity 9 days ago
+    }
+
+    [Fact]
+    public async Task An_admin_sees_every_learner_of_the_organisation()
+    {
+        await using var asAdmin = await db.AsAsync(org.Admin);
+        var d = await asAdmin.Get<TeamDashboardService>().GetAsync();
+        Assert.Equal(2, d.Learners.Count); // the seeded Learner and the outsider; staff are not listed
+        Assert.Equal(60, d.AverageScore); // (60 + 80 + 40) / 3
+        Assert.Contains(d.Learners, l => l.LearnerId == outsider.Id && l.AverageScore == 40);
+    }
+
+    [Fact]
+    public async Task Learners_other_managers_and_other_organisations_are_refused_or_see_nothing()
+    {
+        await using (var asLearner = await db.AsAsync(org.Learner))
+            await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<TeamDashboardService>().GetAsync());
+        var otherManager = await db.AddMemberAsync(org.Id, OrgRole.Manager, "Other manager");
+        await using (var asOther = await db.AsAsync(otherManager))
+            Assert.Empty((await asOther.Get<TeamDashboardService>().GetAsync()).Learners);
+        var globex = await db.CreateOrganisationAsync("Globex");
+        await using (var asGlobex = await db.AsAsync(globex.Admin))
+        {
+            var d = await asGlobex.Get<TeamDashboardService>().GetAsync();
+            Assert.DoesNotContain(d.Learners, l => l.LearnerId == org.Learner.Id || l.LearnerId == outsider.Id);
+            Assert.Empty(d.Scenarios);
+        }
+    }
+}

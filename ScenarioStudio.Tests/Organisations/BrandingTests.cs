@@ -4,19 +4,8 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
-public sealed class BrandingTests : IAsyncLifetime
+public sealed class BrandingTests : OrganisationTestBase
 {
-    private readonly TestDatabase db = new();
-    private TestOrganisation org = default!;
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        org = await db.CreateOrganisationAsync("Acme");
-    }
-
-    public Task DisposeAsync() => db.DisposeAsync();
-
     [Fact]
     public async Task Name_and_colour_are_validated_and_saved()
     {

@@ -4,19 +4,8 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
-public sealed class MemberServiceTests : IAsyncLifetime
+public sealed class MemberServiceTests : OrganisationTestBase
 {
-    private readonly TestDatabase db = new();
-    private TestOrganisation org = default!;
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        org = await db.CreateOrganisationAsync("Acme");
-    }
-
-    public Task DisposeAsync() => db.DisposeAsync();
-
     [Fact]
     public async Task The_last_admin_cannot_be_demoted_or_deactivated()
     {

@@ -4,19 +4,8 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
-public sealed class TeamServiceTests : IAsyncLifetime
+public sealed class TeamServiceTests : OrganisationTestBase
 {
-    private readonly TestDatabase db = new();
-    private TestOrganisation org = default!;
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        org = await db.CreateOrganisationAsync("Acme");
-    }
-
-    public Task DisposeAsync() => db.DisposeAsync();
-
     [Fact]
     public async Task An_admin_creates_a_team_with_a_manager_and_members()
     {

@@ -34,12 +34,7 @@ public sealed class DashboardBrowserTests(AppFixture app)
         {
             var practice = asLearner.Get<PracticeService>();
             var scenarioId = (await asLearner.Get<ScenarioService>().ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
-            var id = await practice.StartAsync(scenarioId);
-            for (var view = await practice.GetAsync(id); view.Stage != SessionStage.Completed; view = await practice.GetAsync(id))
-            {
-                if (view.AiTurnDue) await foreach (var _ in practice.StreamAiTurnAsync(id)) { }
-                else await practice.SubmitAsync(id, view.Scenario.Phases[view.PhaseIndex].IdealResponse);
-            }
+            await practice.CompleteAsync(await practice.StartAsync(scenarioId), view => view.Scenario.Phases[view.PhaseIndex].IdealResponse);
         }
 
         await Assertions.Expect(completed).ToContainTextAsync($"{before + 1} /");

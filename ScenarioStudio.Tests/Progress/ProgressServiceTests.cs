@@ -1,5 +1,6 @@
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
+using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Practice;
 
 namespace ScenarioStudio.Tests.Progress;
@@ -9,13 +10,8 @@ public sealed class ProgressServiceTests : PracticeTestBase
     private async Task<int> CompleteSessionAsync(PracticeService practice, bool well)
     {
         var id = await practice.StartAsync(ScenarioId);
-        while ((await practice.GetAsync(id)).Stage != SessionStage.Completed)
-        {
-            var view = await practice.GetAsync(id);
-            if (view.AiTurnDue) await RunAiAsync(practice, id);
-            else await practice.SubmitAsync(id, well ? Scenario.Phases[view.PhaseIndex].IdealResponse : "Okay, fine, whatever you think is best for now.");
-        }
-        return (await practice.GetAsync(id)).XpEarned;
+        var done = await practice.CompleteAsync(id, view => well ? Scenario.Phases[view.PhaseIndex].IdealResponse : "Okay, fine, whatever you think is best for now.");
+        return done.XpEarned;
     }
 
     [Fact]

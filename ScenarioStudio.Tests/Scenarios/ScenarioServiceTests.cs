@@ -7,19 +7,8 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Scenarios;
 
-public sealed class ScenarioServiceTests : IAsyncLifetime
+public sealed class ScenarioServiceTests : OrganisationTestBase
 {
-    private readonly TestDatabase db = new();
-    private TestOrganisation org = default!;
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        org = await db.CreateOrganisationAsync("Acme");
-    }
-
-    public Task DisposeAsync() => db.DisposeAsync();
-
     private async Task<T> AsAsync<T>(Microsoft.AspNetCore.Identity.IdentityUser user, Func<ScenarioService, Task<T>> call)
     {
         await using var scope = await db.AsAsync((ScenarioStudio.Account.ApplicationUser)user);

@@ -29,11 +29,12 @@ public sealed class DashboardBrowserTests(AppFixture app)
         var completed = manager.Locator("#learner-table .completed-count").First;
         var before = int.Parse((await completed.InnerTextAsync()).Split('/')[0].Trim());
 
+        int scenarioId;
         // The learner finishes a session (through the real practice service, offline engine).
         await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
         {
             var practice = asLearner.Get<PracticeService>();
-            var scenarioId = (await asLearner.Get<ScenarioService>().ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
+            scenarioId = (await asLearner.Get<ScenarioService>().ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
             await practice.CompleteAsync(await practice.StartAsync(scenarioId), view => view.Scenario.Phases[view.PhaseIndex].IdealResponse);
         }
 
@@ -56,5 +57,15 @@ public sealed class DashboardBrowserTests(AppFixture app)
         await learner.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
         Assert.Equal(403, (await learner.APIRequest.GetAsync("/exports/team-learners.csv")).Status);
         Assert.Empty(app.PageErrors[manager]);
+
+        // The Admin reads the scenario's analytics (library scenarios belong to the organisation's Admins).
+        var admin = await app.NewPageAsync(1300, 900);
+        await admin.SignInAsync(people[OrgRole.Admin], AppFixture.Password);
+        await admin.GotoAsync($"/scenarios/{scenarioId}/analytics");
+        await admin.WaitForCircuitAsync();
+        await Assertions.Expect(admin.Locator("#stat-attempts .stat-value")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(admin.Locator("#phase-analytics tbody tr")).ToHaveCountAsync(2);
+        await admin.ScreenshotAsync("analytics-01-scenario");
+        Assert.Empty(app.PageErrors[admin]);
     }
 }

@@ -13,6 +13,7 @@ public static class PracticeExtensions
         builder.Services.AddScoped<PracticeService>();
         builder.Services.AddScoped<Progress.ProgressService>();
         builder.Services.AddScoped<Progress.TeamDashboardService>();
+        builder.Services.AddScoped<Progress.ScenarioAnalyticsService>();
         builder.Services.AddSingleton<PracticeEvents>();
         return builder;
     }

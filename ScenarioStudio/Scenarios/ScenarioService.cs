@@ -18,7 +18,8 @@ public sealed record ScenarioRow(int Id, string Title, string Slug, ScenarioDoma
 public sealed record ScenarioPage(IReadOnlyList<ScenarioRow> Rows, int Total, bool TotalIsCapped = false);
 
 /// <summary>What the caller may do with one scenario; the service enforces the same rules.</summary>
-public sealed record ScenarioAccess(bool CanEdit, bool CanDelete, bool CanDuplicate, bool CanSubmit, bool CanPublish, bool CanArchive, bool CanReturnToDraft);
+public sealed record ScenarioAccess(bool CanEdit, bool CanDelete, bool CanDuplicate, bool CanSubmit, bool CanPublish, bool CanArchive, bool CanReturnToDraft,
+    bool CanSeeAnalytics = false);
 
 public sealed record ScenarioDetails(int Id, ScenarioDocument Document, ScenarioStatus Status, Visibility Visibility, bool IsSystem,
     string OwnerName, int Revision, DateTimeOffset UpdatedAt, ScenarioAccess Access);
@@ -256,7 +257,8 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
             CanSubmit: editor && s.Status == ScenarioStatus.Draft,
             CanPublish: publisher && (s.Status == ScenarioStatus.InReview || (admin && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)),
             CanArchive: publisher && (!s.IsSystem || admin) && s.Status != ScenarioStatus.Archived,
-            CanReturnToDraft: (editor || (publisher && s.Status == ScenarioStatus.InReview)) && s.Status != ScenarioStatus.Draft);
+            CanReturnToDraft: (editor || (publisher && s.Status == ScenarioStatus.InReview)) && s.Status != ScenarioStatus.Draft,
+            CanSeeAnalytics: admin || s.CreatedById == caller.UserId);
     }
 
     private static string EditRefusal(Scenario s) => s switch

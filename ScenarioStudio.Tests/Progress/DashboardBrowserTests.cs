@@ -39,6 +39,7 @@ public sealed class DashboardBrowserTests(AppFixture app)
         }
 
         await Assertions.Expect(completed).ToContainTextAsync($"{before + 1} /");
+        await Assertions.Expect(manager.Locator("#team-criteria table")).Not.ToBeEmptyAsync();
         await manager.ScreenshotAsync("dashboard-01-manager");
 
         var xlsx = await manager.APIRequest.GetAsync("/exports/team-learners.xlsx");

@@ -52,6 +52,7 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
         Assert.Equal(70, d.AverageScore);
         Assert.Equal([("Trial pack", 2, 2, 70), ("Refund", 1, 0, 0)], d.Scenarios.Select(s => (s.Title, s.Attempts, s.Completed, s.AverageScore ?? 0)));
         Assert.Equal([org.Learner.Id], d.Inactive.Select(l => l.LearnerId)); // last activity 9 days ago
+        Assert.Empty(d.Criteria); // these hand-made sessions have no coach messages
     }
 
     [Fact]
@@ -78,6 +79,37 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
             var d = await asGlobex.Get<TeamDashboardService>().GetAsync();
             Assert.DoesNotContain(d.Learners, l => l.LearnerId == org.Learner.Id || l.LearnerId == outsider.Id);
             Assert.Empty(d.Scenarios);
+        }
+    }
+
+    [Fact]
+    public async Task Criterion_averages_cover_only_the_callers_learners()
+    {
+        await using (var context = await db.OpenUnfilteredAsync())
+        {
+            var sessions = context.PracticeSessions.Where(s => s.CompletedAt != null).ToList();
+            var sequence = 100;
+            foreach (var s in sessions)
+            {
+                var score = s.UserId == org.Learner.Id ? 80 : 20;
+                context.PracticeMessages.Add(new PracticeMessage
+                {
+                    SessionId = s.Id, OrganisationId = org.Id, Sequence = sequence++, Speaker = Speaker.Coach, Kind = MessageKind.Feedback, Text = "Feedback",
+                    Assessment = new Assessment(score, [new CriterionScore("Clarity", score, "evidence")], [], [], "", score >= 70),
+                });
+            }
+            await context.SaveChangesAsync();
+        }
+
+        await using (var asManager = await db.AsAsync(org.Manager))
+        {
+            var clarity = Assert.Single((await asManager.Get<TeamDashboardService>().GetAsync()).Criteria);
+            Assert.Equal(("Clarity", 80, 2), (clarity.Name, clarity.Average, clarity.Samples)); // the team learner's two sessions
+        }
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+        {
+            var clarity = Assert.Single((await asAdmin.Get<TeamDashboardService>().GetAsync()).Criteria);
+            Assert.Equal(("Clarity", 60, 3), (clarity.Name, clarity.Average, clarity.Samples)); // (80 + 80 + 20) / 3
         }
     }
 }

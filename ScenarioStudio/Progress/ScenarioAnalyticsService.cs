@@ -17,8 +17,6 @@ public sealed record ScenarioAnalytics(int ScenarioId, string Title, int Attempt
 /// <summary>How one scenario performs, for its creator and Admins. Counts and averages are computed in SQL.</summary>
 public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb tenantDb)
 {
-    private sealed record CriterionRow(string Name, double Average, int Samples);
-
     public async Task<ScenarioAnalytics> GetAsync(int scenarioId, CancellationToken ct = default)
     {
         var caller = await currentUser.GetAsync(ct);
@@ -33,16 +31,7 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
         var completed = await sessions.CountAsync(s => s.CompletedAt != null, ct);
         var average = await sessions.AverageAsync(s => (double?)s.OverallScore, ct);
 
-        // Per-criterion averages straight from the coach's stored assessments (a JSON column) with SQLite's json_each.
-        var org = caller.OrganisationId.ToString().ToUpperInvariant();
-        var criteria = await db.Database.SqlQuery<CriterionRow>($"""
-            SELECT json_extract(c.value, '$.name') AS Name, AVG(json_extract(c.value, '$.score')) AS Average, COUNT(*) AS Samples
-            FROM PracticeMessages m
-            JOIN PracticeSessions s ON s.Id = m.SessionId
-            JOIN json_each(m.Assessment, '$.criteria') c
-            WHERE s.OrganisationId = {org} AND s.ScenarioId = {scenarioId} AND m.Stopped = 0 AND m.Assessment IS NOT NULL
-            GROUP BY json_extract(c.value, '$.name')
-            """).ToListAsync(ct);
+        var criteria = await CriterionStats.AverageAsync(db, caller, CriterionScope.AllSessions, scenarioId, ct);
 
         var stopped = await sessions.Where(s => s.CompletedAt == null).GroupBy(s => s.PhaseIndex)
             .Select(g => new { Phase = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Phase, g => g.Count, ct);
@@ -62,6 +51,6 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
 
         return new ScenarioAnalytics(scenario.Id, scenario.Title, attempts, completed, attempts == 0 ? 0 : (int)Math.Round(100.0 * completed / attempts),
             average is { } a ? (int)Math.Round(a) : null,
-            criteria.Select(c => new CriterionAverage(c.Name, (int)Math.Round(c.Average), c.Samples)).OrderByDescending(c => c.Average).ToList(), phases);
+            criteria, phases);
     }
 }

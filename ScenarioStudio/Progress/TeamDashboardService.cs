@@ -18,8 +18,6 @@ public sealed record TeamDashboard(IReadOnlyList<LearnerSummary> Learners, IRead
 /// </summary>
 public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
 {
-    private sealed record CriterionRow(string Name, double Average, int Samples);
-
     public async Task<TeamDashboard> GetAsync(int inactiveDays = 7, CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
@@ -54,24 +52,11 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         var started = learners.Sum(l => l.Started);
         var completed = learners.Sum(l => l.Completed);
         var average = await done.AverageAsync(s => (double?)s.OverallScore, ct) is { } a ? (int?)Math.Round(a) : null;
-        // Average by rubric criterion over the coach's stored assessments of these learners (JSON, via json_each).
-        var org = caller.OrganisationId.ToString().ToUpperInvariant();
-        var isAdmin = caller.Role == OrgRole.Admin ? 1 : 0;
-        var criteria = await db.Database.SqlQuery<CriterionRow>($"""
-            SELECT json_extract(c.value, '$.name') AS Name, AVG(json_extract(c.value, '$.score')) AS Average, COUNT(*) AS Samples
-            FROM PracticeMessages m
-            JOIN PracticeSessions s ON s.Id = m.SessionId
-            JOIN json_each(m.Assessment, '$.criteria') c
-            WHERE s.OrganisationId = {org} AND m.Stopped = 0 AND m.Assessment IS NOT NULL AND s.UserId IN (
-                SELECT Id FROM AspNetUsers WHERE {isAdmin} = 1 AND OrganisationId = {org} AND Role = 'Learner' AND IsActive = 1
-                UNION
-                SELECT tm.UserId FROM TeamMembers tm JOIN Teams t ON t.Id = tm.TeamId
-                WHERE {isAdmin} = 0 AND t.OrganisationId = {org} AND t.ManagerId = {caller.UserId})
-            GROUP BY json_extract(c.value, '$.name')
-            """).ToListAsync(ct);
+        var criteria = await CriterionStats.AverageAsync(db, caller,
+            caller.Role == OrgRole.Admin ? CriterionScope.ActiveLearners : CriterionScope.ManagersTeams, scenarioId: null, ct);
 
         return new TeamDashboard(learners, scenarios, inactive, started == 0 ? 0 : (int)Math.Round(100.0 * completed / started), average, inactiveDays,
-            criteria.Select(c => new CriterionAverage(c.Name, (int)Math.Round(c.Average), c.Samples)).OrderByDescending(c => c.Average).ToList());
+            criteria);
     }
 
     public static ExportTable LearnersTable(TeamDashboard d) => new("Learners",

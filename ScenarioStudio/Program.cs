@@ -3,6 +3,7 @@ using ScenarioStudio.Components;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 
 var builder = WebApplication.CreateBuilder(args);

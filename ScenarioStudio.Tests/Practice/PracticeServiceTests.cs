@@ -3,6 +3,7 @@ using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Practice;
 
@@ -115,6 +116,45 @@ public sealed class PracticeServiceTests : PracticeTestBase
         var (_, again) = await RunAiAsync(practice, id);
         Assert.Equal(feedback.Text, again.Text); // deterministic offline coach
         Assert.Equal(3, (await practice.GetAsync(id)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task Each_kept_assessment_is_stored_as_criterion_rows_that_go_with_a_regenerated_message()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand you. Shall we talk about a pilot?");
+        var (_, feedback) = await RunAiAsync(practice, id);
+
+        async Task<List<CriterionResult>> RowsAsync()
+        {
+            await using var context = await Db.OpenUnfilteredAsync();
+            return context.CriterionResults.Where(r => r.SessionId == id).OrderBy(r => r.Id).ToList();
+        }
+        var rows = await RowsAsync();
+        Assert.Equal(feedback.Assessment!.Criteria.Select(c => (c.Name, c.Score)), rows.Select(r => (r.Criterion, r.Score)));
+        Assert.All(rows, r => Assert.Equal((feedback.Id, Org.Learner.Id, ScenarioId, Org.Id), (r.MessageId, r.UserId, r.ScenarioId, r.OrganisationId)));
+
+        await practice.RegenerateAsync(id);
+        Assert.Empty(await RowsAsync()); // deleted with the message
+        var (_, again) = await RunAiAsync(practice, id);
+        Assert.Equal(again.Assessment!.Criteria.Count, (await RowsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_session_counts_the_learners_answers_and_records_the_engine()
+    {
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        var practice = asLearner.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        var view = await practice.CompleteAsync(id, v => v.Scenario.Phases[v.PhaseIndex].IdealResponse);
+        await using var context = await Db.OpenUnfilteredAsync();
+        var session = context.PracticeSessions.Single(s => s.Id == id);
+        Assert.Equal(view.Messages.Count(m => m.Speaker == Speaker.Learner), session.Answers);
+        Assert.True(session.Answers >= 4); // an answer and a repeat in each of the two phases
+        Assert.Equal("Offline", session.Provider);
     }
 
     [Fact]

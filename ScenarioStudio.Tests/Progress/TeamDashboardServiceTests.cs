@@ -53,6 +53,16 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
         Assert.Equal([("Trial pack", 2, 2, 70), ("Refund", 1, 0, 0)], d.Scenarios.Select(s => (s.Title, s.Attempts, s.Completed, s.AverageScore ?? 0)));
         Assert.Equal([org.Learner.Id], d.Inactive.Select(l => l.LearnerId)); // last activity 9 days ago
         Assert.Empty(d.Criteria); // these hand-made sessions have no coach messages
+
+        // Twelve calendar months, oldest first; the two completed sessions fall in the months of 20 and 10 days ago.
+        var now = db.Clock.GetUtcNow();
+        Assert.Equal(12, d.Monthly.Count);
+        Assert.Equal(new DateOnly(now.Year, now.Month, 1), d.Monthly[^1].Month);
+        static DateOnly MonthOf(DateTimeOffset t) => new(t.Year, t.Month, 1);
+        var expected = new[] { (At: now.AddDays(-20), Score: 60), (At: now.AddDays(-10), Score: 80) }.GroupBy(x => MonthOf(x.At))
+            .ToDictionary(g => g.Key, g => ((int?)(int)Math.Round(g.Average(x => x.Score)), g.Count()));
+        Assert.All(d.Monthly, m => Assert.Equal(expected.GetValueOrDefault(m.Month, (null, 0)), (m.AverageScore, m.Completed)));
+        Assert.Equal([(org.Learner.Id, 140)], d.Leaderboard.Select(l => (l.LearnerId, l.Xp)));
     }
 
     [Fact]
@@ -92,10 +102,11 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
             foreach (var s in sessions)
             {
                 var score = s.UserId == org.Learner.Id ? 80 : 20;
+                var assessment = new Assessment(score, [new CriterionScore("Clarity", score, "evidence")], [], [], "", score >= 70);
                 context.PracticeMessages.Add(new PracticeMessage
                 {
                     SessionId = s.Id, OrganisationId = org.Id, Sequence = sequence++, Speaker = Speaker.Coach, Kind = MessageKind.Feedback, Text = "Feedback",
-                    Assessment = new Assessment(score, [new CriterionScore("Clarity", score, "evidence")], [], [], "", score >= 70),
+                    Assessment = assessment, Scores = CriterionResult.For(s, assessment),
                 });
             }
             await context.SaveChangesAsync();
@@ -111,5 +122,56 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
             var clarity = Assert.Single((await asAdmin.Get<TeamDashboardService>().GetAsync()).Criteria);
             Assert.Equal(("Clarity", 60, 3), (clarity.Name, clarity.Average, clarity.Samples)); // (80 + 80 + 20) / 3
         }
+    }
+
+    private static async Task<List<object?[]>> RowsAsync(ExportTable table)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var row in table.Rows) rows.Add(row);
+        return rows;
+    }
+
+    [Fact]
+    public async Task The_session_log_lists_every_session_the_caller_may_see_oldest_first()
+    {
+        await using (var asManager = await db.AsAsync(org.Manager))
+        {
+            var table = await asManager.Get<TeamDashboardService>().SessionsAsync();
+            Assert.Equal(15, table.Columns.Count);
+            var rows = await RowsAsync(table);
+            // Only the team learner's three sessions: 20 and 10 days ago (completed), 9 days ago (in progress).
+            Assert.Equal([("Trial pack", "Completed", 60), ("Trial pack", "Completed", 80), ("Refund", "In progress", (int?)null)],
+                rows.Select(r => ((string)r[3]!, (string)r[4]!, (int?)r[12])));
+            Assert.All(rows, r => Assert.Equal(("Learner of Acme", "Closers"), ((string)r[0]!, (string)r[2]!)));
+        }
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+        {
+            var rows = await RowsAsync(await asAdmin.Get<TeamDashboardService>().SessionsAsync());
+            Assert.Equal(4, rows.Count);
+            Assert.Equal("Outside the team", rows[^1][0]);
+            Assert.Equal("", rows[^1][2]); // in no team
+        }
+        await using (var asLearner = await db.AsAsync(org.Learner))
+            await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<TeamDashboardService>().SessionsAsync());
+        var globex = await db.CreateOrganisationAsync("Globex");
+        await using (var asGlobex = await db.AsAsync(globex.Admin))
+            Assert.Empty(await RowsAsync(await asGlobex.Get<TeamDashboardService>().SessionsAsync()));
+    }
+
+    [Fact]
+    public async Task The_session_log_opens_in_excel_with_typed_cells()
+    {
+        await using var asAdmin = await db.AsAsync(org.Admin);
+        using var stream = new MemoryStream();
+        await TableExport.WriteAsync(await asAdmin.Get<TeamDashboardService>().SessionsAsync(), ExportFormat.Excel, stream);
+        stream.Position = 0;
+        using var workbook = new ClosedXML.Excel.XLWorkbook(stream);
+        var sheet = workbook.Worksheet("Sessions");
+        Assert.Equal(5, sheet.LastRowUsed().RowNumber()); // header and four sessions
+        Assert.Equal("Learner", sheet.Cell(1, 1).GetString());
+        Assert.Equal(ClosedXML.Excel.XLDataType.DateTime, sheet.Cell(2, 6).DataType);
+        Assert.Equal(db.Clock.GetUtcNow().AddDays(-20).UtcDateTime, sheet.Cell(2, 6).GetDateTime(), TimeSpan.FromSeconds(1));
+        Assert.Equal(60, sheet.Cell(2, 13).GetDouble());
+        Assert.True(sheet.Cell(4, 7).IsEmpty()); // the unfinished session has no completion time
     }
 }

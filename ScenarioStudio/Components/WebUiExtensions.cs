@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
+using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Components;
@@ -41,7 +42,12 @@ public static class WebUiExtensions
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A ForbiddenException reaching an HTTP endpoint is a 403, not a server error.
-            StatusCodeSelector = ex => ex is ForbiddenException ? (int)HttpStatusCode.Forbidden : (int)HttpStatusCode.InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                ForbiddenException => (int)HttpStatusCode.Forbidden,
+                ValidationFailedException => (int)HttpStatusCode.BadRequest,
+                _ => (int)HttpStatusCode.InternalServerError,
+            },
             ExceptionHandlingPath = "/Error",
             CreateScopeForErrors = true,
         });

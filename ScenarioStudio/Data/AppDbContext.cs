@@ -27,6 +27,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ScenarioPhase> ScenarioPhases => Set<ScenarioPhase>();
     public DbSet<PracticeSession> PracticeSessions => Set<PracticeSession>();
     public DbSet<PracticeMessage> PracticeMessages => Set<PracticeMessage>();
+    public DbSet<CriterionResult> CriterionResults => Set<CriterionResult>();
     public DbSet<AiCall> AiCalls => Set<AiCall>();
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
 

@@ -16,6 +16,9 @@ internal sealed class PracticeSessionConfiguration : IEntityTypeConfiguration<Pr
         b.HasMany(s => s.Messages).WithOne().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.StartedAt });
         b.HasIndex(s => new { s.OrganisationId, s.ScenarioId });
+        // Covers the dashboards' per-learner figures, so they never read the (large) snapshot rows.
+        b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle })
+            .HasDatabaseName("IX_PracticeSessions_Progress");
     }
 }
 
@@ -28,5 +31,17 @@ internal sealed class PracticeMessageConfiguration : IEntityTypeConfiguration<Pr
         b.Property(m => m.Text).HasMaxLength(8000);
         b.Json(m => m.Assessment);
         b.HasIndex(m => new { m.SessionId, m.Sequence }).IsUnique();
+        b.HasMany(m => m.Scores).WithOne().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CriterionResultConfiguration : IEntityTypeConfiguration<CriterionResult>
+{
+    public void Configure(EntityTypeBuilder<CriterionResult> b)
+    {
+        b.Property(r => r.Criterion).HasMaxLength(100);
+        // Covering indexes: the team dashboard averages by learner, content analytics by scenario.
+        b.HasIndex(r => new { r.OrganisationId, r.UserId, r.Criterion, r.Score });
+        b.HasIndex(r => new { r.OrganisationId, r.ScenarioId, r.Criterion, r.Score });
     }
 }

@@ -107,6 +107,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
             _ => throw new ValidationFailedException("Answer", "It is not your turn yet: wait for the customer or the coach."),
         };
         Append(session, Speaker.Learner, kind, text, stopped: false, assessment: null);
+        session.Answers++;
         session.Stage = kind == MessageKind.Answer ? SessionStage.CoachAnswer : SessionStage.CoachRepeat;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -169,7 +170,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
             }
             if (!stopped && session.Stage != SessionStage.CustomerTurn && assessment is null)
                 throw new AiProviderException("The coach's reply had no scores. Retry.");
-            yield return new AiTurnEvent(null, await SaveTurnAsync(caller, id, text.ToString(), stopped, assessment));
+            yield return new AiTurnEvent(null, await SaveTurnAsync(caller, id, text.ToString(), stopped, assessment, EngineName(settings)));
         }
         finally
         {
@@ -201,12 +202,20 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         await tx.CommitAsync(ct);
     }
 
-    private async Task<PracticeMessage> SaveTurnAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment)
+    /// <summary>The engine recorded on the session: "Offline", or the model of an OpenAI-compatible endpoint.</summary>
+    private static string EngineName(OrganisationAiSettings settings)
+    {
+        var name = settings.Provider == AiProvider.Offline ? "Offline" : string.IsNullOrWhiteSpace(settings.Model) ? "OpenAI-compatible" : settings.Model.Trim();
+        return name.Length <= 40 ? name : name[..40];
+    }
+
+    private async Task<PracticeMessage> SaveTurnAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment, string engine)
     {
         // Saved even when the page that asked has gone: the learner's progress must not depend on the circuit.
         await using var db = await tenantDb.OpenAsync(caller, CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync();
         var session = await LoadAsync(db, caller, id, forWriting: true, CancellationToken.None);
+        session.Provider = engine;
         PracticeMessage message;
         switch (session.Stage)
         {
@@ -293,6 +302,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
             PhaseIndex = s.PhaseIndex, Speaker = speaker, Kind = kind, Text = text.Length > 8000 ? text[..8000] : text,
             Stopped = stopped, Assessment = assessment, CreatedAt = clock.GetUtcNow(),
         };
+        if (assessment is not null && !stopped) message.Scores = CriterionResult.For(s, assessment);
         s.Messages.Add(message);
         s.UpdatedAt = message.CreatedAt;
         return message;

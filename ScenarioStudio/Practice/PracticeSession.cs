@@ -27,6 +27,8 @@ public sealed class PracticeSession : IOrganisationOwned
     public int PhaseIndex { get; set; }
     /// <summary>Learner answers given in the current phase (each followed by a repeat).</summary>
     public int TurnInPhase { get; set; }
+    /// <summary>Learner messages in the session (answers and repeats), kept here so reports need not count messages.</summary>
+    public int Answers { get; set; }
     public List<PhaseOutcome> Outcomes { get; set; } = [];
     public int? OverallScore { get; set; }
     public int XpEarned { get; set; }
@@ -52,6 +54,8 @@ public sealed class PracticeMessage : IOrganisationOwned
     /// <summary>Set on coach feedback: the scores, evidence and better version.</summary>
     public Assessment? Assessment { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The assessment's criterion scores as rows, for the dashboards (none for a stopped message).</summary>
+    public List<CriterionResult> Scores { get; set; } = [];
 }
 
 /// <summary>The coach's structured judgement of one learner answer.</summary>
@@ -64,3 +68,26 @@ public sealed record Assessment(
     bool ObjectiveMet);
 
 public sealed record CriterionScore(string Name, int Score, string Evidence);
+
+/// <summary>
+/// One criterion's score from one coach assessment, kept as a row beside the assessment's JSON so dashboards average
+/// scores by criterion with an index instead of parsing JSON. Written with the message, deleted with it.
+/// </summary>
+public sealed class CriterionResult : IOrganisationOwned
+{
+    public long Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public long MessageId { get; set; }
+    public Guid SessionId { get; set; }
+    public string UserId { get; set; } = "";
+    public int ScenarioId { get; set; }
+    public string Criterion { get; set; } = "";
+    public int Score { get; set; }
+
+    /// <summary>The rows for one kept assessment of a session.</summary>
+    public static List<CriterionResult> For(PracticeSession session, Assessment assessment) => assessment.Criteria.Select(c => new CriterionResult
+    {
+        OrganisationId = session.OrganisationId, SessionId = session.Id, UserId = session.UserId, ScenarioId = session.ScenarioId,
+        Criterion = c.Name.Length > 100 ? c.Name[..100] : c.Name, Score = c.Score,
+    }).ToList();
+}

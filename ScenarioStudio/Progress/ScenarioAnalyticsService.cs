@@ -53,4 +53,9 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
             average is { } a ? (int)Math.Round(a) : null,
             criteria, phases);
     }
+
+    public static ExportTable PhasesTable(ScenarioAnalytics a) => new("Phases",
+        [new("Phase", ColumnKind.Number), new("Name"), new("Reached", ColumnKind.Number), new("Stopped here", ColumnKind.Number),
+         new("Objective missed", ColumnKind.Number), new("Average answers", ColumnKind.Number)],
+        a.Phases.Select(p => new object?[] { p.Index + 1, p.Name, p.Reached, p.StoppedHere, p.Missed, p.AverageTurns }));
 }

@@ -1,15 +1,25 @@
 using System.Globalization;
 using System.Text;
-using ClosedXML.Excel;
 
 namespace ScenarioStudio.Progress;
 
-/// <summary>A dashboard table ready to export: typed columns and rows of values.</summary>
-public sealed record ExportTable(string Name, IReadOnlyList<ExportColumn> Columns, IReadOnlyList<object?[]> Rows);
+/// <summary>
+/// A table to export: typed columns and rows of values. Rows are a stream, so a table of every session of an
+/// organisation is written as it is read and never held in memory.
+/// </summary>
+public sealed record ExportTable(string Name, IReadOnlyList<ExportColumn> Columns, IAsyncEnumerable<object?[]> Rows)
+{
+    public ExportTable(string name, IReadOnlyList<ExportColumn> columns, IEnumerable<object?[]> rows)
+        : this(name, columns, rows.ToAsyncEnumerable())
+    {
+    }
+}
 
 public enum ColumnKind { Text, Number, Date }
 
 public sealed record ExportColumn(string Header, ColumnKind Kind = ColumnKind.Text);
+
+public enum ExportFormat { Csv, Excel }
 
 /// <summary>
 /// Writes tables as CSV and Excel. Text cells that a spreadsheet would run as a formula (starting with = + - @,
@@ -21,61 +31,35 @@ public static class TableExport
 
     public static string Neutralise(string text) => text.Length > 0 && Dangerous.Contains(text[0]) ? "'" + text : text;
 
-    public static byte[] ToCsv(ExportTable table)
+    public static string ContentType(ExportFormat format) => format == ExportFormat.Csv
+        ? "text/csv; charset=utf-8"
+        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static string Extension(ExportFormat format) => format == ExportFormat.Csv ? "csv" : "xlsx";
+
+    public static Task WriteAsync(ExportTable table, ExportFormat format, Stream output, CancellationToken ct = default) =>
+        format == ExportFormat.Csv ? WriteCsvAsync(table, output, ct) : XlsxWriter.WriteAsync(table, output, ct);
+
+    public static async Task WriteCsvAsync(ExportTable table, Stream output, CancellationToken ct = default)
     {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', table.Columns.Select(c => Quote(Neutralise(c.Header)))).Append("\r\n");
-        foreach (var row in table.Rows)
-        {
-            csv.AppendJoin(',', row.Select((value, i) => Quote(Format(value, table.Columns[i].Kind)))).Append("\r\n");
-        }
         // UTF-8 with a byte-order mark, so Excel opens accented names correctly.
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
-    }
-
-    public static byte[] ToExcel(ExportTable table)
-    {
-        using var workbook = new XLWorkbook();
-        var sheet = workbook.Worksheets.Add(SheetName(table.Name));
-        for (var c = 0; c < table.Columns.Count; c++)
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
+        writer.Write(string.Join(',', table.Columns.Select(c => Quote(Neutralise(c.Header)))));
+        writer.Write("\r\n");
+        await foreach (var row in table.Rows.WithCancellation(ct))
         {
-            var cell = sheet.Cell(1, c + 1);
-            cell.Value = Neutralise(table.Columns[c].Header);
-            cell.Style.Font.Bold = true;
-        }
-        for (var r = 0; r < table.Rows.Count; r++)
-        {
-            for (var c = 0; c < table.Columns.Count; c++)
+            for (var i = 0; i < table.Columns.Count; i++)
             {
-                var cell = sheet.Cell(r + 2, c + 1);
-                switch (table.Rows[r][c])
-                {
-                    case null: break;
-                    case int or long or double or decimal:
-                        cell.Value = Convert.ToDouble(table.Rows[r][c], CultureInfo.InvariantCulture);
-                        break;
-                    case DateTimeOffset d:
-                        cell.Value = d.UtcDateTime;
-                        cell.Style.DateFormat.Format = "yyyy-mm-dd hh:mm";
-                        break;
-                    case var other:
-                        // Set as text explicitly: ClosedXML must never read a leading '=' as a formula.
-                        cell.SetValue(Neutralise(Convert.ToString(other, CultureInfo.InvariantCulture) ?? ""));
-                        cell.DataType = XLDataType.Text;
-                        break;
-                }
+                if (i > 0) writer.Write(',');
+                writer.Write(Quote(Format(row[i], table.Columns[i].Kind)));
             }
+            writer.Write("\r\n");
         }
-        var used = sheet.Range(1, 1, Math.Max(1, table.Rows.Count + 1), table.Columns.Count);
-        used.SetAutoFilter();
-        sheet.SheetView.FreezeRows(1);
-        sheet.Columns().AdjustToContents();
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return stream.ToArray();
+        await writer.FlushAsync(ct);
     }
 
-    private static string Format(object? value, ColumnKind kind) => value switch
+    /// <summary>The text of a cell in CSV (and the width estimate in Excel).</summary>
+    public static string Format(object? value, ColumnKind kind) => value switch
     {
         null => "",
         DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
@@ -84,6 +68,4 @@ public static class TableExport
     };
 
     private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-
-    private static string SheetName(string name) => new string(name.Where(c => !"[]:*?/\\".Contains(c)).ToArray()) is { Length: > 0 } n ? n[..Math.Min(31, n.Length)] : "Export";
 }

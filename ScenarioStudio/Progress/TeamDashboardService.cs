@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
@@ -10,8 +11,16 @@ public sealed record LearnerSummary(string LearnerId, string Name, int Started, 
 
 public sealed record ScenarioSummary(int ScenarioId, string Title, int Attempts, int Completed, int? AverageScore);
 
+public sealed record MonthlyScore(DateOnly Month, int Completed, int? AverageScore);
+
 public sealed record TeamDashboard(IReadOnlyList<LearnerSummary> Learners, IReadOnlyList<ScenarioSummary> Scenarios,
-    IReadOnlyList<LearnerSummary> Inactive, int CompletionPercent, int? AverageScore, int InactiveDays, IReadOnlyList<CriterionAverage> Criteria);
+    IReadOnlyList<LearnerSummary> Inactive, int CompletionPercent, int? AverageScore, int InactiveDays, IReadOnlyList<CriterionAverage> Criteria,
+    IReadOnlyList<MonthlyScore> Monthly)
+{
+    /// <summary>The ten learners with the most XP (then the best average).</summary>
+    public IReadOnlyList<LearnerSummary> Leaderboard => Learners.Where(l => l.Xp > 0).OrderByDescending(l => l.Xp)
+        .ThenByDescending(l => l.AverageScore).ThenBy(l => l.Name).Take(10).ToList();
+}
 
 /// <summary>
 /// The manager's view: learners of the teams they lead (Admins: every learner of the organisation), aggregated in SQL.
@@ -55,8 +64,72 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         var criteria = await CriterionStats.AverageAsync(db, caller,
             caller.Role == OrgRole.Admin ? CriterionScope.ActiveLearners : CriterionScope.ManagersTeams, scenarioId: null, ct);
 
+        // Improvement over time: the average of sessions completed in each of the last twelve calendar months (UTC).
+        var now = clock.GetUtcNow();
+        var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var monthly = new List<MonthlyScore>();
+        for (var m = -11; m <= 0; m++)
+        {
+            var from = thisMonth.AddMonths(m);
+            var to = from.AddMonths(1);
+            var inMonth = done.Where(s => s.CompletedAt >= from && s.CompletedAt < to);
+            var figures = await inMonth.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Average = g.Average(s => (double?)s.OverallScore) })
+                .SingleOrDefaultAsync(ct);
+            monthly.Add(new MonthlyScore(DateOnly.FromDateTime(from.UtcDateTime), figures?.Count ?? 0,
+                figures?.Average is { } avg ? (int)Math.Round(avg) : null));
+        }
+
         return new TeamDashboard(learners, scenarios, inactive, started == 0 ? 0 : (int)Math.Round(100.0 * completed / started), average, inactiveDays,
-            criteria);
+            criteria, monthly);
+    }
+
+    public static readonly IReadOnlyList<ExportColumn> SessionColumns =
+    [
+        new("Learner"), new("E-mail"), new("Teams"), new("Scenario"), new("Status"), new("Started (UTC)", ColumnKind.Date),
+        new("Completed (UTC)", ColumnKind.Date), new("Minutes", ColumnKind.Number), new("Phases", ColumnKind.Number),
+        new("Phases met", ColumnKind.Number), new("Phases missed", ColumnKind.Number), new("Answers", ColumnKind.Number),
+        new("Score", ColumnKind.Number), new("XP", ColumnKind.Number), new("Engine"),
+    ];
+
+    /// <summary>
+    /// Every practice session the caller may see, one row each, oldest first: the whole organisation for Admins,
+    /// the members of the teams they lead for Managers. The rows stream from the database as the file is written.
+    /// </summary>
+    public async Task<ExportTable> SessionsAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        return new ExportTable("Sessions", SessionColumns, SessionRowsAsync(caller, ct));
+    }
+
+    private async IAsyncEnumerable<object?[]> SessionRowsAsync(Caller caller, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var teams = (await db.TeamMembers.AsNoTracking().Select(m => new { m.UserId, m.Team!.Name }).ToListAsync(ct))
+            .GroupBy(m => m.UserId).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(m => m.Name).Order()));
+
+        var sessions = db.PracticeSessions.AsNoTracking();
+        if (caller.Role != OrgRole.Admin)
+            sessions = sessions.Where(s => db.TeamMembers.Any(m => m.UserId == s.UserId && m.Team!.ManagerId == caller.UserId));
+        var rows = from s in sessions
+                   join u in db.Users on s.UserId equals u.Id
+                   orderby s.StartedAt
+                   select new
+                   {
+                       u.DisplayName, u.Email, s.UserId, s.ScenarioTitle, s.Stage, s.StartedAt, s.UpdatedAt, s.CompletedAt, s.Outcomes,
+                       s.OverallScore, s.XpEarned, s.Provider, s.Answers,
+                   };
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var end = r.CompletedAt ?? r.UpdatedAt;
+            yield return
+            [
+                r.DisplayName, r.Email, teams.GetValueOrDefault(r.UserId, ""), r.ScenarioTitle,
+                r.CompletedAt is null ? "In progress" : "Completed", r.StartedAt, r.CompletedAt,
+                (int)Math.Round((end - r.StartedAt).TotalMinutes), r.Outcomes.Count, r.Outcomes.Count(o => o == PhaseOutcome.Met),
+                r.Outcomes.Count(o => o == PhaseOutcome.Missed), r.Answers, r.OverallScore, r.XpEarned,
+                r.Provider,
+            ];
+        }
     }
 
     public static ExportTable LearnersTable(TeamDashboard d) => new("Learners",
@@ -67,4 +140,17 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
     public static ExportTable ScenariosTable(TeamDashboard d) => new("Scenarios",
         [new("Scenario"), new("Attempts", ColumnKind.Number), new("Completed", ColumnKind.Number), new("Average score", ColumnKind.Number)],
         d.Scenarios.Select(s => new object?[] { s.Title, s.Attempts, s.Completed, s.AverageScore }).ToList());
+
+    public static ExportTable MonthlyTable(TeamDashboard d) => new("Monthly scores",
+        [new("Month"), new("Sessions completed", ColumnKind.Number), new("Average score", ColumnKind.Number)],
+        d.Monthly.Select(m => new object?[] { m.Month.ToString("yyyy-MM"), m.Completed, m.AverageScore }));
+
+    public static ExportTable LeaderboardTable(TeamDashboard d) => new("Leaderboard",
+        [new("Rank", ColumnKind.Number), new("Learner"), new("XP", ColumnKind.Number), new("Level", ColumnKind.Number),
+         new("Sessions completed", ColumnKind.Number), new("Average score", ColumnKind.Number)],
+        d.Leaderboard.Select((l, i) => new object?[] { i + 1, l.Name, l.Xp, ProgressRules.LevelFor(l.Xp), l.Completed, l.AverageScore }));
+
+    public static ExportTable InactiveTable(TeamDashboard d) => new($"Not practised in {d.InactiveDays} days",
+        [new("Learner"), new("Sessions completed", ColumnKind.Number), new("Last practised", ColumnKind.Date)],
+        d.Inactive.Select(l => new object?[] { l.Name, l.Completed, l.LastPractised }));
 }

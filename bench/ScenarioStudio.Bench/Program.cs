@@ -1,3 +1,4 @@
+using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Bench.Streaming;
@@ -12,6 +13,9 @@ var commands = new BenchCommand[]
     new("streaming", "[--streams N]",
         "N concurrent practice pages in headless Chromium stream 300 tokens at 100 tokens/s from a loopback model server (default 25).",
         StreamingBenchmark.RunAsync),
+    new("dashboard", "[--sessions N] [--keep]",
+        "Manager dashboard, learner progress and the every-session Excel export over N sessions of a year (default 100000).",
+        DashboardBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

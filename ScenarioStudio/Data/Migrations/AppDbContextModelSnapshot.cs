@@ -193,7 +193,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UserId", "At");
 
-                    b.ToTable("AiCalls", (string)null);
+                    b.ToTable("AiCalls");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Ai.OrganisationAiSettings", b =>
@@ -241,7 +241,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("OrganisationId");
 
-                    b.ToTable("AiSettings", (string)null);
+                    b.ToTable("AiSettings");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Invitation", b =>
@@ -293,7 +293,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.ToTable("Invitations", (string)null);
+                    b.ToTable("Invitations");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Organisation", b =>
@@ -327,7 +327,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Organisations", (string)null);
+                    b.ToTable("Organisations");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Team", b =>
@@ -357,7 +357,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("OrganisationId", "Name")
                         .IsUnique();
 
-                    b.ToTable("Teams", (string)null);
+                    b.ToTable("Teams");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.TeamMember", b =>
@@ -375,7 +375,48 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("TeamMembers", (string)null);
+                    b.ToTable("TeamMembers");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Practice.CriterionResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Criterion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("OrganisationId", "ScenarioId", "Criterion", "Score");
+
+                    b.HasIndex("OrganisationId", "UserId", "Criterion", "Score");
+
+                    b.ToTable("CriterionResults");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeMessage", b =>
@@ -425,7 +466,7 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("SessionId", "Sequence")
                         .IsUnique();
 
-                    b.ToTable("PracticeMessages", (string)null);
+                    b.ToTable("PracticeMessages");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>
@@ -433,6 +474,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Answers")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
@@ -494,7 +538,10 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
 
-                    b.ToTable("PracticeSessions", (string)null);
+                    b.HasIndex("OrganisationId", "UserId", "CompletedAt", "OverallScore", "XpEarned", "UpdatedAt", "ScenarioId", "ScenarioTitle")
+                        .HasDatabaseName("IX_PracticeSessions_Progress");
+
+                    b.ToTable("PracticeSessions");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
@@ -622,7 +669,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "Status", "UpdatedAt");
 
-                    b.ToTable("Scenarios", (string)null);
+                    b.ToTable("Scenarios");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioPhase", b =>
@@ -653,7 +700,7 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("ScenarioId", "Order");
 
-                    b.ToTable("ScenarioPhases", (string)null);
+                    b.ToTable("ScenarioPhases");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
@@ -723,6 +770,15 @@ namespace ScenarioStudio.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Practice.CriterionResult", b =>
+                {
+                    b.HasOne("ScenarioStudio.Practice.PracticeMessage", null)
+                        .WithMany("Scores")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeMessage", b =>
                 {
                     b.HasOne("ScenarioStudio.Practice.PracticeSession", null)
@@ -744,6 +800,11 @@ namespace ScenarioStudio.Data.Migrations
             modelBuilder.Entity("ScenarioStudio.Organisations.Team", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Practice.PracticeMessage", b =>
+                {
+                    b.Navigation("Scores");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Infrastructure;
@@ -54,6 +55,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.AddAccounts();
         builder.AddOrganisations();
         builder.AddScenarios();
+        builder.AddPractice();
         host.services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await host.services.PrepareDatabaseAsync();
         return host;
@@ -69,7 +71,9 @@ public sealed class BenchHost : IAsyncDisposable
         return org.Id;
     }
 
-    public async Task<ApplicationUser> AddMemberAsync(Guid organisationId, OrgRole role, string displayName)
+    /// <summary>A member, signed up through Identity's UserManager; <paramref name="withPassword"/> false skips the
+    /// (deliberately slow) password hash for members the benchmark never signs in as.</summary>
+    public async Task<ApplicationUser> AddMemberAsync(Guid organisationId, OrgRole role, string displayName, bool withPassword = true)
     {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -79,7 +83,7 @@ public sealed class BenchHost : IAsyncDisposable
             OrganisationId = organisationId, Role = role, DisplayName = displayName,
             UserName = email, Email = email, EmailConfirmed = true,
         };
-        var result = await users.CreateAsync(user, Password);
+        var result = withPassword ? await users.CreateAsync(user, Password) : await users.CreateAsync(user);
         if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
         return user;
     }

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Tests.Infrastructure;
+
+namespace ScenarioStudio.Tests.Practice;
+
+/// <summary>The DashboardScale migration fills the criterion rows and answer counts for sessions practised before it.</summary>
+public sealed class DashboardScaleMigrationTests : PracticeTestBase
+{
+    [Fact]
+    public async Task Migrating_an_existing_database_backfills_criterion_rows_and_answer_counts()
+    {
+        Guid id;
+        await using (var asLearner = await Db.AsAsync(Org.Learner))
+        {
+            var practice = asLearner.Get<PracticeService>();
+            id = await practice.StartAsync(ScenarioId);
+            await practice.CompleteAsync(id, v => v.Scenario.Phases[v.PhaseIndex].IdealResponse);
+        }
+        List<(long, string, int)> written;
+        int answers;
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            written = context.CriterionResults.Where(r => r.SessionId == id).OrderBy(r => r.MessageId).ThenBy(r => r.Id)
+                .AsEnumerable().Select(r => (r.MessageId, r.Criterion, r.Score)).ToList();
+            answers = context.PracticeSessions.Single(s => s.Id == id).Answers;
+            Assert.NotEmpty(written);
+
+            // Back to the schema before it (the table and column are dropped), then forward again.
+            var migrator = context.GetService<IMigrator>();
+            await migrator.MigrateAsync("20261123055108_ScenarioFilterIndexes");
+            await migrator.MigrateAsync();
+        }
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            var backfilled = context.CriterionResults.Where(r => r.SessionId == id).OrderBy(r => r.MessageId).ThenBy(r => r.Id)
+                .AsEnumerable().Select(r => (r.MessageId, r.Criterion, r.Score)).ToList();
+            Assert.Equal(written, backfilled);
+            Assert.All(context.CriterionResults.Where(r => r.SessionId == id), r => Assert.Equal((Org.Learner.Id, ScenarioId), (r.UserId, r.ScenarioId)));
+            Assert.Equal(answers, context.PracticeSessions.Single(s => s.Id == id).Answers);
+        }
+    }
+}

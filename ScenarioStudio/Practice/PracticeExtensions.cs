@@ -14,6 +14,7 @@ public static class PracticeExtensions
         builder.Services.AddScoped<Progress.ProgressService>();
         builder.Services.AddScoped<Progress.TeamDashboardService>();
         builder.Services.AddScoped<Progress.ScenarioAnalyticsService>();
+        builder.Services.AddScoped<Progress.AssignmentService>();
         builder.Services.AddSingleton<PracticeEvents>();
         return builder;
     }

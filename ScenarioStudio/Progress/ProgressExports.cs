@@ -16,13 +16,14 @@ public static class ProgressExports
         var exports = app.MapGroup("/exports").RequireAuthorization();
 
         exports.MapGet("/team-{table}.{format}", async (string table, string format, int? inactiveDays, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] TeamDashboardService dashboards) =>
+            [FromServices] CurrentUser currentUser, [FromServices] TeamDashboardService dashboards, [FromServices] AssignmentService assignments) =>
         {
             currentUser.Use(context.User);
             var ct = context.RequestAborted;
             ExportTable? export = table switch
             {
                 "sessions" => await dashboards.SessionsAsync(ct),
+                "assignments" => AssignmentService.Table(await assignments.ListAsync(ct)),
                 "learners" => TeamDashboardService.LearnersTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
                 "scenarios" => TeamDashboardService.ScenariosTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
                 "criteria" => CriteriaTable((await dashboards.GetAsync(inactiveDays ?? 7, ct)).Criteria),

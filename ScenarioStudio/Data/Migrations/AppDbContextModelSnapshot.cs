@@ -544,6 +544,49 @@ namespace ScenarioStudio.Data.Migrations
                     b.ToTable("PracticeSessions");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssignedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScenarioId");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("OrganisationId", "TeamId", "ScenarioId")
+                        .IsUnique();
+
+                    b.ToTable("Assignments");
+                });
+
             modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
                 {
                     b.Property<int>("Id")
@@ -786,6 +829,25 @@ namespace ScenarioStudio.Data.Migrations
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", "Scenario")
+                        .WithMany()
+                        .HasForeignKey("ScenarioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScenarioStudio.Organisations.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Scenario");
+
+                    b.Navigation("Team");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioPhase", b =>

@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Progress;
+
+public sealed record AssignmentInput(Guid TeamId, int ScenarioId, DateOnly? DueOn, string? Note);
+
+/// <summary>An assignment as its team's manager sees it: how many active members have done it.</summary>
+public sealed record AssignmentRow(Guid Id, Guid TeamId, string Team, int ScenarioId, string Scenario, DateOnly DueOn, string Note,
+    int Members, int Done)
+{
+    public bool IsOverdue(DateOnly today) => DueOn < today && Done < Members;
+}
+
+public enum AssignmentState { Done, Due, Overdue }
+
+/// <summary>An assignment as a learner sees it.</summary>
+public sealed record MyAssignment(Guid Id, int ScenarioId, string Scenario, string Team, DateOnly DueOn, string Note, AssignmentState State, int DaysLeft);
+
+public sealed record AssignmentOptions(IReadOnlyList<(Guid Id, string Name)> Teams, IReadOnlyList<(int Id, string Title)> Scenarios);
+
+/// <summary>
+/// Managers assign published scenarios to the teams they lead (Admins to any team) with a due date; learners see
+/// what is assigned to them and whether it is done, due or overdue. Completion is counted in SQL.
+/// </summary>
+public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
+{
+    public const int MaxNoteLength = 300;
+    public const int MaxDaysAhead = 366;
+
+    /// <summary>The teams the caller may assign to and the scenarios learners can practise.</summary>
+    public async Task<AssignmentOptions> OptionsAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var teams = await Teams(db, caller).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
+        var scenarios = await Practisable(db).OrderBy(s => s.Title).Select(s => new { s.Id, s.Title }).ToListAsync(ct);
+        return new AssignmentOptions(teams.Select(t => (t.Id, t.Name)).ToList(), scenarios.Select(s => (s.Id, s.Title)).ToList());
+    }
+
+    public async Task<IReadOnlyList<AssignmentRow>> ListAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var teams = Teams(db, caller).Select(t => t.Id);
+        return await db.Assignments.AsNoTracking().Where(a => teams.Contains(a.TeamId))
+            .OrderBy(a => a.DueOn).ThenBy(a => a.Team!.Name)
+            .Select(a => new AssignmentRow(a.Id, a.TeamId, a.Team!.Name, a.ScenarioId, a.Scenario!.Title, a.DueOn, a.Note,
+                db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive),
+                db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive && db.PracticeSessions.Any(s =>
+                    s.UserId == m.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt))))
+            .ToListAsync(ct);
+    }
+
+    public async Task<Guid> CreateAsync(AssignmentInput input, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var errors = new FieldErrors();
+        var team = await db.Teams.SingleOrDefaultAsync(t => t.Id == input.TeamId, ct);
+        if (team is null) errors.Add(nameof(input.TeamId), "Choose a team.");
+        else if (caller.Role != OrgRole.Admin && team.ManagerId != caller.UserId)
+            throw new ForbiddenException("You can assign practice only to the teams you lead.");
+        if (!await Practisable(db).AnyAsync(s => s.Id == input.ScenarioId, ct))
+            errors.Add(nameof(input.ScenarioId), "Choose a published scenario that learners can see.");
+        var today = Today();
+        if (input.DueOn is not { } due) errors.Add(nameof(input.DueOn), "Choose a due date.");
+        else if (due < today) errors.Add(nameof(input.DueOn), "The due date has passed: choose today or later.");
+        else if (due > today.AddDays(MaxDaysAhead)) errors.Add(nameof(input.DueOn), "Choose a due date within a year.");
+        var note = (input.Note ?? "").Trim();
+        if (note.Length > MaxNoteLength) errors.Add(nameof(input.Note), $"Keep the note under {MaxNoteLength} characters.");
+        if (team is not null && await db.Assignments.AnyAsync(a => a.TeamId == team.Id && a.ScenarioId == input.ScenarioId, ct))
+            errors.Add(nameof(input.ScenarioId), "This scenario is already assigned to the team: remove it first to set a new date.");
+        errors.ThrowIfAny();
+
+        var assignment = new Assignment
+        {
+            OrganisationId = caller.OrganisationId, TeamId = team!.Id, ScenarioId = input.ScenarioId, DueOn = input.DueOn!.Value, Note = note,
+            AssignedById = caller.UserId, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Assignments.Add(assignment);
+        await db.SaveChangesAsync(ct);
+        return assignment.Id;
+    }
+
+    public async Task DeleteAsync(Guid id, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var assignment = await db.Assignments.Include(a => a.Team).SingleOrDefaultAsync(a => a.Id == id, ct)
+            ?? throw new ForbiddenException("This assignment does not exist in your organisation.");
+        if (caller.Role != OrgRole.Admin && assignment.Team!.ManagerId != caller.UserId)
+            throw new ForbiddenException("You can remove assignments only from the teams you lead.");
+        db.Assignments.Remove(assignment);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>What is assigned to the caller through their teams, soonest due first, done ones last.</summary>
+    public async Task<IReadOnlyList<MyAssignment>> ListMineAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.Practise, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var teams = db.TeamMembers.Where(m => m.UserId == caller.UserId).Select(m => m.TeamId);
+        var rows = await db.Assignments.AsNoTracking().Where(a => teams.Contains(a.TeamId) && a.Scenario!.Status == ScenarioStatus.Published)
+            .Select(a => new
+            {
+                a.Id, a.ScenarioId, a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note,
+                Done = db.PracticeSessions.Any(s => s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt),
+            })
+            .ToListAsync(ct);
+        var today = await TodayForAsync(db, caller, ct);
+        return rows
+            // The same scenario assigned through two teams shows once, with the earlier date.
+            .GroupBy(r => r.ScenarioId).Select(g => g.OrderBy(r => r.DueOn).First())
+            .Select(r => new MyAssignment(r.Id, r.ScenarioId, r.Title, r.Team, r.DueOn, r.Note,
+                r.Done ? AssignmentState.Done : r.DueOn < today ? AssignmentState.Overdue : AssignmentState.Due, r.DueOn.DayNumber - today.DayNumber))
+            .OrderBy(a => a.State == AssignmentState.Done).ThenBy(a => a.DueOn).ThenBy(a => a.Scenario).ToList();
+    }
+
+    public static ExportTable Table(IReadOnlyList<AssignmentRow> rows) => new("Assignments",
+        [new("Team"), new("Scenario"), new("Due"), new("Members", ColumnKind.Number), new("Done", ColumnKind.Number), new("Note")],
+        rows.Select(r => new object?[] { r.Team, r.Scenario, r.DueOn.ToString("yyyy-MM-dd"), r.Members, r.Done, r.Note }));
+
+    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private async Task<DateOnly> TodayForAsync(AppDbContext db, Caller caller, CancellationToken ct)
+    {
+        var zone = await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.TimeZone).SingleAsync(ct);
+        return ProgressRules.LocalDay(clock.GetUtcNow(), ProgressRules.Zone(zone));
+    }
+
+    private static IQueryable<Team> Teams(AppDbContext db, Caller caller) =>
+        caller.Role == OrgRole.Admin ? db.Teams : db.Teams.Where(t => t.ManagerId == caller.UserId);
+
+    private static IQueryable<Scenario> Practisable(AppDbContext db) =>
+        db.Scenarios.Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private);
+}

@@ -40,6 +40,11 @@ public sealed class DashboardScaleMigrationTests : PracticeTestBase
             Assert.Equal(written, backfilled);
             Assert.All(context.CriterionResults.Where(r => r.SessionId == id), r => Assert.Equal((Org.Learner.Id, ScenarioId), (r.UserId, r.ScenarioId)));
             Assert.Equal(answers, context.PracticeSessions.Single(s => s.Id == id).Answers);
+            // The running totals are rebuilt from the rows.
+            var totals = context.CriterionTotals.Where(t => t.UserId == Org.Learner.Id).AsEnumerable().OrderBy(t => t.Criterion)
+                .Select(t => (t.Criterion, t.Total, t.Samples));
+            var expected = backfilled.GroupBy(r => r.Item2).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Sum(r => r.Item3), g.Count()));
+            Assert.Equal(expected, totals);
         }
     }
 }

@@ -137,8 +137,16 @@ public sealed class PracticeServiceTests : PracticeTestBase
         Assert.Equal(feedback.Assessment!.Criteria.Select(c => (c.Name, c.Score)), rows.Select(r => (r.Criterion, r.Score)));
         Assert.All(rows, r => Assert.Equal((feedback.Id, Org.Learner.Id, ScenarioId, Org.Id), (r.MessageId, r.UserId, r.ScenarioId, r.OrganisationId)));
 
+        async Task<int> SamplesAsync()
+        {
+            await using var context = await Db.OpenUnfilteredAsync();
+            return context.CriterionTotals.Where(t => t.UserId == Org.Learner.Id).Sum(t => t.Samples);
+        }
+        Assert.Equal(rows.Count, await SamplesAsync()); // the running totals follow the rows (database triggers)
+
         await practice.RegenerateAsync(id);
         Assert.Empty(await RowsAsync()); // deleted with the message
+        Assert.Equal(0, await SamplesAsync());
         var (_, again) = await RunAiAsync(practice, id);
         Assert.Equal(again.Assessment!.Criteria.Count, (await RowsAsync()).Count);
     }

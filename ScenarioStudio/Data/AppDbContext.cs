@@ -28,6 +28,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<PracticeSession> PracticeSessions => Set<PracticeSession>();
     public DbSet<PracticeMessage> PracticeMessages => Set<PracticeMessage>();
     public DbSet<CriterionResult> CriterionResults => Set<CriterionResult>();
+    public DbSet<CriterionTotal> CriterionTotals => Set<CriterionTotal>();
     public DbSet<Progress.Assignment> Assignments => Set<Progress.Assignment>();
     public DbSet<AiCall> AiCalls => Set<AiCall>();
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();

@@ -45,3 +45,13 @@ internal sealed class CriterionResultConfiguration : IEntityTypeConfiguration<Cr
         b.HasIndex(r => new { r.OrganisationId, r.ScenarioId, r.Criterion, r.Score });
     }
 }
+
+internal sealed class CriterionTotalConfiguration : IEntityTypeConfiguration<CriterionTotal>
+{
+    public void Configure(EntityTypeBuilder<CriterionTotal> b)
+    {
+        b.HasKey(t => new { t.OrganisationId, t.UserId, t.Criterion });
+        b.Property(t => t.Criterion).HasMaxLength(100);
+    }
+}
+

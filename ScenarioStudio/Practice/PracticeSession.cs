@@ -91,3 +91,17 @@ public sealed class CriterionResult : IOrganisationOwned
         Criterion = c.Name.Length > 100 ? c.Name[..100] : c.Name, Score = c.Score,
     }).ToList();
 }
+
+/// <summary>
+/// Running totals of one learner's scores per criterion, kept by SQLite triggers on CriterionResults (insert and
+/// delete, including deletes that cascade from a message), so team averages read one row per learner and criterion.
+/// </summary>
+public sealed class CriterionTotal : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public string UserId { get; set; } = "";
+    public string Criterion { get; set; } = "";
+    public long Total { get; set; }
+    public int Samples { get; set; }
+}
+

@@ -419,6 +419,29 @@ namespace ScenarioStudio.Data.Migrations
                     b.ToTable("CriterionResults");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Practice.CriterionTotal", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criterion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "UserId", "Criterion");
+
+                    b.ToTable("CriterionTotals");
+                });
+
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeMessage", b =>
                 {
                     b.Property<long>("Id")

@@ -15,10 +15,26 @@ public sealed class TimedModelServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private int requests;
+    private TaskCompletionSource gate = Open();
 
     /// <summary>Unix milliseconds at which token <c>[request][index]</c> was flushed.</summary>
     public Dictionary<int, long[]> SentAt { get; } = [];
     public string BaseUrl { get; private set; } = "";
+    /// <summary>Requests received so far.</summary>
+    public int Requests => Volatile.Read(ref requests);
+
+    /// <summary>From now on, requests wait before their first token until <see cref="Release"/>.</summary>
+    public void Hold() => gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets every held request start streaming at once.</summary>
+    public void Release() => gate.TrySetResult();
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
 
     private TimedModelServer(WebApplication app) => this.app = app;
 
@@ -36,6 +52,7 @@ public sealed class TimedModelServer : IAsyncDisposable
             var sent = new long[tokens + 1];
             lock (server.SentAt) server.SentAt[request] = sent;
             context.Response.ContentType = "text/event-stream";
+            await server.gate.Task.WaitAsync(context.RequestAborted);
             var start = DateTime.UtcNow;
             for (var i = 0; i <= tokens; i++)
             {

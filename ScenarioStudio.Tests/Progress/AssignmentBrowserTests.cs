@@ -53,6 +53,9 @@ public sealed class AssignmentBrowserTests(AppFixture app)
         await Assertions.Expect(mine).ToContainTextAsync("Due in 5 days");
         await Assertions.Expect(mine).ToContainTextAsync("Before the Friday calls");
         await learner.ScreenshotAsync("progress-03-assignments-learner-phone");
+        await learner.GotoAsync("/");
+        await learner.WaitForCircuitAsync();
+        await Assertions.Expect(learner.Locator("#home-assignments")).ToContainTextAsync(scenarioTitle);
         Assert.Empty(app.PageErrors[learner]);
     }
 

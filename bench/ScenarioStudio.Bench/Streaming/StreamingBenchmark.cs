@@ -149,6 +149,10 @@ public static class StreamingBenchmark
             string.Create(CultureInfo.InvariantCulture, $"{Percentile.Of(p, 50):0}/{Percentile.Of(p, 95):0} ms"))) +
             string.Create(CultureInfo.InvariantCulture, $"; streaming took {wall.Elapsed.TotalSeconds:0.0} s"));
         foreach (var page in pages) await page.Context.CloseAsync();
+        for (var i = 0; i < 10; i++) { await Task.Delay(1000); GC.Collect(); GC.WaitForPendingFinalizers(); }
+        var memoryClosed = GC.GetTotalMemory(forceFullCollection: true);
+        Log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"after closing the {streams} pages: heap {memoryClosed / 1024.0 / 1024.0:0.0} MB, released {(memoryAfter - memoryClosed) / 1024.0 / streams:0} KB per page (before {memoryBefore / 1024.0 / 1024.0:0.0} MB, live {memoryAfter / 1024.0 / 1024.0:0.0} MB)"));
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         return 0;
     }

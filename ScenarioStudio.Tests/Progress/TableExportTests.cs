@@ -58,4 +58,29 @@ public sealed class TableExportTests
         Assert.Equal(XLDataType.DateTime, sheet.Cell(2, 3).DataType);
         Assert.Equal("Zoë, \"the\" learner", sheet.Cell(Attacks.Length + 2, 1).GetString());
     }
+
+    [Fact]
+    public async Task A_table_longer_than_closedxml_handles_streams_with_the_same_header_types_and_neutralising()
+    {
+        var count = TableExport.ClosedXmlRowLimit + 10;
+        var at = new DateTimeOffset(2026, 11, 1, 9, 30, 0, TimeSpan.Zero);
+        var table = new ExportTable("Sessions: all", [new("Learner"), new("Score", ColumnKind.Number), new("Started", ColumnKind.Date)],
+            Enumerable.Range(0, count).Select(i => new object?[] { i == count - 1 ? "=1+1" : $"Learner {i}", i % 100, at.AddMinutes(i) }));
+
+        using var workbook = new XLWorkbook(new MemoryStream(await WriteAsync(table, ExportFormat.Excel)));
+        var sheet = workbook.Worksheet("Sessions all");
+        Assert.Equal(count + 1, sheet.LastRowUsed().RowNumber());
+        Assert.True(sheet.Cell(1, 1).Style.Font.Bold);
+        Assert.Equal(1, sheet.SheetView.SplitRow);
+        Assert.True(sheet.AutoFilter.IsEnabled);
+        Assert.Equal("Learner 0", sheet.Cell(2, 1).GetString());
+        Assert.Equal(XLDataType.Number, sheet.Cell(3, 2).DataType);
+        Assert.Equal(1, sheet.Cell(3, 2).GetDouble());
+        Assert.Equal(XLDataType.DateTime, sheet.Cell(3, 3).DataType);
+        Assert.Equal(at.AddMinutes(1).UtcDateTime, sheet.Cell(3, 3).GetDateTime(), TimeSpan.FromSeconds(1));
+        var last = sheet.Cell(count + 1, 1);
+        Assert.False(last.HasFormula);
+        Assert.Equal((XLDataType.Text, "'=1+1"), (last.DataType, last.GetString()));
+    }
 }
+

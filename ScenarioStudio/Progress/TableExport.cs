@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ScenarioStudio.Progress;
@@ -37,8 +38,43 @@ public static class TableExport
 
     public static string Extension(ExportFormat format) => format == ExportFormat.Csv ? "csv" : "xlsx";
 
+    /// <summary>Tables up to this many rows go to Excel through ClosedXML; longer ones stream through <see cref="XlsxWriter"/>.</summary>
+    public const int ClosedXmlRowLimit = 5_000;
+
     public static Task WriteAsync(ExportTable table, ExportFormat format, Stream output, CancellationToken ct = default) =>
-        format == ExportFormat.Csv ? WriteCsvAsync(table, output, ct) : XlsxWriter.WriteAsync(table, output, ct);
+        format == ExportFormat.Csv ? WriteCsvAsync(table, output, ct) : WriteExcelAsync(table, output, ct);
+
+    /// <summary>
+    /// Dashboard tables (a row per learner, scenario or criterion) are small and go through ClosedXML; a table that
+    /// turns out longer than <see cref="ClosedXmlRowLimit"/> (the session log) is streamed instead, so memory stays flat.
+    /// </summary>
+    public static async Task WriteExcelAsync(ExportTable table, Stream output, CancellationToken ct = default)
+    {
+        var rows = table.Rows.WithCancellation(ct).GetAsyncEnumerator();
+        try
+        {
+            var head = new List<object?[]>();
+            var more = false;
+            while (head.Count <= ClosedXmlRowLimit && (more = await rows.MoveNextAsync())) head.Add(rows.Current);
+            if (!more)
+            {
+                ClosedXmlWriter.Write(table.Name, table.Columns, head, output);
+                return;
+            }
+            await XlsxWriter.WriteAsync(table with { Rows = Concat(head, rows) }, output, ct);
+        }
+        finally
+        {
+            await rows.DisposeAsync();
+        }
+    }
+
+    /// <summary>The rows already read, then the rest of the same enumeration.</summary>
+    private static async IAsyncEnumerable<object?[]> Concat(List<object?[]> head, ConfiguredCancelableAsyncEnumerable<object?[]>.Enumerator rest)
+    {
+        foreach (var row in head) yield return row;
+        while (await rest.MoveNextAsync()) yield return rest.Current;
+    }
 
     public static async Task WriteCsvAsync(ExportTable table, Stream output, CancellationToken ct = default)
     {

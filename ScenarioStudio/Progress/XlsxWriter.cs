@@ -10,8 +10,8 @@ namespace ScenarioStudio.Progress;
 /// Streams a table into an .xlsx workbook (SpreadsheetML in a zip, one sheet): a bold, frozen header row with an
 /// autofilter, numbers and dates as typed cells, text as inline strings, column widths fitted to the first rows.
 /// Rows are written as they arrive, so memory stays flat however long the table is. ClosedXML 0.95.4 holds the whole
-/// workbook in memory (measured here: 100,000 rows x 15 columns took 15 s and 1.4 GB), which is why exports do not
-/// go through it; the tests read every export back with ClosedXML.
+/// workbook in memory (measured here: 100,000 rows x 15 columns took 15 s and 1.4 GB), which is why tables longer
+/// than <see cref="TableExport.ClosedXmlRowLimit"/> come here; the tests read every export back with ClosedXML.
 /// Writes synchronously: give it a file or memory stream, not a response body.
 /// </summary>
 public static class XlsxWriter
@@ -173,6 +173,6 @@ public static class XlsxWriter
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string SheetName(string name) =>
+    public static string SheetName(string name) =>
         new string(name.Where(c => !"[]:*?/\\".Contains(c)).ToArray()).Trim('\'') is { Length: > 0 } n ? n[..Math.Min(31, n.Length)] : "Export";
 }

@@ -38,6 +38,10 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await AnswerAsync(page, "Okay.");
         await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(1);
         await page.ScreenshotAsync("practice-01-first-feedback");
+        // Focus mode: no navigation drawer, the organisation's brand and a way out.
+        await Assertions.Expect(page.Locator(".mud-drawer")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#organisation-name")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#leave-practice")).ToHaveAttributeAsync("href", "/scenarios");
 
         // Reload mid-phase: everything is still there and it is the learner's turn to repeat.
         await page.ReloadAsync();

@@ -42,6 +42,16 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await Assertions.Expect(page.Locator(".mud-drawer")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#organisation-name")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#leave-practice")).ToHaveAttributeAsync("href", "/scenarios");
+        // The knowledge base is searchable during practice.
+        var entries = page.Locator("#knowledge-base .kb-entry");
+        var all = await entries.CountAsync();
+        Assert.True(all >= 2);
+        await page.Locator("#kb-search").FillAsync("breakfast");
+        await Assertions.Expect(entries).Not.ToHaveCountAsync(all);
+        await page.Locator("#kb-search").FillAsync("zzz-nothing");
+        await Assertions.Expect(page.Locator("#kb-nothing")).ToBeVisibleAsync();
+        await page.Locator("#kb-search").FillAsync("");
+        await Assertions.Expect(entries).ToHaveCountAsync(all);
 
         // Reload mid-phase: everything is still there and it is the learner's turn to repeat.
         await page.ReloadAsync();

@@ -99,15 +99,22 @@ public sealed class PracticeServiceTests : PracticeTestBase
         Assert.True(view.Messages.Single().Stopped);
     }
 
+    /// <summary>A new session where the customer has spoken, the learner answered and the coach gave feedback.</summary>
+    private async Task<(Guid Id, PracticeMessage Feedback)> FirstFeedbackAsync(PracticeService practice)
+    {
+        var id = await practice.StartAsync(ScenarioId);
+        await RunAiAsync(practice, id);
+        await practice.SubmitAsync(id, "I understand you. Shall we talk about a pilot?");
+        var (_, feedback) = await RunAiAsync(practice, id);
+        return (id, feedback);
+    }
+
     [Fact]
     public async Task Regenerate_replaces_the_last_ai_message()
     {
         await using var asLearner = await Db.AsAsync(Org.Learner);
         var practice = asLearner.Get<PracticeService>();
-        var id = await practice.StartAsync(ScenarioId);
-        await RunAiAsync(practice, id);
-        await practice.SubmitAsync(id, "I understand you. Shall we talk about a pilot?");
-        var (_, feedback) = await RunAiAsync(practice, id);
+        var (id, feedback) = await FirstFeedbackAsync(practice);
 
         await practice.RegenerateAsync(id);
         var rewound = await practice.GetAsync(id);
@@ -123,10 +130,7 @@ public sealed class PracticeServiceTests : PracticeTestBase
     {
         await using var asLearner = await Db.AsAsync(Org.Learner);
         var practice = asLearner.Get<PracticeService>();
-        var id = await practice.StartAsync(ScenarioId);
-        await RunAiAsync(practice, id);
-        await practice.SubmitAsync(id, "I understand you. Shall we talk about a pilot?");
-        var (_, feedback) = await RunAiAsync(practice, id);
+        var (id, feedback) = await FirstFeedbackAsync(practice);
 
         async Task<List<CriterionResult>> RowsAsync()
         {

@@ -20,16 +20,21 @@ public static class ProgressExports
         {
             currentUser.Use(context.User);
             var ct = context.RequestAborted;
+            Func<TeamDashboard, ExportTable>? fromDashboard = table switch
+            {
+                "learners" => TeamDashboardService.LearnersTable,
+                "scenarios" => TeamDashboardService.ScenariosTable,
+                "criteria" => d => CriteriaTable(d.Criteria),
+                "inactive" => TeamDashboardService.InactiveTable,
+                "monthly" => TeamDashboardService.MonthlyTable,
+                "leaderboard" => TeamDashboardService.LeaderboardTable,
+                _ => null,
+            };
             ExportTable? export = table switch
             {
                 "sessions" => await dashboards.SessionsAsync(ct),
                 "assignments" => AssignmentService.Table(await assignments.ListAsync(ct)),
-                "learners" => TeamDashboardService.LearnersTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
-                "scenarios" => TeamDashboardService.ScenariosTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
-                "criteria" => CriteriaTable((await dashboards.GetAsync(inactiveDays ?? 7, ct)).Criteria),
-                "inactive" => TeamDashboardService.InactiveTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
-                "monthly" => TeamDashboardService.MonthlyTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
-                "leaderboard" => TeamDashboardService.LeaderboardTable(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
+                _ when fromDashboard is not null => fromDashboard(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
                 _ => null,
             };
             return await FileAsync(export, $"team-{table}", format, ct);

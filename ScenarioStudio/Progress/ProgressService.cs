@@ -59,12 +59,7 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
 
         // Per-criterion averages over the coach's scores in the learner's recent sessions (bounded: the last 50).
         var recentIds = completed.TakeLast(50).Select(s => s.Id).ToList();
-        var assessments = await db.PracticeMessages.AsNoTracking()
-            .Where(m => recentIds.Contains(m.SessionId) && m.Speaker == Speaker.Coach && !m.Stopped && m.Assessment != null)
-            .Select(m => m.Assessment!).ToListAsync(ct);
-        var criteria = assessments.SelectMany(a => a.Criteria).GroupBy(c => c.Name)
-            .Select(g => new CriterionAverage(g.Key, (int)Math.Round(g.Average(c => c.Score)), g.Count()))
-            .OrderByDescending(c => c.Average).ToList();
+        var criteria = await CriterionStats.ForSessionsAsync(db, caller.OrganisationId, recentIds, ct);
 
         var practised = completed.Select(s => s.ScenarioId).ToHashSet();
         var weakest = completed.Where(s => s.OverallScore < 70).OrderBy(s => s.OverallScore).Select(s => s.ScenarioId).Distinct().Take(2).ToList();

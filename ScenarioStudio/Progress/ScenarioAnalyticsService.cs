@@ -31,7 +31,7 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
         var completed = await sessions.CountAsync(s => s.CompletedAt != null, ct);
         var average = await sessions.AverageAsync(s => (double?)s.OverallScore, ct);
 
-        var criteria = await CriterionStats.AverageAsync(db, caller, CriterionScope.AllSessions, scenarioId, ct);
+        var criteria = await CriterionStats.ForScenarioAsync(db, caller.OrganisationId, scenarioId, ct);
 
         var stopped = await sessions.Where(s => s.CompletedAt == null).GroupBy(s => s.PhaseIndex)
             .Select(g => new { Phase = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Phase, g => g.Count, ct);

@@ -56,16 +56,15 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
                 .OrderByDescending(g => g.Attempts).ThenBy(g => g.ScenarioTitle).ToListAsync(ct))
             .Select(g => new ScenarioSummary(g.ScenarioId, g.ScenarioTitle, g.Attempts, g.Completed, g.Average is { } a ? (int)Math.Round(a) : null)).ToList();
 
-        var cutoff = clock.GetUtcNow().AddDays(-inactiveDays);
+        var now = clock.GetUtcNow();
+        var cutoff = now.AddDays(-inactiveDays);
         var inactive = learners.Where(l => l.LastPractised is null || l.LastPractised < cutoff).ToList();
         var started = learners.Sum(l => l.Started);
         var completed = learners.Sum(l => l.Completed);
         var average = await done.AverageAsync(s => (double?)s.OverallScore, ct) is { } a ? (int?)Math.Round(a) : null;
-        var criteria = await CriterionStats.AverageAsync(db, caller,
-            caller.Role == OrgRole.Admin ? CriterionScope.ActiveLearners : CriterionScope.ManagersTeams, scenarioId: null, ct);
+        var criteria = await CriterionStats.ForLearnersAsync(db, caller.OrganisationId, people, ct);
 
         // Improvement over time: the average of sessions completed in each of the last twelve calendar months (UTC).
-        var now = clock.GetUtcNow();
         var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var monthly = new List<MonthlyScore>();
         for (var m = -11; m <= 0; m++)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
@@ -20,18 +21,18 @@ public sealed class RawPracticeWriter : IDisposable
     public RawPracticeWriter(SqliteConnection connection, SqliteTransaction transaction, Guid organisationId)
     {
         this.organisationId = RawScenarioWriter.Guid(organisationId);
-        session = Command(connection, transaction, """
+        session = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeSessions" ("Id", "OrganisationId", "UserId", "ScenarioId", "ScenarioTitle", "Snapshot", "Stage",
                 "PhaseIndex", "TurnInPhase", "Outcomes", "OverallScore", "XpEarned", "Provider", "StartedAt", "UpdatedAt", "CompletedAt", "Answers")
             VALUES ($id, $org, $user, $scenario, $title, $snapshot, $stage, $phase, $turn, $outcomes, $score, $xp, $provider,
                 $started, $updated, $completed, $answers)
             """);
-        message = Command(connection, transaction, """
+        message = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeMessages" ("Id", "SessionId", "OrganisationId", "Sequence", "PhaseIndex", "Speaker", "Kind", "Text",
                 "Stopped", "Assessment", "CreatedAt")
             VALUES ($id, $session, $org, $sequence, $phase, $speaker, $kind, $text, 0, $assessment, $created)
             """);
-        score = Command(connection, transaction, """
+        score = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "CriterionResults" ("OrganisationId", "MessageId", "SessionId", "UserId", "ScenarioId", "Criterion", "Score")
             VALUES ($org, $message, $session, $user, $scenario, $criterion, $score)
             """);
@@ -44,23 +45,23 @@ public sealed class RawPracticeWriter : IDisposable
     public void WriteSession(Guid id, string userId, int scenarioId, string title, string snapshotJson, SessionStage stage, int phaseIndex,
         IReadOnlyList<PhaseOutcome> outcomes, int? score, int xp, DateTimeOffset started, DateTimeOffset updated, DateTimeOffset? completed, int answers)
     {
-        Set(session, "$answers", answers);
-        Set(session, "$id", RawScenarioWriter.Guid(id));
-        Set(session, "$org", organisationId);
-        Set(session, "$user", userId);
-        Set(session, "$scenario", scenarioId);
-        Set(session, "$title", title);
-        Set(session, "$snapshot", snapshotJson);
-        Set(session, "$stage", stage.ToString());
-        Set(session, "$phase", phaseIndex);
-        Set(session, "$turn", 0);
-        Set(session, "$outcomes", ScenarioJson.Serialize(outcomes.ToList()));
-        Set(session, "$score", score);
-        Set(session, "$xp", xp);
-        Set(session, "$provider", "Offline");
-        Set(session, "$started", RawScenarioWriter.Binary(started));
-        Set(session, "$updated", RawScenarioWriter.Binary(updated));
-        Set(session, "$completed", completed is { } c ? RawScenarioWriter.Binary(c) : null);
+        session.Set("$answers", answers);
+        session.Set("$id", RawScenarioWriter.Guid(id));
+        session.Set("$org", organisationId);
+        session.Set("$user", userId);
+        session.Set("$scenario", scenarioId);
+        session.Set("$title", title);
+        session.Set("$snapshot", snapshotJson);
+        session.Set("$stage", stage.ToString());
+        session.Set("$phase", phaseIndex);
+        session.Set("$turn", 0);
+        session.Set("$outcomes", ScenarioJson.Serialize(outcomes.ToList()));
+        session.Set("$score", score);
+        session.Set("$xp", xp);
+        session.Set("$provider", "Offline");
+        session.Set("$started", RawScenarioWriter.Binary(started));
+        session.Set("$updated", RawScenarioWriter.Binary(updated));
+        session.Set("$completed", completed is { } c ? RawScenarioWriter.Binary(c) : null);
         session.ExecuteNonQuery();
     }
 
@@ -69,43 +70,29 @@ public sealed class RawPracticeWriter : IDisposable
         string text, Assessment? assessment, DateTimeOffset created)
     {
         var id = nextMessageId++;
-        Set(message, "$id", id);
-        Set(message, "$session", RawScenarioWriter.Guid(sessionId));
-        Set(message, "$org", organisationId);
-        Set(message, "$sequence", sequence);
-        Set(message, "$phase", phaseIndex);
-        Set(message, "$speaker", speaker.ToString());
-        Set(message, "$kind", kind.ToString());
-        Set(message, "$text", text);
-        Set(message, "$assessment", assessment is null ? null : ScenarioJson.Serialize(assessment));
-        Set(message, "$created", RawScenarioWriter.Binary(created));
+        message.Set("$id", id);
+        message.Set("$session", RawScenarioWriter.Guid(sessionId));
+        message.Set("$org", organisationId);
+        message.Set("$sequence", sequence);
+        message.Set("$phase", phaseIndex);
+        message.Set("$speaker", speaker.ToString());
+        message.Set("$kind", kind.ToString());
+        message.Set("$text", text);
+        message.Set("$assessment", assessment is null ? null : ScenarioJson.Serialize(assessment));
+        message.Set("$created", RawScenarioWriter.Binary(created));
         message.ExecuteNonQuery();
         foreach (var c in assessment?.Criteria ?? [])
         {
-            Set(score, "$org", organisationId);
-            Set(score, "$message", id);
-            Set(score, "$session", RawScenarioWriter.Guid(sessionId));
-            Set(score, "$user", userId);
-            Set(score, "$scenario", scenarioId);
-            Set(score, "$criterion", c.Name);
-            Set(score, "$score", c.Score);
+            score.Set("$org", organisationId);
+            score.Set("$message", id);
+            score.Set("$session", RawScenarioWriter.Guid(sessionId));
+            score.Set("$user", userId);
+            score.Set("$scenario", scenarioId);
+            score.Set("$criterion", c.Name);
+            score.Set("$score", c.Score);
             score.ExecuteNonQuery();
         }
     }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$\w+").Select(m => m.Value).Distinct())
-            command.Parameters.Add(new SqliteParameter(name, null));
-        command.Prepare();
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, string name, object? value) =>
-        command.Parameters[name].Value = value ?? DBNull.Value;
 
     public void Dispose()
     {

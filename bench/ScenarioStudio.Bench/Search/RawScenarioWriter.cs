@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using ScenarioStudio.Bench.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScenarioStudio.Scenarios;
 
@@ -22,18 +23,18 @@ public sealed class RawScenarioWriter : IDisposable
     public RawScenarioWriter(SqliteConnection connection, SqliteTransaction transaction, Guid organisationId)
     {
         this.organisationId = Guid(organisationId);
-        scenario = Command(connection, transaction, """
+        scenario = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "Scenarios" ("Id", "OrganisationId", "Slug", "Title", "Description", "Domain", "Category", "Difficulty",
                 "EstimatedMinutes", "XpReward", "Tags", "Locale", "Persona", "Context", "Tone", "Rubric", "Ai", "Visibility", "Status",
                 "IsSystem", "TemplateKey", "CreatedById", "CreatedAt", "UpdatedAt", "PublishedAt", "Revision")
             VALUES ($id, $org, $slug, $title, $description, $domain, $category, $difficulty, $minutes, $xp, $tags, $locale, $persona,
                 $context, $tone, $rubric, $ai, $visibility, $status, $system, $template, $createdBy, $createdAt, $updatedAt, $publishedAt, $revision)
             """);
-        phase = Command(connection, transaction, """
+        phase = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "ScenarioPhases" ("ScenarioId", "OrganisationId", "Order", "Name", "Content")
             VALUES ($scenario, $org, $order, $name, $content)
             """);
-        fts = Command(connection, transaction,
+        fts = PreparedCommands.Prepare(connection, transaction,
             "INSERT INTO scenario_fts(rowid, title, description, tags, phases) VALUES ($id, $title, $description, $tags, $phases)");
     }
 
@@ -47,49 +48,49 @@ public sealed class RawScenarioWriter : IDisposable
     {
         var d = g.Document;
         // Scenario.Apply trims and de-duplicates; the generator already produces trimmed, distinct values.
-        Set(scenario, "$id", id);
-        Set(scenario, "$org", organisationId);
-        Set(scenario, "$slug", d.Slug);
-        Set(scenario, "$title", d.Title);
-        Set(scenario, "$description", d.Description);
-        Set(scenario, "$domain", d.Domain.ToString());
-        Set(scenario, "$category", d.Category);
-        Set(scenario, "$difficulty", d.Difficulty.ToString());
-        Set(scenario, "$minutes", d.EstimatedMinutes);
-        Set(scenario, "$xp", d.XpReward);
-        Set(scenario, "$tags", ScenarioJson.Serialize(d.Tags));
-        Set(scenario, "$locale", d.Locale);
-        Set(scenario, "$persona", ScenarioJson.Serialize(d.Persona));
-        Set(scenario, "$context", ScenarioJson.Serialize(d.Context));
-        Set(scenario, "$tone", ScenarioJson.Serialize(d.Tone));
-        Set(scenario, "$rubric", ScenarioJson.Serialize(d.Rubric));
-        Set(scenario, "$ai", ScenarioJson.Serialize(d.Ai));
-        Set(scenario, "$visibility", g.Visibility.ToString());
-        Set(scenario, "$status", g.Status.ToString());
-        Set(scenario, "$system", 0);
-        Set(scenario, "$template", null);
-        Set(scenario, "$createdBy", g.CreatedById);
-        Set(scenario, "$createdAt", Binary(g.CreatedAt));
-        Set(scenario, "$updatedAt", Binary(g.UpdatedAt));
-        Set(scenario, "$publishedAt", g.PublishedAt is { } p ? Binary(p) : null);
-        Set(scenario, "$revision", g.Revision);
+        scenario.Set("$id", id);
+        scenario.Set("$org", organisationId);
+        scenario.Set("$slug", d.Slug);
+        scenario.Set("$title", d.Title);
+        scenario.Set("$description", d.Description);
+        scenario.Set("$domain", d.Domain.ToString());
+        scenario.Set("$category", d.Category);
+        scenario.Set("$difficulty", d.Difficulty.ToString());
+        scenario.Set("$minutes", d.EstimatedMinutes);
+        scenario.Set("$xp", d.XpReward);
+        scenario.Set("$tags", ScenarioJson.Serialize(d.Tags));
+        scenario.Set("$locale", d.Locale);
+        scenario.Set("$persona", ScenarioJson.Serialize(d.Persona));
+        scenario.Set("$context", ScenarioJson.Serialize(d.Context));
+        scenario.Set("$tone", ScenarioJson.Serialize(d.Tone));
+        scenario.Set("$rubric", ScenarioJson.Serialize(d.Rubric));
+        scenario.Set("$ai", ScenarioJson.Serialize(d.Ai));
+        scenario.Set("$visibility", g.Visibility.ToString());
+        scenario.Set("$status", g.Status.ToString());
+        scenario.Set("$system", 0);
+        scenario.Set("$template", null);
+        scenario.Set("$createdBy", g.CreatedById);
+        scenario.Set("$createdAt", Binary(g.CreatedAt));
+        scenario.Set("$updatedAt", Binary(g.UpdatedAt));
+        scenario.Set("$publishedAt", g.PublishedAt is { } p ? Binary(p) : null);
+        scenario.Set("$revision", g.Revision);
         scenario.ExecuteNonQuery();
 
         for (var i = 0; i < d.Phases.Count; i++)
         {
-            Set(phase, "$scenario", id);
-            Set(phase, "$org", organisationId);
-            Set(phase, "$order", i);
-            Set(phase, "$name", d.Phases[i].Name.Trim());
-            Set(phase, "$content", ScenarioJson.Serialize(d.Phases[i]));
+            phase.Set("$scenario", id);
+            phase.Set("$org", organisationId);
+            phase.Set("$order", i);
+            phase.Set("$name", d.Phases[i].Name.Trim());
+            phase.Set("$content", ScenarioJson.Serialize(d.Phases[i]));
             phase.ExecuteNonQuery();
         }
 
-        Set(fts, "$id", id);
-        Set(fts, "$title", d.Title);
-        Set(fts, "$description", d.Description);
-        Set(fts, "$tags", string.Join(' ', d.Tags));
-        Set(fts, "$phases", PhaseText(d.Phases));
+        fts.Set("$id", id);
+        fts.Set("$title", d.Title);
+        fts.Set("$description", d.Description);
+        fts.Set("$tags", string.Join(' ', d.Tags));
+        fts.Set("$phases", PhaseText(d.Phases));
         fts.ExecuteNonQuery();
     }
 
@@ -106,20 +107,6 @@ public sealed class RawScenarioWriter : IDisposable
         }
         return text.ToString();
     }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$\w+").Select(m => m.Value).Distinct())
-            command.Parameters.Add(new SqliteParameter(name, null));
-        command.Prepare();
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, string name, object? value) =>
-        command.Parameters[name].Value = value ?? DBNull.Value;
 
     public void Dispose()
     {

@@ -96,6 +96,14 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await admin.FillAsync("#org-colour", "#0B7285");
         await admin.ClickAsync("#save-settings");
         await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(11, 114, 133)");
+        // Dark mode switches the theme at once and is remembered on the next page load.
+        await admin.ClickAsync("#dark-mode-toggle");
+        await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(30, 30, 45)");
+        await admin.ReloadAsync();
+        await admin.WaitForCircuitAsync();
+        await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(30, 30, 45)");
+        await admin.ClickAsync("#dark-mode-toggle");
+        await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(11, 114, 133)");
         await admin.ScreenshotAsync("foundation-07-settings");
 
         await learner.GotoAsync("/");

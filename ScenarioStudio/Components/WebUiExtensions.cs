@@ -15,6 +15,7 @@ public static class WebUiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<Layout.AppTheme>();
 
         // Sign-in and sign-up posts are limited per client address; everything else is unlimited.
         var perMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);

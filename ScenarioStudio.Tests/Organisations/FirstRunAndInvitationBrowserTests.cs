@@ -102,6 +102,7 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await admin.ReloadAsync();
         await admin.WaitForCircuitAsync();
         await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(30, 30, 45)");
+        await admin.ScreenshotAsync("foundation-07-settings-dark");
         await admin.ClickAsync("#dark-mode-toggle");
         await Assertions.Expect(admin.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(11, 114, 133)");
         await admin.ScreenshotAsync("foundation-07-settings");

@@ -66,4 +66,27 @@ public sealed class PracticePageComponentTests : MudTestContext
         var view = await asLearner.Get<PracticeService>().GetAsync(sessionId);
         Assert.Equal(final, view.Messages.Single().Text);
     }
+
+    [Fact]
+    public void The_saved_message_replaces_the_streamed_one_in_the_same_render()
+    {
+        server.Enqueue(new ScriptedReply(["Good ", "evening, ", "welcome."], DelayMs: 20));
+        var shown = new List<string?>();
+
+        var page = Render<PracticePage>(p => p.Add(x => x.Id, sessionId));
+        page.OnMarkupUpdated += (_, _) =>
+        {
+            lock (shown) shown.Add(page.FindAll(".bubble.customer .text").SingleOrDefault()?.TextContent);
+        };
+        page.WaitForElement(".bubble.customer:not(.streaming)", TimeSpan.FromSeconds(20));
+
+        List<string?> renders;
+        lock (shown) renders = [.. shown];
+        // From the first token on, every render shows the customer's line: the bubble never blinks out between the
+        // end of the stream and the saved message.
+        var first = renders.FindIndex(t => !string.IsNullOrEmpty(t));
+        Assert.True(first >= 0);
+        Assert.All(renders.Skip(first), t => Assert.False(string.IsNullOrEmpty(t)));
+        Assert.Equal("Good evening, welcome.", renders[^1]);
+    }
 }

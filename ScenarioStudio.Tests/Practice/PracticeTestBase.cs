@@ -36,9 +36,13 @@ public abstract class PracticeTestBase : IAsyncLifetime
     {
         var tokens = new List<string>();
         PracticeMessage? saved = null;
+        var ended = false;
         await foreach (var e in practice.StreamAiTurnAsync(id, ct))
         {
-            if (e.Token is not null) tokens.Add(e.Token);
+            // Tokens, then the end of the stream (the page shows the whole reply), then the saved message.
+            if (e.Token is not null) { Assert.False(ended); tokens.Add(e.Token); }
+            if (e.Ended) { Assert.Null(saved); ended = true; }
+            if (e.Saved is not null) Assert.True(ended);
             saved ??= e.Saved;
         }
         return (tokens, saved ?? throw new InvalidOperationException("No message was saved."));

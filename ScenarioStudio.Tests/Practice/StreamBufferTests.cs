@@ -24,8 +24,10 @@ public sealed class StreamBufferTests
         await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["one", "one two"], renders);
 
-        await buffer.StopAsync();
+        buffer.Stop(); // no render of its own: the page renders the saved message in the same batch
         Assert.False(buffer.Active);
         Assert.Equal("one two", buffer.Text);
+        await Task.Delay(StreamBuffer.Throttle * 2);
+        Assert.Equal(2, renders.Count);
     }
 }

@@ -41,7 +41,8 @@ public static class DataStorageExtensions
             }.ToString();
         }
 
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString)
+        var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(busyTimeout)
             // Counting "the first 1,001 matches" needs no order; the warning would fire on every search.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
         builder.Services.AddSingleton<TenantDb>();

@@ -20,7 +20,11 @@ public sealed record SessionRow(Guid Id, int ScenarioId, string ScenarioTitle, s
     int PhaseCount, int PhasesMet, int? OverallScore, int XpEarned, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt);
 
 /// <summary>A piece of an AI turn: a streamed token, or the saved message once the turn ends (completed or stopped).</summary>
-public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved);
+/// <summary>One step of an AI turn: a streamed token, the end of the stream (saving follows), or the saved message.</summary>
+public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved, bool Ended = false)
+{
+    public static readonly AiTurnEvent StreamEnded = new(null, null, Ended: true);
+}
 
 /// <summary>
 /// The practice loop, phase by phase: the customer speaks, the learner answers, the coach assesses, the learner
@@ -170,6 +174,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
             }
             if (!stopped && session.Stage != SessionStage.CustomerTurn && assessment is null)
                 throw new AiProviderException("The coach's reply had no scores. Retry.");
+            yield return AiTurnEvent.StreamEnded; // the page shows the whole reply now, not after the save
             yield return new AiTurnEvent(null, await SaveTurnAsync(caller, id, text.ToString(), stopped, assessment, EngineName(settings)));
         }
         finally
@@ -209,7 +214,27 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         return name.Length <= 40 ? name : name[..40];
     }
 
+    /// <summary>
+    /// AI turns are saved one at a time. SQLite takes one writer at a time and a waiting writer blocks its thread;
+    /// waiting here instead is asynchronous, so when many learners' turns end together the threads stay free for
+    /// their pages (the streaming benchmark ends 25 turns in the same instant).
+    /// </summary>
+    private static readonly SemaphoreSlim TurnSaves = new(1, 1);
+
     private async Task<PracticeMessage> SaveTurnAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment, string engine)
+    {
+        await TurnSaves.WaitAsync();
+        try
+        {
+            return await SaveTurnCoreAsync(caller, id, text, stopped, assessment, engine);
+        }
+        finally
+        {
+            TurnSaves.Release();
+        }
+    }
+
+    private async Task<PracticeMessage> SaveTurnCoreAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment, string engine)
     {
         // Saved even when the page that asked has gone: the learner's progress must not depend on the circuit.
         await using var db = await tenantDb.OpenAsync(caller, CancellationToken.None);

@@ -46,11 +46,17 @@ public sealed class StreamBuffer
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>The stream is complete: shows what the throttle still holds at once.</summary>
+    public async Task FlushAsync()
     {
-        Active = false;
-        await NotifyAsync();
+        if (Active && text.Length > renderedLength) await NotifyAsync();
     }
+
+    /// <summary>
+    /// Ends the stream without a render of its own: the page re-renders once with the saved message in place of the
+    /// streamed one, so the text never disappears in between.
+    /// </summary>
+    public void Stop() => Active = false;
 
     private async Task FlushAfterAsync(TimeSpan delay)
     {

@@ -10,7 +10,7 @@ var commands = new BenchCommand[]
     new("search", "[--scenarios N] [--breakdown] [--keep]",
         "FTS5 search through ScenarioService.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000).",
         SearchBenchmark.RunAsync),
-    new("streaming", "[--streams N] [--paint]",
+    new("streaming", "[--streams N] [--paint] [--tokens-csv FILE]",
         "N concurrent practice pages in headless Chromium stream 300 tokens at 100 tokens/s from a loopback model server (default 25).",
         StreamingBenchmark.RunAsync),
     new("dashboard", "[--sessions N] [--keep]",

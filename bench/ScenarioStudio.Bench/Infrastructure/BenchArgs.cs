@@ -39,6 +39,14 @@ public sealed class BenchArgs
         return n;
     }
 
+    public string? GetString(string name)
+    {
+        used.Add(name);
+        if (!values.TryGetValue(name, out var raw)) return null;
+        if (string.IsNullOrWhiteSpace(raw)) throw new BenchUsageException($"Option --{name} needs a value.");
+        return raw;
+    }
+
     public bool HasFlag(string name)
     {
         used.Add(name);

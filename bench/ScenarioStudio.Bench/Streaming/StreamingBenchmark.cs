@@ -53,6 +53,7 @@ public static class StreamingBenchmark
     {
         var streams = args.GetInt("streams", 25, 1, 200);
         var paint = args.HasFlag("paint");
+        var csvPath = args.GetString("tokens-csv");
         args.RejectUnknown();
         var dir = Path.Combine(Path.GetTempPath(), "scenariostudio-bench-streaming", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -118,11 +119,13 @@ public static class StreamingBenchmark
         while (model.Requests < streams + 1) await Task.Delay(50);
         if (!paint)
             foreach (var page in pages.Prepend(warmUp)) await MinimiseAsync(page);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // let the last page loads settle
+        await SettleAsync();
 
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var browserCpuBefore = BrowserCpu.Total();
+        int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var pausedBefore = GC.GetTotalPauseDuration();
         var wall = Stopwatch.StartNew();
         Log.Info($"streaming {streams} x {Tokens} tokens at {TokensPerSecond}/s");
         model.Release();
@@ -131,11 +134,14 @@ public static class StreamingBenchmark
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var browserCpu = BrowserCpu.Total() - browserCpuBefore;
+        var gcs = string.Join("/", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - gcBefore[g]));
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
 
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
 
         var latencies = new List<double>();
+        var csv = csvPath is null ? null : new System.Text.StringBuilder("stream,token,token_to_dom_ms\n");
         List<double>[] byPart = [[], [], []];
         foreach (var page in pages)
         {
@@ -147,9 +153,11 @@ public static class StreamingBenchmark
                 var index = int.Parse(token, CultureInfo.InvariantCulture);
                 var ms = (double)(at - sent[index]);
                 latencies.Add(ms);
+                csv?.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{request},{index},{ms}"));
                 byPart[Math.Min(index * 3 / (Tokens + 1), 2)].Add(ms);
             }
         }
+        if (csv is not null) await File.WriteAllTextAsync(csvPath!, csv.ToString());
         if (latencies.Count < streams * Tokens * 0.9)
             Log.Info($"warning: only {latencies.Count} of {streams * Tokens} tokens were observed");
 
@@ -160,7 +168,7 @@ public static class StreamingBenchmark
 
         Log.Info("token_to_dom p50/p95 by third of the stream: " + string.Join(", ", byPart.Select(p =>
             string.Create(CultureInfo.InvariantCulture, $"{Percentile.Of(p, 50):0}/{Percentile.Of(p, 95):0} ms"))) +
-            string.Create(CultureInfo.InvariantCulture, $"; streaming took {wall.Elapsed.TotalSeconds:0.0} s"));
+            string.Create(CultureInfo.InvariantCulture, $"; streaming took {wall.Elapsed.TotalSeconds:0.0} s; GCs gen0/1/2 {gcs}, paused {paused.TotalMilliseconds:0} ms"));
         if (browserCpu is { } chromium)
             Log.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Chromium used {chromium.TotalMilliseconds / (wall.Elapsed.TotalMilliseconds * Environment.ProcessorCount) * 100:0.0}% of the machine meanwhile ({(paint ? "windows open, painting" : "windows minimised, not painting")})"));
@@ -171,6 +179,30 @@ public static class StreamingBenchmark
             $"after closing the {streams} pages: heap {memoryClosed / 1024.0 / 1024.0:0.0} MB, released {(memoryAfter - memoryClosed) / 1024.0 / streams:0} KB per page (before {memoryBefore / 1024.0 / 1024.0:0.0} MB, live {memoryAfter / 1024.0 / 1024.0:0.0} MB)"));
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         return 0;
+    }
+
+    /// <summary>
+    /// Waits until the page loads have settled: Chromium under a tenth of the machine for a second (at most 30 s, and
+    /// at least 2 s where /proc cannot be read), so the streams do not start against the tail of N page loads.
+    /// </summary>
+    private static async Task SettleAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        if (BrowserCpu.Total() is null)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            return;
+        }
+        double share;
+        do
+        {
+            var before = BrowserCpu.Total()!.Value;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            share = (BrowserCpu.Total()!.Value - before).TotalSeconds / Environment.ProcessorCount;
+        }
+        while (share > 0.10 && waited.Elapsed < TimeSpan.FromSeconds(30));
+        Log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"pages settled after {waited.Elapsed.TotalSeconds:0.0} s (Chromium at {share * 100:0}% of the machine)"));
     }
 
     /// <summary>Minimises the page's browser window: it keeps running script and receiving messages, but draws no frames.</summary>

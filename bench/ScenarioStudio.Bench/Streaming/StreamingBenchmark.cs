@@ -109,6 +109,7 @@ public static class StreamingBenchmark
 
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var workingSetBefore = Environment.WorkingSet;
 
         // All pages load and ask for the customer's line; the model server holds the first token until every page is
         // live, so the streams run concurrently and the figure measures streaming, not N page loads at once.
@@ -139,6 +140,7 @@ public static class StreamingBenchmark
 
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var workingSetAfter = Environment.WorkingSet;
 
         var latencies = new List<double>();
         var csv = csvPath is null ? null : new System.Text.StringBuilder("stream,token,token_to_dom_ms\n");
@@ -169,6 +171,8 @@ public static class StreamingBenchmark
         Log.Info("token_to_dom p50/p95 by third of the stream: " + string.Join(", ", byPart.Select(p =>
             string.Create(CultureInfo.InvariantCulture, $"{Percentile.Of(p, 50):0}/{Percentile.Of(p, 95):0} ms"))) +
             string.Create(CultureInfo.InvariantCulture, $"; streaming took {wall.Elapsed.TotalSeconds:0.0} s; GCs gen0/1/2 {gcs}, paused {paused.TotalMilliseconds:0} ms"));
+        Log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"process working set grew {(workingSetAfter - workingSetBefore) / 1024.0 / streams:0} KB per circuit (managed heap and native memory, e.g. socket buffers)"));
         if (browserCpu is { } chromium)
             Log.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Chromium used {chromium.TotalMilliseconds / (wall.Elapsed.TotalMilliseconds * Environment.ProcessorCount) * 100:0.0}% of the machine meanwhile ({(paint ? "windows open, painting" : "windows minimised, not painting")})"));

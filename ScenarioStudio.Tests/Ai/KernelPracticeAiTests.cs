@@ -97,6 +97,21 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
     }
 
     [Fact]
+    public async Task A_scores_marker_split_across_chunks_is_never_shown()
+    {
+        var (practice, id, scope) = await StartAtCoachAsync();
+        await using var _ = scope;
+        var prose = string.Concat(Enumerable.Range(1, 400).Select(i => $"w{i} ")); // a long reply, streamed in small chunks
+        server.Enqueue(new ScriptedReply([.. prose.Chunk(7).Select(c => new string(c)), "\nSC", "OR", "ES", ": ", ScoresJson(74)], 0));
+
+        var (tokens, saved) = await RunAiAsync(practice, id);
+
+        Assert.Equal(prose + "\n", string.Concat(tokens));
+        Assert.Equal(74, saved.Assessment!.Overall);
+        Assert.Equal(prose + "\n", saved.Text);
+    }
+
+    [Fact]
     public async Task A_malformed_coach_reply_is_retried_once_and_then_accepted()
     {
         var (practice, id, scope) = await StartAtCoachAsync();

@@ -72,18 +72,24 @@ public sealed class KernelPracticeAi : IPracticeAi
         var history = new ChatHistory(CoachPrompt(r));
         history.AddUserMessage("Assess the answer now.");
         var full = new StringBuilder();
-        var shown = 0;
+        int shown = 0, searched = 0, marker = -1;
         await foreach (var chunk in chat.GetStreamingChatMessageContentsAsync(history, Settings(r.Scenario), cancellationToken: ct))
         {
             if (string.IsNullOrEmpty(chunk.Content)) continue;
             full.Append(chunk.Content);
-            // Stream the prose, never the scores: hold back enough characters to recognise a marker split across chunks.
-            var text = full.ToString();
-            var marker = text.IndexOf(ScoresMarker, StringComparison.Ordinal);
-            var safeEnd = marker >= 0 ? marker : Math.Max(shown, text.Length - ScoresMarker.Length);
+            // Stream the prose, never the scores: hold back enough characters to recognise a marker split across
+            // chunks. Only the new text (and a marker's length before it) is searched, so a long reply stays linear.
+            if (marker < 0)
+            {
+                var from = Math.Max(0, searched - ScoresMarker.Length + 1);
+                var found = full.ToString(from, full.Length - from).IndexOf(ScoresMarker, StringComparison.Ordinal);
+                if (found >= 0) marker = from + found;
+                searched = full.Length;
+            }
+            var safeEnd = marker >= 0 ? marker : Math.Max(shown, full.Length - ScoresMarker.Length);
             if (safeEnd > shown)
             {
-                yield return CoachEvent.Token(text[shown..safeEnd]);
+                yield return CoachEvent.Token(full.ToString(shown, safeEnd - shown));
                 shown = safeEnd;
             }
         }

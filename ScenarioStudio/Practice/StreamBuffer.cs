@@ -46,7 +46,7 @@ public sealed class StreamBuffer
         }
     }
 
-    /// <summary>The stream is complete: shows what the throttle still holds at once.</summary>
+    /// <summary>Shows what the throttle still holds, at once (the stream is complete, or the throttle has passed).</summary>
     public async Task FlushAsync()
     {
         if (Active && text.Length > renderedLength) await NotifyAsync();
@@ -64,7 +64,7 @@ public sealed class StreamBuffer
         flushPending = false;
         try
         {
-            if (Active && text.Length > renderedLength) await NotifyAsync();
+            await FlushAsync();
         }
         catch (ObjectDisposedException)
         {

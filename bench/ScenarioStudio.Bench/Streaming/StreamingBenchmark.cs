@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Bench.Infrastructure;
@@ -27,6 +27,10 @@ namespace ScenarioStudio.Bench.Streaming;
 /// pages are live their windows are therefore minimised: the page still receives every render batch, Blazor's
 /// script applies it to the DOM and the observer stamps it, but no frames are drawn. <c>--paint</c> keeps the
 /// windows open, to see the cost of drawing too.
+/// </para>
+/// <para>
+/// For the same reason the pages are driven over the DevTools protocol with no domain enabled (<see cref="CdpBrowser"/>)
+/// rather than through Playwright, which has Chromium report every WebSocket frame of every circuit to its driver.
 /// </para>
 /// </summary>
 public static class StreamingBenchmark
@@ -78,34 +82,38 @@ public static class StreamingBenchmark
         // the model connection) before the baseline, so the memory figure is what each further circuit costs.
         var sessions = await SeedAsync(factory.Services, model.BaseUrl, streams + 1);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--disable-renderer-backgrounding", "--disable-background-timer-throttling"],
-        });
+        await using var browser = await CdpBrowser.LaunchAsync(Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--no-default-browser-check", "--disable-default-apps", "--disable-extensions",
+            "--disable-dev-shm-usage", "--disable-breakpad", "--disable-hang-monitor", "--disable-ipc-flooding-protection",
+            "--disable-client-side-phishing-detection", "--disable-features=Translate,OptimizationHints,MediaRouter",
+            "--password-store=basic", "--mute-audio", "--metrics-recording-only",
+            // Minimised pages must keep running at full speed, as a learner's page in the foreground does.
+            "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+        ]);
 
         // Sign every learner in (static pages, no circuit yet), stopping on the login form's return address.
-        var pages = new List<IPage>();
+        var pages = new List<CdpPage>();
         foreach (var (email, sessionId) in sessions)
         {
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
-            var page = await context.NewPageAsync();
-            page.SetDefaultTimeout(120_000);
-            await page.AddInitScriptAsync(Observer);
-            await page.GotoAsync($"/Account/Login?ReturnUrl={Uri.EscapeDataString($"/practice/{sessionId}")}");
-            await page.FillAsync("#Input\\.Email", email);
-            await page.FillAsync("#Input\\.Password", Password);
+            var page = await browser.NewPageAsync(Observer);
+            await page.GotoAsync($"{baseUrl}/Account/Login?ReturnUrl={Uri.EscapeDataString($"/practice/{sessionId}")}");
+            await page.WaitForAsync("#Input\\.Email");
+            await page.EvaluateAsync($$"""
+                document.querySelector('#Input\\.Email').value = {{JsonSerializer.Serialize(email)}};
+                document.querySelector('#Input\\.Password').value = {{JsonSerializer.Serialize(Password)}};
+                true
+                """);
             pages.Add(page);
         }
 
+        const string Submit = "document.querySelector('button[type=submit]').click(); true";
         var warmUp = pages[0];
         pages.RemoveAt(0);
         Log.Info("warm-up page");
-        await warmUp.ClickAsync("button[type=submit]");
-        await warmUp.Locator(".bubble.customer:not(.streaming)").WaitForAsync();
+        await warmUp.EvaluateAsync(Submit);
+        await warmUp.WaitForAsync(".bubble.customer:not(.streaming)");
 
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -115,11 +123,11 @@ public static class StreamingBenchmark
         // live, so the streams run concurrently and the figure measures streaming, not N page loads at once.
         model.Hold();
         Log.Info($"opening {streams} practice pages");
-        await Task.WhenAll(pages.Select(p => p.ClickAsync("button[type=submit]")));
-        await Task.WhenAll(pages.Select(p => p.Locator("#typing-indicator").WaitForAsync()));
+        await Task.WhenAll(pages.Select(p => p.EvaluateAsync(Submit)));
+        await Task.WhenAll(pages.Select(p => p.WaitForAsync("#typing-indicator")));
         while (model.Requests < streams + 1) await Task.Delay(50);
         if (!paint)
-            foreach (var page in pages.Prepend(warmUp)) await MinimiseAsync(page);
+            foreach (var page in pages.Prepend(warmUp)) await page.MinimiseAsync();
         await SettleAsync();
 
         var process = Process.GetCurrentProcess();
@@ -130,7 +138,7 @@ public static class StreamingBenchmark
         var wall = Stopwatch.StartNew();
         Log.Info($"streaming {streams} x {Tokens} tokens at {TokensPerSecond}/s");
         model.Release();
-        await Task.WhenAll(pages.Select(p => p.Locator(".bubble.customer:not(.streaming)").WaitForAsync()));
+        await Task.WhenAll(pages.Select(p => p.WaitForAsync(".bubble.customer:not(.streaming)")));
         wall.Stop();
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
@@ -147,13 +155,14 @@ public static class StreamingBenchmark
         List<double>[] byPart = [[], [], []];
         foreach (var page in pages)
         {
-            var request = await page.EvaluateAsync<int?>("window.__request");
-            var seen = await page.EvaluateAsync<Dictionary<string, long>>("window.__seen");
-            if (request is null || !model.SentAt.TryGetValue(request.Value, out var sent)) continue;
-            foreach (var (token, at) in seen)
+            var stamps = await page.EvaluateAsync("({ request: window.__request, seen: window.__seen })");
+            if (stamps.GetProperty("request").ValueKind != JsonValueKind.Number ||
+                !model.SentAt.TryGetValue(stamps.GetProperty("request").GetInt32(), out var sent)) continue;
+            var request = stamps.GetProperty("request").GetInt32();
+            foreach (var token in stamps.GetProperty("seen").EnumerateObject())
             {
-                var index = int.Parse(token, CultureInfo.InvariantCulture);
-                var ms = (double)(at - sent[index]);
+                var index = int.Parse(token.Name, CultureInfo.InvariantCulture);
+                var ms = (double)(token.Value.GetInt64() - sent[index]);
                 latencies.Add(ms);
                 csv?.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{request},{index},{ms}"));
                 byPart[Math.Min(index * 3 / (Tokens + 1), 2)].Add(ms);
@@ -176,7 +185,7 @@ public static class StreamingBenchmark
         if (browserCpu is { } chromium)
             Log.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Chromium used {chromium.TotalMilliseconds / (wall.Elapsed.TotalMilliseconds * Environment.ProcessorCount) * 100:0.0}% of the machine meanwhile ({(paint ? "windows open, painting" : "windows minimised, not painting")})"));
-        foreach (var page in pages) await page.Context.CloseAsync();
+        foreach (var page in pages) await page.CloseAsync();
         for (var i = 0; i < 10; i++) { await Task.Delay(1000); GC.Collect(); GC.WaitForPendingFinalizers(); }
         var memoryClosed = GC.GetTotalMemory(forceFullCollection: true);
         Log.Info(string.Create(CultureInfo.InvariantCulture,
@@ -207,19 +216,6 @@ public static class StreamingBenchmark
         while (share > 0.10 && waited.Elapsed < TimeSpan.FromSeconds(30));
         Log.Info(string.Create(CultureInfo.InvariantCulture,
             $"pages settled after {waited.Elapsed.TotalSeconds:0.0} s (Chromium at {share * 100:0}% of the machine)"));
-    }
-
-    /// <summary>Minimises the page's browser window: it keeps running script and receiving messages, but draws no frames.</summary>
-    private static async Task MinimiseAsync(IPage page)
-    {
-        var cdp = await page.Context.NewCDPSessionAsync(page);
-        var window = await cdp.SendAsync("Browser.getWindowForTarget");
-        await cdp.SendAsync("Browser.setWindowBounds", new Dictionary<string, object>
-        {
-            ["windowId"] = window!.Value.GetProperty("windowId").GetInt32(),
-            ["bounds"] = new Dictionary<string, object> { ["windowState"] = "minimized" },
-        });
-        await cdp.DetachAsync();
     }
 
     /// <summary>An organisation on the loopback model, a published scenario, and one learner with a new session per stream.</summary>

@@ -58,11 +58,15 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator(".bubble")).ToHaveCountAsync(3);
         await Assertions.Expect(page.GetByLabel("Say the better version in your own words")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#answer-input")).ToBeInViewportAsync(new() { Ratio = 1 }); // back where they were
 
         await AnswerAsync(page, scenario.Phases[0].IdealResponse);
         await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(2);
         await Assertions.Expect(customer).ToHaveCountAsync(2); // the customer moves on to phase 2
         await Assertions.Expect(page.Locator("#phase-progress [data-outcome=Met]")).ToHaveCountAsync(1);
+        // The page follows the conversation: the end of the newest message and the answer box are in view.
+        await Assertions.Expect(page.Locator(".bubble").Last).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Assertions.Expect(page.Locator("#answer-input")).ToBeInViewportAsync(new() { Ratio = 1 });
         await page.ScreenshotAsync("practice-02-phase-two");
 
         // Phase 2, answered well twice.

@@ -8,12 +8,12 @@ using System.Text.Json;
 namespace ScenarioStudio.Bench.Streaming;
 
 /// <summary>
-/// Headless Chromium driven through the Chrome DevTools Protocol over one WebSocket, with no protocol domain enabled.
+/// Headless Chromium driven through the Chrome DevTools Protocol over one WebSocket, with only the Page domain enabled.
 /// Playwright enables the Network domain on every page it controls, and then Chromium turns every WebSocket frame of
 /// the Blazor circuit into a DevTools event that its renderer encodes, its browser process forwards and the driver
 /// parses: in the streaming benchmark that was a fifth of the machine spent on watching rather than on the pages.
 /// A learner's browser has no debugger attached, so the benchmark drives its pages with this client instead: each
-/// page in its own browser context (its own cookies), commands only, no events.
+/// page in its own browser context (its own cookies), commands and navigation events only.
 /// </summary>
 public sealed class CdpBrowser : IAsyncDisposable
 {

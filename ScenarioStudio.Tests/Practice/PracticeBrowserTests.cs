@@ -60,8 +60,12 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await Assertions.Expect(page.GetByLabel("Say the better version in your own words")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#answer-input")).ToBeInViewportAsync(new() { Ratio = 1 }); // back where they were
 
+        var firstScore = await page.Locator(".bubble.coach .overall-score").First.InnerTextAsync();
         await AnswerAsync(page, scenario.Phases[0].IdealResponse);
         await Assertions.Expect(page.Locator(".bubble.coach .overall-score")).ToHaveCountAsync(2);
+        // The repeat's score card shows the first try beside it.
+        await Assertions.Expect(page.Locator(".bubble.coach").Nth(1).Locator(".first-try-score")).ToHaveTextAsync(firstScore);
+        await Assertions.Expect(page.Locator(".bubble.coach").First.Locator(".first-try")).ToHaveCountAsync(0);
         await Assertions.Expect(customer).ToHaveCountAsync(2); // the customer moves on to phase 2
         await Assertions.Expect(page.Locator("#phase-progress [data-outcome=Met]")).ToHaveCountAsync(1);
         // The page follows the conversation: the end of the newest message and the answer box are in view.

@@ -21,6 +21,25 @@ public static class PracticeSummary
         return (int)Math.Round(total / (double)scenario.Phases.Count);
     }
 
+    /// <summary>
+    /// For every coach message that scores a repeat, the assessment of the first try it repeats (the coach's reply to
+    /// the phase's latest answer before it), so the two can be shown side by side.
+    /// </summary>
+    public static Dictionary<long, Assessment> FirstTries(IEnumerable<PracticeMessage> messages)
+    {
+        var pairs = new Dictionary<long, Assessment>();
+        Assessment? firstTry = null;
+        PracticeMessage? learner = null;
+        foreach (var m in messages.OrderBy(m => m.Sequence))
+        {
+            if (m.Speaker == Speaker.Learner) learner = m;
+            if (m.Assessment is not { } assessment || m.Stopped || learner is null) continue;
+            if (learner.Kind == MessageKind.Answer) firstTry = assessment;
+            else if (learner.Kind == MessageKind.Repeat && firstTry is not null) pairs[m.Id] = firstTry;
+        }
+        return pairs;
+    }
+
     public static SessionSummary Build(SessionView s)
     {
         var ordered = s.Messages.OrderBy(m => m.Sequence).ToList();

@@ -72,6 +72,9 @@ public sealed class PracticeBrowserTests(AppFixture app)
         await Assertions.Expect(page.Locator(".bubble").Last).ToBeInViewportAsync(new() { Ratio = 1 });
         await Assertions.Expect(page.Locator("#answer-input")).ToBeInViewportAsync(new() { Ratio = 1 });
         await page.ScreenshotAsync("practice-02-phase-two");
+        await page.SetViewportSizeAsync(375, 800);
+        await page.ScreenshotAsync("practice-02-phase-two-phone");
+        await page.SetViewportSizeAsync(1300, 950);
 
         // Phase 2, answered well twice.
         await AnswerAsync(page, scenario.Phases[1].IdealResponse);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.TestHost;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -38,6 +39,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Logging:Console:FormatterName", "simple");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.UseEnvironment("Development");
+            web.ConfigureTestServices(TestModel.Share);
         });
         factory.UseKestrel(0);
         factory.StartServer();

@@ -35,6 +35,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.AddPractice();
         builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
         builder.Services.AddSingleton<TimeProvider>(Clock);
+        TestModel.Share(builder.Services);
         ConfigureServices?.Invoke(builder.Services);
         Services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await Services.PrepareDatabaseAsync();

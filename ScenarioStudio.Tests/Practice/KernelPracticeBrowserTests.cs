@@ -99,15 +99,27 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
 
         // While it streams, the page scrolls along: the newest text stays in view.
         await Assertions.Expect(streamed).ToContainTextAsync("Part 25 ");
-        await page.WaitForFunctionAsync("window.scrollY > 200");
+        await UntilAsync(page, "window.scrollY > 200");
         await Assertions.Expect(streamed).ToBeInViewportAsync();
 
         // The learner scrolls up to read from the start: the page stays there while the rest arrives.
         await page.Mouse.MoveAsync(300, 300);
         await page.Mouse.WheelAsync(0, -20_000);
-        await page.WaitForFunctionAsync("window.scrollY === 0");
+        await UntilAsync(page, "window.scrollY === 0");
         await Assertions.Expect(page.Locator(".bubble.customer:not(.streaming) .text")).ToContainTextAsync("Part 80 ", new() { Timeout = 20_000 });
         Assert.Equal(0, await page.EvaluateAsync<double>("window.scrollY"));
         Assert.Empty(app.PageErrors[page]);
+    }
+
+    // Playwright's WaitForFunction compiles its predicate in the page, which the app's CSP (no unsafe-eval) refuses;
+    // EvaluateAsync goes through the DevTools protocol instead.
+    private static async Task UntilAsync(Microsoft.Playwright.IPage page, string condition)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await page.EvaluateAsync<bool>(condition)) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"The page never met: {condition}");
     }
 }

@@ -11,7 +11,7 @@ namespace ScenarioStudio.Ai;
 /// organisation). Every AI call passes through <see cref="OpenAsync"/>.
 /// </summary>
 public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectionProvider protection,
-    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients)
+    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge)
 {
     public const string KeyPurpose = "ScenarioStudio.Ai.ApiKey";
 
@@ -42,7 +42,7 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
     public IPracticeAi Create(OrganisationAiSettings settings) => settings.Provider switch
     {
         AiProvider.OpenAiCompatible => new KernelPracticeAi(settings, UnprotectKey(settings), httpClients.CreateClient(KernelPracticeAi.HttpClientName)),
-        _ => new ScriptedPracticeAi(offlineOptions),
+        _ => new ScriptedPracticeAi(offlineOptions, judge),
     };
 
     public string? UnprotectKey(OrganisationAiSettings settings) =>

@@ -11,10 +11,10 @@ public sealed class OfflineAiOptions
 
 /// <summary>
 /// The built-in offline engine, the default: plays the customer from the authored persona, openings and objections,
-/// and coaches from the ideal response, coaching notes, phrases and rubric (see <see cref="ScriptedCoach"/>).
+/// and coaches from the phase's success criteria, mistakes, facts and rubric (see <see cref="Coach.CoachJudge"/>).
 /// Needs no key and no network; the same answer always gets the same score.
 /// </summary>
-public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options) : IPracticeAi
+public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options, Coach.CoachJudge judge) : IPracticeAi
 {
     private static readonly string[] Acknowledgements = ["Okay, that makes sense.", "Right, that helps.", "Fair enough.", "Alright, I can work with that."];
 
@@ -42,8 +42,8 @@ public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options) : IPr
 
     public async IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
-        var assessment = ScriptedCoach.Assess(request.Scenario, request.PhaseIndex, request.Answer);
-        int? firstScore = request.FirstAttempt is null ? null : ScriptedCoach.Assess(request.Scenario, request.PhaseIndex, request.FirstAttempt).Overall;
+        var assessment = judge.Assess(request.Scenario, request.PhaseIndex, request.Answer);
+        int? firstScore = request.FirstAttempt is null ? null : judge.Assess(request.Scenario, request.PhaseIndex, request.FirstAttempt).Overall;
         await foreach (var word in WordsAsync(ScriptedCoach.Narrate(assessment, firstScore), ct))
             yield return CoachEvent.Token(word);
         yield return CoachEvent.Done(assessment);

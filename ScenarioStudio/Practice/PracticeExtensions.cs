@@ -1,4 +1,5 @@
 using ScenarioStudio.Ai;
+using ScenarioStudio.Ai.Coach;
 
 namespace ScenarioStudio.Practice;
 
@@ -7,6 +8,12 @@ public static class PracticeExtensions
     public static IHostApplicationBuilder AddPractice(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<OfflineAiOptions>(builder.Configuration.GetSection("Ai:Offline"));
+        builder.Services.Configure<CoachModelOptions>(builder.Configuration.GetSection("Ai:Offline:Model"));
+        builder.Services.AddSingleton<MiniLmEmbedder>();
+        builder.Services.AddSingleton<ITextEmbedder>(sp => sp.GetRequiredService<MiniLmEmbedder>());
+        builder.Services.AddSingleton<EmbeddingCache>();
+        builder.Services.AddSingleton<CoachJudge>();
+        builder.Services.AddHostedService<CoachModelWarmUp>();
         builder.Services.AddHttpClient(KernelPracticeAi.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddScoped<AiGate>();
         builder.Services.AddScoped<AiSettingsService>();

@@ -91,6 +91,17 @@ public sealed class Phase
     public string CoachingNotes { get; set; } = "";
     public List<string> CommonMistakes { get; set; } = [];
     public int ExpectedMinutes { get; set; } = 3;
+    /// <summary>Sample answers with the score band each must land in: the creator's checks on the coach.</summary>
+    public List<RubricTestCase> TestCases { get; set; } = [];
+}
+
+/// <summary>A sample answer to a phase and the score band a trainer expects the coach to give it.</summary>
+public sealed class RubricTestCase
+{
+    public string Name { get; set; } = "";
+    public string Answer { get; set; } = "";
+    public int MinScore { get; set; }
+    public int MaxScore { get; set; } = 100;
 }
 
 public sealed class ToneGuidelines

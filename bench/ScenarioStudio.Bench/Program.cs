@@ -1,3 +1,4 @@
+using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Search;
@@ -16,6 +17,9 @@ var commands = new BenchCommand[]
     new("dashboard", "[--sessions N] [--keep]",
         "Manager dashboard, learner progress and the every-session Excel export over N sessions of a year (default 100000).",
         DashboardBenchmark.RunAsync),
+    new("coach", "--set FILE [--out FILE] [--verbose]",
+        "Scores a graded answer set (bench/coach-set/) through the offline coach; agreement with the human grades, speed and model load.",
+        CoachBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

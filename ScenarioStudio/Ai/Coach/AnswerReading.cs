@@ -1,0 +1,111 @@
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>One sentence of the learner's answer, as written and as the coach reads it.</summary>
+/// <param name="IsSalad">A keyword list rather than language: no evidence at all.</param>
+/// <param name="IsFragment">One of the phase's phrases recited on its own ("Would that work?"): fine once, stuffing when it is most of the answer.</param>
+public sealed record AnswerSentence(string Text, string Corrected, List<string> Words, float[] Vector, bool Negative, bool IsSalad, bool IsFragment);
+
+/// <summary>
+/// The learner's answer read sentence by sentence: typos corrected towards the scenario's words, each sentence
+/// embedded, and sentences that are lists of keywords rather than language set apart (they carry no evidence).
+/// </summary>
+public sealed class AnswerReading
+{
+    public required string Answer { get; init; }
+    public required IReadOnlyList<AnswerSentence> Sentences { get; init; }
+    public required List<string> Words { get; init; }
+    public required IReadOnlyList<Text.Figure> Figures { get; init; }
+    public required int Typos { get; init; }
+    /// <summary>Common learner-English errors ("must to", "since five days", "allergic of").</summary>
+    public required IReadOnlyList<string> GrammarSlips { get; init; }
+
+    /// <summary>Sentences that say something: the only ones that count as evidence.</summary>
+    public IEnumerable<AnswerSentence> Evidence => Sentences.Where(s => !s.IsSalad);
+
+    /// <summary>Share of the answer's words that sit in keyword lists or recited fragments.</summary>
+    public double SaladShare
+    {
+        get
+        {
+            if (Words.Count == 0) return 0;
+            var recitation = Sentences.Count >= 2 && Sentences.Count(s => s.IsFragment || s.IsSalad) * 2 > Sentences.Count;
+            return Sentences.Where(s => s.IsSalad || recitation && s.IsFragment).Sum(s => s.Words.Count) / (double)Words.Count;
+        }
+    }
+
+    public static AnswerReading Read(string answer, PhaseMaterial material, EmbeddingCache embeddings)
+    {
+        var raw = Text.Sentences(answer);
+        var corrected = raw.Select(s => Text.CorrectTypos(s, material.Lexicon)).ToList();
+        var typos = raw.Zip(corrected).Sum(p => Text.Words(p.First).Zip(Text.Words(p.Second)).Count(w => w.First != w.Second));
+        var vectors = embeddings.Embed(corrected);
+        var sentences = raw.Select((s, i) =>
+        {
+            var words = Text.Words(corrected[i]);
+            return new AnswerSentence(s, corrected[i], words, vectors[i], Text.IsNegative(words), IsSalad(s, words) || IsRecitation(s, vectors[i], material), IsFragment(words, material));
+        }).ToList();
+        return new AnswerReading
+        {
+            Answer = answer,
+            Sentences = sentences,
+            Words = sentences.SelectMany(s => s.Words).ToList(),
+            Figures = Text.Figures(answer),
+            Typos = typos,
+            GrammarSlips = LearnerGrammar.Slips(answer),
+        };
+    }
+
+    /// <summary>
+    /// A keyword list, not a sentence: few function words ("renewal quote payroll integration onboarding budget"),
+    /// or a comma list of short items.
+    /// </summary>
+    private static bool IsSalad(string raw, List<string> words)
+    {
+        if (words.Count == 0) return true;
+        var function = words.Count(w => Text.StopWords.Contains(w));
+        if (words.Count >= 4 && function / (double)words.Count < 0.15) return true;
+        var items = raw.Split([',', '/', '|', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length >= 4 && items.Count(i => Text.Words(i).Count <= 3) >= items.Length - 1 && function / (double)words.Count < 0.3) return true;
+        return false;
+    }
+
+    /// <summary>A comma list whose pieces are mostly the phase's own phrases and words ("letter, full name, I'm sorry that letter, this call is recorded").</summary>
+    private static bool IsRecitation(string raw, float[] vector, PhaseMaterial material)
+    {
+        var chunks = raw.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Text.Words).Where(c => c.Count > 0).ToList();
+        // A sentence that says what an ideal sentence says is language, however many of the phrases it holds.
+        if (chunks.Count < 4) return !material.Ideal.Any(i => CoachJudge.Sim(vector, i.Vector) >= 0.75) && IsRecitedRun(Text.Words(raw), material);
+        var items = material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words)).Where(p => p.Count > 0).ToList();
+        var recited = chunks.Count(c => items.Any(p => Text.ContainsFuzzy(c, p) && c.Count <= p.Count + 2) || c.Count <= 2 && c.All(w => !Text.StopWords.Contains(w)));
+        return recited * 10 >= chunks.Count * 6;
+    }
+
+    /// <summary>Phrases strung together without punctuation: three or more of them cover three quarters of the sentence.</summary>
+    private static bool IsRecitedRun(List<string> words, PhaseMaterial material)
+    {
+        if (words.Count < 8) return false;
+        var covered = new bool[words.Count];
+        var items = 0;
+        foreach (var p in material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words)).Where(p => p.Count > 0))
+        {
+            for (var start = 0; start + p.Count <= words.Count; start++)
+            {
+                var all = true;
+                for (var k = 0; k < p.Count && all; k++) all = Text.SameWord(words[start + k], p[k]);
+                if (!all) continue;
+                items++;
+                for (var k = 0; k < p.Count; k++) covered[start + k] = true;
+                break;
+            }
+        }
+        return items >= 3 && covered.Count(c => c) * 4 >= words.Count * 3;
+    }
+
+    /// <summary>The sentence is one of the phase's phrases or words and (almost) nothing else.</summary>
+    private static bool IsFragment(List<string> words, PhaseMaterial material)
+    {
+        var recited = material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words))
+            .Any(p => p.Count >= 1 && words.Count <= p.Count + 1 && Text.ContainsFuzzy(words, p));
+        return recited && words.Count <= 6;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Caching.Memory;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>How one requirement (success criterion or objective) fared, with the learner's sentence that met it.</summary>
+public sealed record RequirementResult(Requirement Requirement, double Credit, AnswerSentence? Sentence, bool Contradicted);
+
+/// <summary>Everything the coach found in one answer; the scores and the feedback are both read off it.</summary>
+public sealed record Findings(
+    PhaseMaterial Material,
+    AnswerReading Reading,
+    IReadOnlyList<RequirementResult> Requirements,
+    double IdealCoverage,
+    double Content,
+    IReadOnlyList<(Mistake Mistake, string Said)> Mistakes,
+    IReadOnlyList<Text.Figure> WrongFigures,
+    IReadOnlyList<string> Unsupported,
+    IReadOnlyList<string> Rude,
+    IReadOnlyList<string> Avoided,
+    bool OffTopic,
+    bool EndsForward);
+
+/// <summary>
+/// The offline coach's judgement. An answer is read sentence by sentence and judged against what the creator authored
+/// for the phase: each success criterion and objective is met by the learner's best-matching sentence (by meaning,
+/// through sentence embeddings, so their own words count), common mistakes and phrases to avoid are detected by
+/// meaning or by their quoted words, every figure is checked against the scenario's facts, negation flips a match,
+/// and keyword lists carry no evidence. Each rubric criterion is scored from the requirements that belong to it and
+/// its own kind of evidence. Deterministic: the same answer to the same scenario always gets the same assessment.
+/// </summary>
+public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = null)
+{
+    public const int PassScore = 70;
+    private readonly CoachTuning t = tuning ?? CoachTuning.Default;
+
+
+    private readonly MemoryCache materials = new(new MemoryCacheOptions { SizeLimit = 2_000 });
+    private readonly Lazy<float[][]> rudePrototypes = new(() => embeddings.Embed(Courtesy.RudePrototypes));
+
+    public Assessment Assess(ScenarioDocument scenario, int phaseIndex, string answer)
+    {
+        var material = Material(scenario, phaseIndex);
+        if (Text.Words(answer).Count == 0)
+        {
+            return new Assessment(0, scenario.Rubric.Select(c => new CriterionScore(c.Name, 0, "No answer was given.")).ToList(),
+                [], ["Answer the customer: say something, even a short first sentence."], material.Phase.IdealResponse, false);
+        }
+        var findings = Judge(material, AnswerReading.Read(answer, material, embeddings), rudePrototypes.Value, t);
+        return CoachVerdict.Score(scenario, findings, t);
+    }
+
+    /// <summary>The phase's prepared material, built once per version of the scenario's text.</summary>
+    public PhaseMaterial Material(ScenarioDocument scenario, int phaseIndex)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ScenarioJson.Serialize(scenario)))) + ":" + phaseIndex;
+        return materials.GetOrCreate(key, entry =>
+        {
+            entry.Size = 1;
+            entry.SlidingExpiration = TimeSpan.FromHours(12);
+            return PhaseMaterial.Build(scenario, phaseIndex, embeddings);
+        })!;
+    }
+
+    internal static Findings Judge(PhaseMaterial m, AnswerReading r, float[][] rudePrototypes, CoachTuning t)
+    {
+        var evidence = r.Evidence.ToList();
+        var answerValues = r.Figures.Select(f => f.Value).ToHashSet();
+
+        var requirements = m.Requirements.Select(req =>
+        {
+            AnswerSentence? best = null;
+            double bestCredit = 0, anchorSimilarity = 0;
+            foreach (var s in evidence)
+            {
+                var toAnchor = req.Anchor >= 0 ? Sim(s.Vector, m.Ideal[req.Anchor].Vector) : 0;
+                // A description ("Asks about the reason") sits further from any utterance than an utterance does.
+                var credit = Math.Max(Ramp(Sim(s.Vector, req.Vector), t.DescriptionLow, t.DescriptionHigh), Ramp(toAnchor, t.Low, t.High));
+                if (credit > bestCredit) { bestCredit = credit; best = s; anchorSimilarity = toAnchor; }
+            }
+            var contradicted = false;
+            if (best is not null && req.Anchor >= 0)
+            {
+                var anchor = m.Ideal[req.Anchor];
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, Text.Words(anchor.Text))) { contradicted = true; bestCredit = 0; }
+                // The ideal sentence states facts (an order number, a date, an amount): saying it without them is half the job.
+                var facts = anchor.Figures.Select(f => f.Value).Distinct().ToList();
+                if (facts.Count > 0 && bestCredit > 0)
+                    bestCredit *= 1 - t.FactsWeight + t.FactsWeight * facts.Count(answerValues.Contains) / facts.Count;
+            }
+            return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
+        }).ToList();
+
+        var idealCoverage = m.Ideal.Count == 0 ? 0 : m.Ideal.Average(i => Ramp(evidence.Select(s => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), t.Low, t.High));
+        var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
+        var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
+
+        var mistakes = new List<(Mistake, string)>();
+        foreach (var mistake in m.Mistakes)
+        {
+            var quoted = mistake.QuotedForms.FirstOrDefault(q => Text.ContainsExact(r.Words, q));
+            if (quoted is not null) { mistakes.Add((mistake, string.Join(' ', quoted))); continue; }
+            if (mistake.IsOmission) continue;
+            foreach (var s in evidence)
+            {
+                var toMistake = Sim(s.Vector, mistake.Vector);
+                var toIdeal = m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max();
+                if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal + t.MistakeMargin) { mistakes.Add((mistake, s.Text)); break; }
+            }
+        }
+
+        var wrongFigures = r.Figures.Where(f => !Authorised(f, m)).ToList();
+        // A concession or guarantee the scenario never authorises ("I'll take another 15% off", "it'll definitely be
+        // back within the hour"): nothing the creator wrote says anything close to it.
+        var unsupported = evidence.Where(s => Courtesy.Concedes(s.Words)
+            && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
+        var rude = Courtesy.Rude(r, rudePrototypes);
+        var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)).Select(p => p.Phrase).ToList();
+        var relevance = evidence.Select(s => Math.Max(Sim(s.Vector, m.CustomerVector),
+            Math.Max(m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max())))
+            .DefaultIfEmpty(0).Max();
+        var last = evidence.LastOrDefault();
+        var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
+
+        return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, unsupported, rude, avoided, relevance < t.OffTopicSimilarity, endsForward);
+    }
+
+    /// <summary>
+    /// A figure is authorised when the scenario states it somewhere; a percentage up to the largest one the scenario
+    /// allows is within the creator's limit; small counts ("two options", "in 10 minutes") are not checked.
+    /// </summary>
+    private static bool Authorised(Text.Figure f, PhaseMaterial m)
+    {
+        if (m.KnownFigures.Contains($"{f.Kind}:{f.Value}") || m.KnownFigures.Contains(f.Value)) return true;
+        var value = decimal.TryParse(f.Value, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
+        return f.Kind switch
+        {
+            "percent" => m.MaxKnownPercent > 0 && value <= m.MaxKnownPercent,
+            "money" or "reference" or "duration" => false,
+            _ => value < 100 || value is >= 1990 and <= 2100,
+        };
+    }
+
+    internal static double Sim(float[] a, float[] b) => EmbeddingCache.Similarity(a, b);
+
+    internal static double Ramp(double x, double low, double high) => Math.Clamp((x - low) / (high - low), 0, 1);
+}

@@ -1,0 +1,29 @@
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>
+/// The coach's thresholds, in one place. Set by measurement on the tuning half of bench/coach-set (never the held-out
+/// half); the benchmark's --search mode explores them. Similarities are cosines between sentence embeddings.
+/// </summary>
+public sealed record CoachTuning
+{
+    public static readonly CoachTuning Default = new();
+
+    /// <summary>Learner sentence against an ideal sentence: below Low no evidence, from High full evidence.</summary>
+    public double Low { get; init; } = 0.26;
+    public double High { get; init; } = 0.54;
+    /// <summary>Learner sentence against a requirement's description.</summary>
+    public double DescriptionLow { get; init; } = 0.22;
+    public double DescriptionHigh { get; init; } = 0.46;
+    /// <summary>Share of a requirement's credit that depends on stating the ideal sentence's facts.</summary>
+    public double FactsWeight { get; init; } = 0.65;
+    /// <summary>Share of content taken from covering the ideal response's sentences (the rest: requirements met).</summary>
+    public double IdealWeight { get; init; } = 0.4;
+    public double ContradictionSimilarity { get; init; } = 0.45;
+    public double MistakeSimilarity { get; init; } = 0.52;
+    public double MistakeMargin { get; init; } = 0.02;
+    /// <summary>A concession is supported when an authored statement is at least this close to it.</summary>
+    public double SupportSimilarity { get; init; } = 0.6;
+    public double OffTopicSimilarity { get; init; } = 0.25;
+    /// <summary>Points a learner-English slip costs in a language scenario.</summary>
+    public double GrammarSlipCost { get; init; } = 8;
+}

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>
+/// Tone, read in context: rudeness and blame are expressions ("that's your own fault", "not my problem", a bare
+/// "Whatever."), not single words, so "whatever our 30-day returns period says" stays courteous. Sentences close in
+/// meaning to a few blunt prototypes count too.
+/// </summary>
+public static partial class Courtesy
+{
+    public static readonly string[] RudePrototypes =
+    [
+        "That's your own fault.", "It's not my problem.", "I don't care about that.", "You should have read the terms before buying.",
+        "Just pay what you owe.", "Hurry up, I don't have all day.", "Stop complaining.", "You're wasting my time.", "Are you stupid?",
+    ];
+    internal const double RudeSimilarity = 0.72;
+
+    private static readonly string[] PoliteCues = ["please", "thank", "thanks", "sorry", "appreciate", "understand", "would you", "could you", "happy to",
+        "of course", "glad", "excuse me", "i'd like", "may i", "i'm afraid", "i hear", "that sounds", "must be", "no problem", "kind", "pardon"];
+    private static readonly string[] ForwardCues = ["shall we", "shall i", "i'll", "i will", "we'll", "we will", "let's", "next step", "can i", "could you",
+        "would you", "would that", "book", "schedule", "send", "arrange", "confirm", "call you", "follow up", "set up", "email", "text you", "let me", "how about"];
+
+    public static IReadOnlyList<string> Rude(AnswerReading reading, float[][] prototypes)
+    {
+        var found = new List<string>();
+        foreach (var s in reading.Sentences)
+        {
+            var lower = " " + string.Join(' ', s.Words) + " ";
+            var m = RudeExpression().Match(lower);
+            if (m.Success) { found.Add(m.Value.Trim()); continue; }
+            if (BareWhatever().IsMatch(s.Text)) { found.Add("whatever"); continue; }
+            if (s.Words.Count <= 14 && prototypes.Any(p => CoachJudge.Sim(s.Vector, p) >= RudeSimilarity)) found.Add(s.Text);
+        }
+        return found;
+    }
+
+    private static readonly string[] ConcessionCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
+        "discount", "free", "waive", "refund", "money back", "compensation", "credit", "cheaper", "match", "extra", "bonus", "no charge", "won't cost", "off your", "% off", "per cent off", "whole",
+        "have to pay", "must pay", "need to pay", "pay today", "pay now", "or it goes", "bailiff", "bailiffs", "court", "legal action", "full amount", "clear the"];
+
+    /// <summary>The sentence gives something away, guarantees an outcome or demands payment: it needs the scenario's backing.</summary>
+    public static bool Concedes(IReadOnlyList<string> words)
+    {
+        var text = " " + string.Join(' ', words) + " ";
+        return ConcessionCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal)) || OffFigure().IsMatch(text);
+    }
+
+    [GeneratedRegex(@" \d+ (percent |per cent )?off ")]
+    private static partial Regex OffFigure();
+
+    public static bool MovesForward(IReadOnlyList<string> words)
+    {
+        var text = " " + string.Join(' ', words) + " ";
+        return ForwardCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal) || text.Contains(" " + c, StringComparison.Ordinal) && c.Length > 5);
+    }
+
+    /// <summary>Share of politeness markers, saturating at two.</summary>
+    public static double Politeness(IReadOnlyList<string> words)
+    {
+        var text = " " + string.Join(' ', words) + " ";
+        return Math.Min(1, PoliteCues.Count(c => text.Contains(" " + c, StringComparison.Ordinal)) / 2.0);
+    }
+
+    [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|you people|you lot|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
+    private static partial Regex RudeExpression();
+
+    [GeneratedRegex(@"^\s*(whatever|fine|ugh)\s*[.!]*\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex BareWhatever();
+}

@@ -1,0 +1,44 @@
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>
+/// Negation read where it attaches: a word the learner shares with the ideal sentence, negated in one and not in the
+/// other ("I'm not allergic to anything" against "I'm allergic to penicillin"), flips the match.
+/// </summary>
+public static class Negation
+{
+    private static readonly HashSet<string> Negators = ["not", "no", "never", "nothing", "none", "without", "cannot", "can't", "won't", "don't",
+        "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "haven't", "hasn't", "stop", "stopped"];
+
+    /// <summary>
+    /// The learner negates an idea the ideal sentence states plainly. Only that direction: an ideal sentence with
+    /// negations of its own ("there's no need to reset it") is said in too many ways to compare word by word.
+    /// </summary>
+    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal)
+    {
+        if (ideal.Any(Negators.Contains)) return false;
+        var a = Negated(answer);
+        var i = Negated(ideal);
+        return a.Any(w => w.Value && i.ContainsKey(w.Key));
+    }
+
+    /// <summary>Each content word, and whether a negation stands within the three words before it.</summary>
+    private static Dictionary<string, bool> Negated(IReadOnlyList<string> words)
+    {
+        var result = new Dictionary<string, bool>();
+        for (var k = 0; k < words.Count; k++)
+        {
+            var w = Stem(words[k]);
+            if (!Text.IsContentWord(words[k]) || Negators.Contains(words[k])) continue;
+            var negated = false;
+            for (var back = 1; back <= 3 && k - back >= 0; back++)
+            {
+                if (Negators.Contains(words[k - back])) { negated = true; break; }
+                if (words[k - back] is "but" or "and" or "so" or "because") break;
+            }
+            result[w] = result.TryGetValue(w, out var before) ? before || negated : negated;
+        }
+        return result;
+    }
+
+    private static string Stem(string w) => w.Length > 4 && w.EndsWith('s') ? w[..^1] : w;
+}

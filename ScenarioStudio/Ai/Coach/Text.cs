@@ -1,0 +1,139 @@
+using Quickenshtein;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ScenarioStudio.Ai.Coach;
+
+/// <summary>Sentences, words, figures, negation and fuzzy phrase matching: the coach's reading of plain text.</summary>
+public static partial class Text
+{
+    public static readonly HashSet<string> StopWords = [.. ("a an the and or but if then so to of in on at for with by from into as " +
+        "is are was were be been being am it its it's this that these those there here i you we they he she me my your our their us them him her " +
+        "do does did have has had will would can could should shall may might must just very really about not no yes " +
+        "i'm you're we're they're i'll you'll we'll i'd you'd we'd i've we've that's what's let's don't can't won't isn't " +
+        "what when where which who why how all any some if please also than too up out over after before while").Split(' ')];
+
+    private static readonly HashSet<string> NegationWords = ["not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "cannot",
+        "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "haven't", "hasn't", "hadn't", "mustn't"];
+
+    /// <summary>Sentences as the learner wrote them (split on . ! ? ; and line breaks, keeping abbreviations like "£6.50" whole).</summary>
+    public static List<string> Sentences(string text) =>
+        SentenceBreak().Split(text.Trim()).Select(s => s.Trim()).Where(s => Words(s).Count > 0).ToList();
+
+    /// <summary>Lower-case words with apostrophes kept ("don't"), currency and punctuation dropped.</summary>
+    public static List<string> Words(string text) =>
+        WordPattern().Matches(text.ToLowerInvariant().Replace('’', '\'')).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToList();
+
+    public static bool IsContentWord(string w) => !StopWords.Contains(w) && !w.All(char.IsDigit);
+
+    /// <summary>Negation words in a sentence, by parity: "I can't say no" reads as affirmative.</summary>
+    public static bool IsNegative(IEnumerable<string> words) => words.Count(NegationWords.Contains) % 2 == 1;
+
+    /// <summary>
+    /// Whether the phrase's words occur in order in the text, each word allowed a typo (one edit from 5 letters, two
+    /// from 9). "apreciate" still finds "appreciate".
+    /// </summary>
+    public static bool ContainsFuzzy(IReadOnlyList<string> textWords, IReadOnlyList<string> phraseWords)
+    {
+        if (phraseWords.Count == 0 || phraseWords.Count > textWords.Count) return false;
+        for (var start = 0; start + phraseWords.Count <= textWords.Count; start++)
+        {
+            var all = true;
+            for (var k = 0; k < phraseWords.Count && all; k++) all = SameWord(textWords[start + k], phraseWords[k]);
+            if (all) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether the phrase's words occur in order exactly (wrong forms differ from right ones by one letter: "license", "licence").</summary>
+    public static bool ContainsExact(IReadOnlyList<string> textWords, IReadOnlyList<string> phraseWords)
+    {
+        for (var start = 0; phraseWords.Count > 0 && start + phraseWords.Count <= textWords.Count; start++)
+        {
+            var all = true;
+            for (var k = 0; k < phraseWords.Count && all; k++) all = textWords[start + k] == phraseWords[k];
+            if (all) return true;
+        }
+        return false;
+    }
+
+    public static bool SameWord(string a, string b)
+    {
+        if (a == b) return true;
+        var length = Math.Min(a.Length, b.Length);
+        if (length < 5 || Math.Abs(a.Length - b.Length) > 2) return false;
+        var allowed = length >= 9 ? 2 : 1;
+        return Levenshtein.GetDistance(a, b) <= allowed;
+    }
+
+    /// <summary>
+    /// Replaces a misspelt word by the scenario's own word it is one or two edits from ("recieve" → "receive"), so a
+    /// typo neither hides a phrase nor moves the sentence's meaning. Words the scenario does not use are left alone.
+    /// </summary>
+    public static string CorrectTypos(string sentence, Lexicon vocabulary)
+    {
+        return WordPattern().Replace(sentence, m =>
+        {
+            var w = m.Value.ToLowerInvariant().Replace('’', '\'').Trim('\'');
+            if (w.Length < 5 || vocabulary.Contains(w) || w.Any(char.IsDigit)) return m.Value;
+            string? best = null;
+            var bestDistance = int.MaxValue;
+            foreach (var v in vocabulary.Candidates)
+            {
+                if (Math.Abs(v.Length - w.Length) > 2 || v.Length < 5) continue;
+                var d = Levenshtein.GetDistance(w, v);
+                if (d < bestDistance) { bestDistance = d; best = v; if (d == 1) break; }
+            }
+            var allowed = w.Length >= 9 ? 2 : 1;
+            return best is not null && bestDistance <= allowed ? best : m.Value;
+        });
+    }
+
+    /// <summary>A figure the answer states: an amount, a percentage, a number, or a reference such as "EL-55201".</summary>
+    public sealed record Figure(string Kind, string Value, string Text);
+
+    /// <summary>Amounts, percentages, numbers (digits or words up to twenty) and references in a text.</summary>
+    public static List<Figure> Figures(string text)
+    {
+        var found = new List<Figure>();
+        var t = text.Replace('’', '\'');
+        foreach (Match m in Reference().Matches(t))
+            found.Add(new Figure("reference", m.Value.ToUpperInvariant(), m.Value));
+        var withoutRefs = Reference().Replace(t, " ");
+        foreach (Match m in Number().Matches(withoutRefs))
+        {
+            var raw = m.Groups["n"].Value.Replace(",", "");
+            if (!decimal.TryParse(raw, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)) continue;
+            if (m.Groups["k"].Success) value *= 1000;
+            var kind = m.Groups["cur"].Success || m.Groups["p"].Value.Length > 0 && m.Groups["cur2"].Success ? "money"
+                : m.Groups["pct"].Success ? "percent" : m.Groups["dur"].Success ? "duration" : "number";
+            found.Add(new Figure(kind, value.ToString("0.##", CultureInfo.InvariantCulture), m.Value.Trim()));
+        }
+        foreach (Match m in NumberWord().Matches(withoutRefs.ToLowerInvariant()))
+        {
+            var value = Array.IndexOf(NumberWords, m.Groups[1].Value);
+            var pct = m.Groups[2].Success;
+            found.Add(new Figure(pct ? "percent" : "number", value.ToString(CultureInfo.InvariantCulture), m.Value.Trim()));
+        }
+        return found;
+    }
+
+    private static readonly string[] NumberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"];
+
+    [GeneratedRegex(@"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])")]
+    private static partial Regex SentenceBreak();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")]
+    private static partial Regex WordPattern();
+
+    // References: letters and digits joined by a dash or mixed in one token (EL-55201, RF-88314, K7XQ2M).
+    [GeneratedRegex(@"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b")]
+    private static partial Regex Reference();
+
+    [GeneratedRegex(@"(?<cur>[£$€]\s?)?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<k>k\b)?\s*(?<pct>%|per ?cent)?(?<p>\s*(?<cur2>pounds|euros|dollars|quid))?(?<dur>[\s-]*(?:working |business |calendar )?(?:days?|weeks?|months?|years?|hours?|minutes?)\b)?", RegexOptions.IgnoreCase)]
+    private static partial Regex Number();
+
+    [GeneratedRegex(@"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b(\s*(?:%|per ?cent))?")]
+    private static partial Regex NumberWord();
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Practice;
 
@@ -21,7 +22,8 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
         context.AiSettings.Add(new OrganisationAiSettings
         {
             OrganisationId = Org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "test-model",
-            ProtectedApiKey = gate.ProtectKey("sk-test-123"), TimeoutSeconds = 2, MaxTokens = 321,
+            // 5 s: long enough that a busy two-core CI machine (other test classes embedding sentences) is not a hang.
+            ProtectedApiKey = gate.ProtectKey("sk-test-123"), TimeoutSeconds = 5, MaxTokens = 321,
         });
         await context.SaveChangesAsync();
     }
@@ -77,6 +79,18 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
         Assert.Contains("Priya", system);
         Assert.Contains("stays sceptical or hostile", system);
         Assert.Contains(Scenario.Phases[0].CustomerOpening, system);
+    }
+
+    [Fact]
+    public void The_coach_prompt_carries_the_success_criteria_mistakes_and_facts_and_asks_for_quoted_evidence()
+    {
+        var doc = ScenarioLibrary.All.Single(t => t.Key == "support-refund-outside-window").Document;
+        var prompt = KernelPracticeAi.CoachPrompt(new CoachRequest(doc, 2, doc.Phases[2].CustomerOpening, "My answer.", null, []));
+        Assert.All(doc.Phases[2].SuccessCriteria, c => Assert.Contains(c, prompt));
+        Assert.All(doc.Phases[2].CommonMistakes, m => Assert.Contains(m, prompt));
+        Assert.Contains("Elevate Compact: 100 cm wide, £369", prompt); // knowledge base
+        Assert.Contains("Order number: EL-55201", prompt); // ticket card
+        Assert.Contains("learner's own sentence", prompt);
     }
 
     [Fact]

@@ -164,7 +164,7 @@ public sealed class KernelPracticeAi : IPracticeAi
     private static string Objection(Phase phase, int turn) =>
         phase.FollowUpObjections.Count > 0 ? phase.FollowUpObjections[(turn - 1) % phase.FollowUpObjections.Count] : "I'm still not convinced.";
 
-    private string CoachPrompt(CoachRequest r)
+    internal static string CoachPrompt(CoachRequest r)
     {
         var s = r.Scenario;
         var p = s.Phases[r.PhaseIndex];
@@ -177,6 +177,9 @@ public sealed class KernelPracticeAi : IPracticeAi
             ["avoid"] = string.Join("; ", s.Tone.PhrasesToAvoid), ["rules"] = string.Join("; ", s.Tone.Rules), ["coach_instructions"] = s.Ai.CoachInstructions,
             ["rubric"] = string.Join("\n", s.Rubric.Select(c => $"- {c.Name} (weight {c.Weight}): {c.Description}")),
             ["customer"] = r.CustomerLine, ["answer"] = r.Answer,
+            ["facts"] = string.Join("\n", s.Context.TicketFields.Select(f => $"- {f.Label}: {f.Value}")
+                .Concat(s.Context.VerificationFacts.Select(f => $"- Verification, {f.Label}: {f.Value}"))
+                .Concat(s.Context.KnowledgeBase.Select(k => $"- {k.Title}: {k.Body.ReplaceLineEndings(" ")}"))),
             ["repeat_note"] = r.FirstAttempt is null ? "" : $" (a repeat; their first try was: \"{r.FirstAttempt}\")",
         });
     }

@@ -18,24 +18,21 @@ export function listen(dotnet, lang) {
 }
 
 // Keeps the end of the conversation and the answer box in view while the conversation grows (a message streaming
-// in, a new message), as chat apps do. Scrolling up (even a little: the first step of a smooth scroll) means the
-// learner is reading back, and the page stays where they put it until they scroll back down to the end. Only this
-// script scrolls down on its own. `toEnd` starts the page at the end (the learner's own session in progress).
+// in, a new message), as chat apps do; once the learner scrolls up to read, the page stays where they put it until
+// they scroll back down. `toEnd` starts the page at the end (the learner's own session in progress).
 export function follow(column, toEnd) {
     const margin = 16;
     const gap = () => column.getBoundingClientRect().bottom - window.innerHeight;
     const scrollBy = top => window.scrollBy({ top, behavior: 'instant' });
-    let following = true, lastY = window.scrollY;
-    window.addEventListener('scroll', () => {
-        const y = window.scrollY;
-        if (y < lastY) following = false;
-        else if (gap() <= 3 * margin) following = true;
-        lastY = y;
-    }, { passive: true });
+    let following = true;
+    const update = () => { following = gap() <= 3 * margin; };
+    window.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', update, { passive: true });
     new ResizeObserver(() => {
         const g = gap();
         if (following && g > 0) scrollBy(g + margin);
+        update();
     }).observe(column);
     if (toEnd && gap() > 0) scrollBy(gap() + margin);
-    following = gap() <= 3 * margin;
+    update();
 }

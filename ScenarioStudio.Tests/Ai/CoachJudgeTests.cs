@@ -58,8 +58,8 @@ public sealed class CoachJudgeTests
 
     // Measured on the seeded cases (written by creators before the coach was tuned, never regraded): the floor only
     // rises. The builder shows each miss to the creator; the benchmark measures agreement on the graded set.
-    private const int RubricCasesInBandFloor = 214;
-    private const int ParaphrasesPassingFloor = 49;
+    private const int RubricCasesInBandFloor = 218;
+    private const int ParaphrasesPassingFloor = 53;
 
     [Fact]
     public void Every_seeded_phase_ships_rubric_test_cases_and_they_land_in_their_bands_at_least_as_often_as_measured()
@@ -101,8 +101,8 @@ public sealed class CoachJudgeTests
     {
         var doc = Template(key);
         var p = doc.Phases[phase];
-        var mistake = Judge.Material(doc, phase).Mistakes.FirstOrDefault(m => !m.IsOmission);
-        if (mistake is null) return; // every mistake of this phase is something left out: the requirements catch those
+        var mistake = Judge.Material(doc, phase).Mistakes.FirstOrDefault(m => !m.IsOmission && (!m.IsWording || m.QuotedForms.Count > 0));
+        if (mistake is null) return; // every mistake of this phase is something left out (the requirements catch those) or a single word
         var said = mistake.QuotedForms.Count > 0 ? string.Join(' ', mistake.QuotedForms[0]) : mistake.Text;
         var a = Judge.Assess(doc, phase, p.IdealResponse + " " + said + ".");
         Assert.True(a.Overall < 60, $"{key} phase {phase}: + '{said}' scored {Explain(a)}");

@@ -18,6 +18,7 @@ public sealed record Findings(
     double Content,
     IReadOnlyList<(Mistake Mistake, string Said)> Mistakes,
     IReadOnlyList<Text.Figure> WrongFigures,
+    IReadOnlyList<string> DisclosedBeforeVerification,
     IReadOnlyList<string> Unsupported,
     IReadOnlyList<string> Rude,
     IReadOnlyList<string> Avoided,
@@ -85,7 +86,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (best is not null && req.Anchor >= 0)
             {
                 var anchor = m.Ideal[req.Anchor];
-                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, Text.Words(anchor.Text))) { contradicted = true; bestCredit = 0; }
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, Text.Words(anchor.Text), m.KeyStems)) { contradicted = true; bestCredit = 0; }
                 // The ideal sentence states facts (an order number, a date, an amount): saying it without them is half the job.
                 var facts = anchor.Figures.Select(f => f.Value).Distinct().ToList();
                 if (facts.Count > 0 && bestCredit > 0)
@@ -103,16 +104,21 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         {
             var quoted = mistake.QuotedForms.FirstOrDefault(q => Text.ContainsExact(r.Words, q));
             if (quoted is not null) { mistakes.Add((mistake, string.Join(' ', quoted))); continue; }
-            if (mistake.IsOmission) continue;
+            if (mistake.IsOmission || mistake.IsWording) continue;
             foreach (var s in evidence)
             {
                 var toMistake = Sim(s.Vector, mistake.Vector);
                 var toIdeal = m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max();
-                if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal + t.MistakeMargin) { mistakes.Add((mistake, s.Text)); break; }
+                // Against the ideal sentences (utterances), and against the requirements (descriptions like the mistake itself).
+                var toRequirement = m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max();
+                if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal + t.MistakeMargin
+                    || toMistake >= t.MistakeDescriptionSimilarity && toMistake >= toRequirement + t.MistakeDescriptionMargin) { mistakes.Add((mistake, s.Text)); break; }
             }
         }
 
         var wrongFigures = r.Figures.Where(f => !Authorised(f, m)).ToList();
+        // The phase says no amounts until the customer is verified: any amount in this answer comes too early.
+        var disclosed = m.AmountsWaitForVerification ? r.Figures.Where(f => f.Kind == "money").Select(f => f.Text).ToList() : [];
         // A concession or guarantee the scenario never authorises ("I'll take another 15% off", "it'll definitely be
         // back within the hour"): nothing the creator wrote says anything close to it.
         var unsupported = evidence.Where(s => Courtesy.Concedes(s.Words)
@@ -125,7 +131,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var last = evidence.LastOrDefault();
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 
-        return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, unsupported, rude, avoided, relevance < t.OffTopicSimilarity, endsForward);
+        return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided, relevance < t.OffTopicSimilarity, endsForward);
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed record CoachTuning
     public double ContradictionSimilarity { get; init; } = 0.45;
     public double MistakeSimilarity { get; init; } = 0.52;
     public double MistakeMargin { get; init; } = 0.02;
+    /// <summary>A mistake also counts when the sentence is closer to it than to any requirement (both are descriptions).</summary>
+    public double MistakeDescriptionSimilarity { get; init; } = 0.7;
+    public double MistakeDescriptionMargin { get; init; } = 0.05;
     /// <summary>A concession is supported when an authored statement is at least this close to it.</summary>
     public double SupportSimilarity { get; init; } = 0.6;
     public double OffTopicSimilarity { get; init; } = 0.25;

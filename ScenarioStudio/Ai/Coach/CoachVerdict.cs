@@ -153,6 +153,7 @@ public static class CoachVerdict
         else if (f.Reading.SaladShare >= 0.25) Limit(35, "Part of the answer is a list of keywords; say what you mean in sentences.");
         if (f.Rude.Count > 0) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
         if (f.OffTopic) Limit(15, "Answer what the customer actually said.");
+        if (f.DisclosedBeforeVerification.Count > 0) Limit(35, $"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
         if (f.Unsupported.Count > 0) Limit(45, $"Only promise what the scenario allows: nothing in the policy backs {Quote(f.Unsupported.Take(1))}.");
         if (f.WrongFigures.Count > 0) Limit(45, $"Check your figures: {Quote(f.WrongFigures.Select(x => x.Text))} is not what the scenario's facts say or allow.");
         var commission = f.Mistakes.Where(x => x.Mistake.QuotedForms.Count == 0).ToList();

@@ -13,13 +13,17 @@ public static class Negation
     /// The learner negates an idea the ideal sentence states plainly. Only that direction: an ideal sentence with
     /// negations of its own ("there's no need to reset it") is said in too many ways to compare word by word.
     /// </summary>
-    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal)
+    /// <param name="keyStems">Stems of the words the phase's requirements are about ("allerg", "reser"): only
+    /// negating one of those flips the match ("it won't cost you anything" does not contradict "free advice").</param>
+    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems)
     {
         if (ideal.Any(Negators.Contains)) return false;
         var a = Negated(answer);
         var i = Negated(ideal);
-        return a.Any(w => w.Value && i.ContainsKey(w.Key));
+        return a.Any(w => w.Value && i.ContainsKey(w.Key) && keyStems.Contains(KeyStem(w.Key)));
     }
+
+    public static string KeyStem(string word) => word.Length > 5 ? word[..5] : word;
 
     /// <summary>Each content word, and whether a negation stands within the three words before it.</summary>
     private static Dictionary<string, bool> Negated(IReadOnlyList<string> words)

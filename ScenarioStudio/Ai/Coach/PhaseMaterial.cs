@@ -10,7 +10,8 @@ public sealed record AuthoredSentence(string Text, float[] Vector, bool Negative
 public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor);
 
 /// <summary>A common mistake: a thing said (matched by meaning or by its quoted wrong words) or a thing left out.</summary>
-public sealed record Mistake(string Text, float[] Vector, bool IsOmission, IReadOnlyList<IReadOnlyList<string>> QuotedForms);
+/// <param name="IsWording">The mistake quotes words ("Saying \"I have cough since five days\""): it is about wording, found by its quoted form only, never by meaning (the right sentence means the same).</param>
+public sealed record Mistake(string Text, float[] Vector, bool IsOmission, IReadOnlyList<IReadOnlyList<string>> QuotedForms, bool IsWording);
 
 /// <summary>
 /// Everything the coach judges one phase against, prepared once per scenario version (a changed text is a new key)
@@ -34,6 +35,10 @@ public sealed partial class PhaseMaterial
     /// <summary>Verification facts and ticket fields the learner may confirm or ask for.</summary>
     public required IReadOnlyList<CardField> Facts { get; init; }
     public required Lexicon Lexicon { get; init; }
+    /// <summary>Stems of the content words the requirements and key vocabulary speak of.</summary>
+    public required IReadOnlySet<string> KeyStems { get; init; }
+    /// <summary>The phase forbids discussing amounts before the customer is verified (a requirement or mistake says so).</summary>
+    public required bool AmountsWaitForVerification { get; init; }
     /// <summary>What the scenario states anywhere (every ideal response, the knowledge base, the ticket card): what a learner's concession may rest on.</summary>
     public required IReadOnlyList<float[]> Statements { get; init; }
     /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
@@ -88,7 +93,7 @@ public sealed partial class PhaseMaterial
             // ideal response does not itself use ("Confusing "prescription" and "recipe"" quotes a right word too).
             var idealWords = Text.Words(phase.IdealResponse);
             quoted = quoted.Where(q => q.Count >= 2 && !Text.ContainsExact(idealWords, q)).ToList();
-            return new Mistake(m, mistakeVectors[i], omission, quoted);
+            return new Mistake(m, mistakeVectors[i], omission, quoted, Quoted().IsMatch(m));
         }).ToList();
 
         var authored = AuthoredText(scenario);
@@ -125,6 +130,9 @@ public sealed partial class PhaseMaterial
             Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
             CriterionRequirementWeights = criterionWeights,
             Statements = statementVectors,
+            KeyStems = requirementTexts.Select(r => r.t).Concat(phase.KeyVocabulary).SelectMany(Text.Words)
+                .Where(Text.IsContentWord).Select(Negation.KeyStem).ToHashSet(),
+            AmountsWaitForVerification = requirementTexts.Select(r => r.t).Concat(mistakeTexts).Any(t => BeforeVerification().IsMatch(t)),
         };
     }
 
@@ -145,6 +153,9 @@ public sealed partial class PhaseMaterial
         parts.AddRange(s.Tone.PhrasesToUse); parts.AddRange(s.Tone.Rules);
         return string.Join("\n", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
     }
+
+    [GeneratedRegex(@"\b(amounts?|figures?|balance|arrears|debt|sums?)\b.*\bbefore\b.*\b(verif\w*|passed|passes)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex BeforeVerification();
 
     [GeneratedRegex("[\"“”]([^\"“”]+)[\"“”]")]
     private static partial Regex Quoted();

@@ -75,7 +75,7 @@ public static partial class Text
         return WordPattern().Replace(sentence, m =>
         {
             var w = m.Value.ToLowerInvariant().Replace('’', '\'').Trim('\'');
-            if (w.Length < 5 || vocabulary.Contains(w) || w.Any(char.IsDigit)) return m.Value;
+            if (w.Length < 5 || w.Contains('\'') || vocabulary.Contains(w) || w.Any(char.IsDigit)) return m.Value;
             string? best = null;
             var bestDistance = int.MaxValue;
             foreach (var v in vocabulary.Candidates)

@@ -41,7 +41,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 {
     private const int MaxTokens = 128;
     private readonly Lazy<(InferenceSession Session, MiniLMTokenizer Tokenizer)> model;
-    private readonly Lock gate = new();
+    private readonly Lock gate = new(); // the tokenizer is not documented as thread-safe
+    private readonly int parallelism = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public MiniLmEmbedder(IOptions<CoachModelOptions> options)
     {
@@ -56,16 +57,17 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     {
         var (session, tokenizer) = model.Value;
         var result = new float[texts.Count][];
-        // One sentence per run: batching pads every sentence to the longest and measured slower here. One run at a
-        // time: concurrent use of the tokenizer and session crashed the process in the test suite.
-        lock (gate)
-            for (var i = 0; i < texts.Count; i++) result[i] = EmbedOne(session, tokenizer, texts[i]);
+        // One sentence per run (batching pads every sentence to the longest and measured slower here), the sentences
+        // of one answer side by side: ONNX Runtime runs a session from several threads at once, each run on one core.
+        if (texts.Count == 1) result[0] = EmbedOne(session, tokenizer, texts[0]);
+        else Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => result[i] = EmbedOne(session, tokenizer, texts[i]));
         return result;
     }
 
-    private static float[] EmbedOne(InferenceSession session, MiniLMTokenizer tokenizer, string text)
+    private float[] EmbedOne(InferenceSession session, MiniLMTokenizer tokenizer, string text)
     {
-        var (ids, types, mask) = tokenizer.Encode([string.IsNullOrWhiteSpace(text) ? "." : text])[0];
+        long[] ids, types, mask;
+        lock (gate) (ids, types, mask) = tokenizer.Encode([string.IsNullOrWhiteSpace(text) ? "." : text])[0];
         var n = Math.Min(ids.Length, MaxTokens);
         if (n < ids.Length) { ids[n - 1] = ids[^1]; } // keep the closing [SEP] when truncating
         var shape = new[] { 1, n };
@@ -78,13 +80,14 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         using var outputs = session.Run(inputs, ["last_hidden_state"]);
         var hidden = outputs[0].AsTensor<float>();
         var dims = hidden.Dimensions[2];
+        var values = ((DenseTensor<float>)hidden).Buffer.Span;
         var vector = new float[dims];
         var count = 0;
         for (var t = 0; t < n; t++)
         {
             if (mask[t] == 0) continue;
             count++;
-            for (var d = 0; d < dims; d++) vector[d] += hidden[0, t, d];
+            System.Numerics.Tensors.TensorPrimitives.Add(vector, values.Slice(t * dims, dims), vector);
         }
         var norm = 0.0;
         for (var d = 0; d < dims; d++) { vector[d] /= Math.Max(1, count); norm += vector[d] * vector[d]; }

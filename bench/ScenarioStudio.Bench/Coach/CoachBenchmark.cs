@@ -38,7 +38,9 @@ public static class CoachBenchmark
         var outPath = args.GetString("out");
         var verbose = args.HasFlag("verbose");
         var search = args.HasFlag("search");
+        var profile = args.HasFlag("profile");
         var explain = args.GetString("explain");
+        var threads = args.GetInt("threads", new CoachModelOptions().Threads, 1, 16);
         args.RejectUnknown();
 
         var set = JsonSerializer.Deserialize<List<GradedAnswer>>(await File.ReadAllTextAsync(setPath)) ?? [];
@@ -52,7 +54,7 @@ public static class CoachBenchmark
         GC.Collect(2, GCCollectionMode.Forced, true, true);
         var before = Environment.WorkingSet;
         var load = Stopwatch.StartNew();
-        using var embedder = new MiniLmEmbedder(Options.Create(new CoachModelOptions()));
+        using var embedder = new MiniLmEmbedder(Options.Create(new CoachModelOptions { Threads = threads }));
         embedder.Warm();
         load.Stop();
         GC.Collect(2, GCCollectionMode.Forced, true, true);
@@ -65,6 +67,19 @@ public static class CoachBenchmark
             await ScoreAsync(ai, doc, phase, doc.Phases[phase].IdealResponse);
 
         if (search) { Search(set, templates, embedder); return 0; }
+        if (profile)
+        {
+            var embedMs = new List<double>();
+            foreach (var a in set)
+            {
+                var sentences = Text.Sentences(a.Answer).Select(x => x + " ").ToList();
+                var t0 = Stopwatch.GetTimestamp();
+                embedder.Embed(sentences);
+                embedMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+            embedMs.Sort();
+            Log.Info($"embedding only: p50 {embedMs[embedMs.Count / 2]:F1} p95 {embedMs[(int)(0.95 * embedMs.Count)]:F1} ms");
+        }
 
         var results = new List<(GradedAnswer Answer, Assessment Assessment, double Ms)>();
         foreach (var a in set)
@@ -135,6 +150,9 @@ public static class CoachBenchmark
             ("ContradictionSimilarity", t => t.ContradictionSimilarity, (t, v) => t with { ContradictionSimilarity = v }, 0.05),
             ("MistakeSimilarity", t => t.MistakeSimilarity, (t, v) => t with { MistakeSimilarity = v }, 0.04),
             ("MistakeMargin", t => t.MistakeMargin, (t, v) => t with { MistakeMargin = v }, 0.04),
+            ("MistakeDescriptionSimilarity", t => t.MistakeDescriptionSimilarity, (t, v) => t with { MistakeDescriptionSimilarity = v }, 0.1),
+            ("MistakeDescriptionMargin", t => t.MistakeDescriptionMargin, (t, v) => t with { MistakeDescriptionMargin = v }, 0.03),
+            ("GrammarSlipCost", t => t.GrammarSlipCost, (t, v) => t with { GrammarSlipCost = v }, 3),
             ("SupportSimilarity", t => t.SupportSimilarity, (t, v) => t with { SupportSimilarity = v }, 0.05),
         };
         for (var pass = 0; pass < 3; pass++)

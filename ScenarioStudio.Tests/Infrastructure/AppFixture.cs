@@ -163,6 +163,14 @@ public static class PageExtensions
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
+
+    /// <summary>One part of a long page, for looking at a section without the rest.</summary>
+    public static async Task ScreenshotAsync(this ILocator part, string name)
+    {
+        if (AppFixture.ScreenshotDirectory is not { } dir) return;
+        Directory.CreateDirectory(dir);
+        await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(dir, name + ".png") });
+    }
 }
 
 public static class FieldExtensions

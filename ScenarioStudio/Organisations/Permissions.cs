@@ -13,6 +13,7 @@ public enum Permission
     DeleteScenario,
     PublishScenario,
     ReviewScenario,
+    RunRubricTests,
     ViewTeamProgress,
     Practise,
 }
@@ -35,6 +36,8 @@ public static class Permissions
         [Permission.DeleteScenario] = [OrgRole.Admin],
         [Permission.PublishScenario] = [OrgRole.Admin, OrgRole.Reviewer],
         [Permission.ReviewScenario] = [OrgRole.Admin, OrgRole.Reviewer],
+        // Whoever writes or approves a scenario checks the coach against its sample answers.
+        [Permission.RunRubricTests] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
         [Permission.ViewTeamProgress] = [OrgRole.Admin, OrgRole.Manager],
         [Permission.Practise] = OrgRoles.All,
     };

@@ -9,6 +9,7 @@ public static class ScenarioExtensions
     public static IHostApplicationBuilder AddScenarios(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ScenarioService>();
+        builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

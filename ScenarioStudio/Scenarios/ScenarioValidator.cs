@@ -9,7 +9,7 @@ namespace ScenarioStudio.Scenarios;
 /// </summary>
 public static partial class ScenarioValidator
 {
-    public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50;
+    public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50, MaxTestCases = 12;
 
     public static FieldErrors Validate(ScenarioDocument d, bool forPublish)
     {
@@ -60,6 +60,16 @@ public static partial class ScenarioValidator
                 $"Language scenarios need at least {LanguageMinItems} vocabulary items per phase (now {p.KeyVocabulary.Count}).");
             e.Check(p.EssentialPhrases.Count(v => v.Trim().Length > 0) >= LanguageMinItems, $"{key}.EssentialPhrases",
                 $"Language scenarios need at least {LanguageMinItems} essential phrases per phase (now {p.EssentialPhrases.Count}).");
+        }
+        e.Check(p.TestCases.Count <= MaxTestCases, $"{key}.TestCases", $"Keep at most {MaxTestCases} test cases per phase.");
+        for (var t = 0; t < p.TestCases.Count; t++)
+        {
+            var c = p.TestCases[t];
+            var caseKey = $"{key}.TestCases[{t}]";
+            e.Check(c.Name.Trim().Length is >= 2 and <= 80, $"{caseKey}.Name", "Name the test case (2 to 80 characters), e.g. “Good paraphrase”.");
+            e.Check(c.Answer.Trim().Length is >= 1 and <= 2000, $"{caseKey}.Answer", "Write the sample answer (up to 2,000 characters).");
+            e.Check(c.MinScore is >= 0 and <= 100 && c.MaxScore is >= 0 and <= 100 && c.MinScore <= c.MaxScore, $"{caseKey}.MinScore",
+                "The band runs from a lowest to a highest score, each 0 to 100.");
         }
         if (forPublish)
         {

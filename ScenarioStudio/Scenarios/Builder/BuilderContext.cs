@@ -5,6 +5,8 @@ public sealed class BuilderContext(Func<Task> changed)
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; set; } = new Dictionary<string, string[]>();
     public bool ReadOnly { get; set; }
+    /// <summary>The whole scenario being edited, for sections that need more than their own part (rubric test runs).</summary>
+    public ScenarioDocument? Document { get; set; }
 
     public Task ChangedAsync() => changed();
 

@@ -169,7 +169,7 @@ public sealed class CoachJudgeTests
         Assert.Equal(doc.Rubric.Select(r => r.Name), a.Criteria.Select(c => c.Name));
         Assert.All(a.Criteria, c => Assert.False(string.IsNullOrWhiteSpace(c.Evidence)));
         // The learner's own sentence is quoted as the evidence for what went well.
-        Assert.Contains(a.WentWell, w => Text.Sentences(answer).Any(s => w.Contains(s, StringComparison.Ordinal)));
+        Assert.Contains(a.WentWell, w => Text.Sentences(answer).Any(s => w.Contains("“" + s[..Math.Min(s.Length, 40)], StringComparison.Ordinal)));
         Assert.Equal(doc.Phases[0].IdealResponse, a.BetterVersion);
     }
 }

@@ -98,6 +98,46 @@ public sealed class PracticeBrowserTests(AppFixture app)
         Assert.Empty(app.PageErrors[page]);
     }
 
+    [Fact]
+    public async Task A_learner_who_answers_well_in_their_own_words_passes_and_sees_their_sentence_quoted()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        ScenarioDocument scenario;
+        await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
+        {
+            var scenarios = asLearner.Get<ScenarioService>();
+            var template = (await scenarios.ListTemplatesAsync()).First(t => t.Title.StartsWith("Refund request outside", StringComparison.Ordinal));
+            scenarioId = template.Id;
+            scenario = (await scenarios.GetAsync(scenarioId)).Document;
+        }
+        // The creator's paraphrase test case: no scripted phrase, its own order.
+        var answer = scenario.Phases[0].TestCases.First(c => c.Name.Contains("paraphrase", StringComparison.OrdinalIgnoreCase)).Answer;
+        Assert.DoesNotContain(scenario.Phases[0].EssentialPhrases, p => answer.Contains(p, StringComparison.OrdinalIgnoreCase));
+
+        foreach (var (width, height, name) in new[] { (1366, 900, "desktop"), (375, 800, "phone") })
+        {
+            var page = await app.NewPageAsync(width, height);
+            await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+            await page.GotoAsync($"/scenarios/{scenarioId}");
+            await page.WaitForCircuitAsync();
+            await page.ClickAsync("#practise");
+            await Assertions.Expect(page.Locator(".bubble.customer")).ToHaveCountAsync(1);
+            await AnswerAsync(page, answer);
+
+            var card = page.Locator(".bubble.coach .score-card");
+            await Assertions.Expect(card).ToContainTextAsync("Objective met", new() { Timeout = 30_000 });
+            // One of the learner's own sentences is quoted as evidence, in the score card and in what went well.
+            var quoted = page.Locator(".bubble.coach .evidence").Filter(new() { HasTextRegex = new Regex("“[^”]{20,}”") });
+            Assert.True(await quoted.CountAsync() > 0);
+            var evidence = string.Join(" ", await page.Locator(".bubble.coach .evidence").AllTextContentsAsync());
+            Assert.Contains(ScenarioStudio.Ai.Coach.Text.Sentences(answer), s => evidence.Contains("“" + s[..Math.Min(s.Length, 40)], StringComparison.Ordinal));
+            await Assertions.Expect(page.Locator(".bubble.coach").Last).ToContainTextAsync("What went well");
+            await page.ScreenshotAsync($"practice-06-own-words-{name}");
+            Assert.Empty(app.PageErrors[page]);
+        }
+    }
+
     private static async Task AnswerAsync(IPage page, string text)
     {
         var box = page.Locator("#answer-input");

@@ -163,11 +163,14 @@ public static class CoachVerdict
         return (cap, reasons);
     }
 
+    /// <summary>One line per learner sentence that did the work, naming what it achieved (success criteria first).</summary>
     private static List<string> WentWell(Findings f)
     {
         var list = f.Requirements.Where(r => r.Credit >= 0.6 && r.Sentence is not null)
-            .OrderByDescending(r => r.Credit).Take(3)
-            .Select(r => $"{r.Requirement.Text}: “{r.Sentence!.Text}”").ToList();
+            .GroupBy(r => r.Sentence!.Text)
+            .OrderByDescending(g => g.Max(r => r.Credit)).Take(3)
+            .Select(g => $"“{Clip(g.Key)}” {Lower(g.OrderBy(r => r.Requirement.Kind == "success" ? 0 : 1).First().Requirement.Text)}.")
+            .ToList();
         if (f.EndsForward && list.Count > 0) list.Add("You ended by moving the conversation forward.");
         return list;
     }
@@ -185,14 +188,31 @@ public static class CoachVerdict
         return list;
     }
 
+    /// <summary>A criterion's evidence: the learner's sentence for what it met (each sentence once), then what it missed.</summary>
     private static string Describe(IReadOnlyList<RequirementResult> top)
     {
-        var parts = top.Select(r => r.Credit >= 0.5 && r.Sentence is not null
-            ? $"Met “{r.Requirement.Text}”: “{r.Sentence.Text}”."
-            : r.Contradicted ? $"Says the opposite of “{r.Requirement.Text}”."
-            : $"Missed: {r.Requirement.Text}.");
-        return string.Join(" ", parts);
+        var parts = new List<string>();
+        var quoted = new HashSet<string>();
+        foreach (var r in top)
+        {
+            if (r.Credit >= 0.5 && r.Sentence is not null)
+                parts.Add(quoted.Add(r.Sentence.Text) ? $"Met “{r.Requirement.Text}”: “{Clip(r.Sentence.Text)}”" : $"Met “{r.Requirement.Text}”");
+            else parts.Add(r.Contradicted ? $"Says the opposite of “{r.Requirement.Text}”" : $"Missed: {r.Requirement.Text}");
+        }
+        return string.Join(". ", parts) + (parts.Count > 0 ? "." : "");
     }
+
+    /// <summary>A long sentence shortened for a quote, at a word boundary.</summary>
+    private static string Clip(string sentence)
+    {
+        const int max = 110;
+        var s = sentence.Trim();
+        if (s.Length <= max) return s;
+        var cut = s.LastIndexOf(' ', max);
+        return s[..(cut > 40 ? cut : max)].TrimEnd(',', ';', ':') + "…";
+    }
+
+    private static string Lower(string s) => s.Length > 0 && char.IsUpper(s[0]) && (s.Length == 1 || !char.IsUpper(s[1])) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 
     private static string Quote(IEnumerable<string> items) => string.Join(", ", items.Select(i => $"“{i}”"));
 }

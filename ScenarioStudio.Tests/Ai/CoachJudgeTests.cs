@@ -5,6 +5,9 @@ using ScenarioStudio.Tests.Infrastructure;
 namespace ScenarioStudio.Tests.Ai;
 
 /// <summary>The offline coach's required properties, over every phase of every seeded template.</summary>
+// In the browser collection: their CPU-heavy scoring would otherwise share the two cores with Chromium and slow
+// the browser tests' frames.
+[Collection("Browser")]
 public sealed class CoachJudgeTests
 {
     private static readonly CoachJudge Judge = TestModel.Judge;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
@@ -68,5 +69,57 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         await Assertions.Expect(coach).Not.ToContainTextAsync("SCORES");
         await page.ScreenshotAsync("practice-05-kernel-phase");
         Assert.Empty(app.PageErrors[page]);
+    }
+
+    [Fact]
+    public async Task The_page_follows_a_long_stream_until_the_learner_scrolls_up_to_read()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
+        {
+            var scenarios = asAdmin.Get<ScenarioService>();
+            scenarioId = await scenarios.CreateAsync(ScenarioSamples.Publishable("Long complaint", phases: 2));
+            await scenarios.PublishAsync(scenarioId);
+            await asAdmin.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
+            {
+                Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000,
+            });
+        }
+        // About 80 lines of text over 4 seconds, into a window 500 pixels high.
+        server.Enqueue(new ScriptedReply(
+            Enumerable.Range(1, 80).Select(i => $"Part {i:00} of a long complaint about an order that went wrong twice. ").ToList(), DelayMs: 50));
+
+        var page = await app.NewPageAsync(1000, 500);
+        await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+        await page.GotoAsync($"/scenarios/{scenarioId}");
+        await page.WaitForCircuitAsync();
+        await page.ClickAsync("#practise");
+        var streamed = page.Locator("#streaming-text");
+
+        // While it streams, the page scrolls along: the newest text stays in view.
+        await Assertions.Expect(streamed).ToContainTextAsync("Part 25 ");
+        await UntilAsync(page, "window.scrollY > 200");
+        await Assertions.Expect(streamed).ToBeInViewportAsync();
+
+        // The learner scrolls up to read from the start: the page stays there while the rest arrives.
+        await page.Mouse.MoveAsync(300, 300);
+        await page.Mouse.WheelAsync(0, -20_000);
+        await UntilAsync(page, "window.scrollY === 0");
+        await Assertions.Expect(page.Locator(".bubble.customer:not(.streaming) .text")).ToContainTextAsync("Part 80 ", new() { Timeout = 20_000 });
+        Assert.Equal(0, await page.EvaluateAsync<double>("window.scrollY"));
+        Assert.Empty(app.PageErrors[page]);
+    }
+
+    // Playwright's WaitForFunction compiles its predicate in the page, which the app's CSP (no unsafe-eval) refuses;
+    // EvaluateAsync goes through the DevTools protocol instead.
+    private static async Task UntilAsync(IPage page, string condition)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await page.EvaluateAsync<bool>(condition)) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"The page never met: {condition}");
     }
 }

@@ -16,29 +16,10 @@ public sealed class OfflineAiOptions
 /// </summary>
 public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options, Coach.CoachJudge judge) : IPracticeAi
 {
-    private static readonly string[] Acknowledgements = ["Okay, that makes sense.", "Right, that helps.", "Fair enough.", "Alright, I can work with that."];
-
     public string Name => "Offline engine";
 
-    public IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest request, CancellationToken ct)
-    {
-        var phase = request.Scenario.Phases[request.PhaseIndex];
-        string line;
-        if (request.Turn == 0)
-        {
-            var opening = phase.CustomerOpening.Trim();
-            line = request.AfterMetPhase ? $"{Acknowledgements[request.PhaseIndex % Acknowledgements.Length]} {opening}" : opening;
-        }
-        else if (phase.FollowUpObjections.Count > 0)
-        {
-            line = phase.FollowUpObjections[(request.Turn - 1) % phase.FollowUpObjections.Count].Trim();
-        }
-        else
-        {
-            line = "I'm still not convinced. What exactly would you do for me?";
-        }
-        return WordsAsync(line, ct);
-    }
+    public IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest request, CancellationToken ct) =>
+        WordsAsync(new ScriptedCustomer(judge).Line(request), ct);
 
     public async IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest request, [EnumeratorCancellation] CancellationToken ct)
     {

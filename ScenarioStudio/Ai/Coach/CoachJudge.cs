@@ -54,6 +54,13 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         return CoachVerdict.Score(scenario, findings, t);
     }
 
+    /// <summary>What the coach finds in an answer, for the offline customer to react to; null for an empty answer.</summary>
+    public Findings? Read(ScenarioDocument scenario, int phaseIndex, string answer)
+    {
+        var material = Material(scenario, phaseIndex);
+        return Text.Words(answer).Count == 0 ? null : Judge(material, AnswerReading.Read(answer, material, embeddings), rudePrototypes.Value, t);
+    }
+
     /// <summary>The phase's prepared material, built once per version of the scenario's text.</summary>
     public PhaseMaterial Material(ScenarioDocument scenario, int phaseIndex)
     {

@@ -41,6 +41,8 @@ public sealed partial class PhaseMaterial
     public required bool AmountsWaitForVerification { get; init; }
     /// <summary>What the scenario states anywhere (every ideal response, the knowledge base, the ticket card): what a learner's concession may rest on.</summary>
     public required IReadOnlyList<float[]> Statements { get; init; }
+    /// <summary>The customer's follow-up objections with their meaning, for the offline customer to pick the one that fits.</summary>
+    public required IReadOnlyList<(string Text, float[] Vector)> Objections { get; init; }
     /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
     public required IReadOnlyList<double[]> CriterionRequirementWeights { get; init; }
 
@@ -65,6 +67,8 @@ public sealed partial class PhaseMaterial
             .Concat(scenario.Context.KnowledgeBase.SelectMany(k => Text.Sentences(k.Body.Replace("- ", "\n"))))
             .Concat(scenario.Context.TicketFields.Select(f => $"{f.Label}: {f.Value}")).Distinct().ToList();
         all.AddRange(statements);
+        var objections = phase.FollowUpObjections.Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim()).ToList();
+        all.AddRange(objections);
         var vectors = embeddings.Embed(all);
         var at = 1;
         float[][] Next(int n) { var slice = vectors[at..(at + n)]; at += n; return slice; }
@@ -75,6 +79,7 @@ public sealed partial class PhaseMaterial
         var essentialVectors = Next(essentials.Count);
         var criterionVectors = Next(criteria.Count);
         var statementVectors = Next(statements.Count);
+        var objectionVectors = Next(objections.Count);
 
         var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.IsNegative(Text.Words(t)), Text.Figures(t))).ToList();
         var requirements = requirementTexts.Select((r, i) =>
@@ -130,6 +135,7 @@ public sealed partial class PhaseMaterial
             Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
             CriterionRequirementWeights = criterionWeights,
             Statements = statementVectors,
+            Objections = objections.Select((o, i) => (o, objectionVectors[i])).ToList(),
             KeyStems = requirementTexts.Select(r => r.t).Concat(phase.KeyVocabulary).SelectMany(Text.Words)
                 .Where(Text.IsContentWord).Select(Negation.KeyStem).ToHashSet(),
             AmountsWaitForVerification = requirementTexts.Select(r => r.t).Concat(mistakeTexts).Any(t => BeforeVerification().IsMatch(t)),

@@ -162,6 +162,17 @@ public sealed class CoachJudgeTests
     }
 
     [Fact]
+    public void A_phrase_to_avoid_said_in_other_words_costs_points_and_is_named()
+    {
+        var doc = Template("support-refund-outside-window"); // avoids "it's company policy", "there's nothing I can do"
+        var ideal = doc.Phases[0].IdealResponse;
+        var clean = Judge.Assess(doc, 0, ideal);
+        var spoiled = Judge.Assess(doc, 0, ideal + " Sorry, that's just the policy of the company.");
+        Assert.True(spoiled.Overall <= clean.Overall - 10, $"{clean.Overall} -> {Explain(spoiled)}");
+        Assert.Contains(spoiled.ToImprove, t => t.Contains("it's company policy", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Scores_are_deterministic_and_every_criterion_quotes_its_evidence()
     {
         var doc = Template("support-refund-outside-window");

@@ -131,7 +131,9 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var unsupported = evidence.Where(s => Courtesy.Concedes(s.Words)
             && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
         var rude = Courtesy.Rude(r, rudePrototypes);
-        var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)).Select(p => p.Phrase).ToList();
+        // A phrase to avoid, in its words (typos allowed) or said another way in a short sentence ("it's just our policy").
+        var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)
+            || evidence.Any(s => s.Words.Count <= 14 && Sim(s.Vector, p.Vector) >= t.AvoidSimilarity)).Select(p => p.Phrase).ToList();
         var relevance = evidence.Select(s => Math.Max(Sim(s.Vector, m.CustomerVector),
             Math.Max(m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max())))
             .DefaultIfEmpty(0).Max();

@@ -27,6 +27,8 @@ public sealed record CoachTuning
     /// <summary>A concession is supported when an authored statement is at least this close to it.</summary>
     public double SupportSimilarity { get; init; } = 0.6;
     public double OffTopicSimilarity { get; init; } = 0.25;
+    /// <summary>A short sentence this close to a phrase to avoid says it in other words.</summary>
+    public double AvoidSimilarity { get; init; } = 0.75;
     /// <summary>Points a learner-English slip costs in a language scenario.</summary>
     public double GrammarSlipCost { get; init; } = 8;
 }

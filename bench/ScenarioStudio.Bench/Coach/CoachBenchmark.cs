@@ -152,6 +152,7 @@ public static class CoachBenchmark
             ("MistakeMargin", t => t.MistakeMargin, (t, v) => t with { MistakeMargin = v }, 0.04),
             ("MistakeDescriptionSimilarity", t => t.MistakeDescriptionSimilarity, (t, v) => t with { MistakeDescriptionSimilarity = v }, 0.1),
             ("MistakeDescriptionMargin", t => t.MistakeDescriptionMargin, (t, v) => t with { MistakeDescriptionMargin = v }, 0.03),
+            ("AvoidSimilarity", t => t.AvoidSimilarity, (t, v) => t with { AvoidSimilarity = v }, 0.05),
             ("GrammarSlipCost", t => t.GrammarSlipCost, (t, v) => t with { GrammarSlipCost = v }, 3),
             ("SupportSimilarity", t => t.SupportSimilarity, (t, v) => t with { SupportSimilarity = v }, 0.05),
         };

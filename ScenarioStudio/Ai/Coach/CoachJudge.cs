@@ -78,8 +78,10 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var evidence = r.Evidence.ToList();
         var answerValues = r.Figures.Select(f => f.Value).ToHashSet();
 
+        var answerWords = r.Words.ToHashSet();
         var requirements = m.Requirements.Select(req =>
         {
+            var reqWords = Text.Words(req.Text).ToHashSet();
             AnswerSentence? best = null;
             double bestCredit = 0, anchorSimilarity = 0;
             foreach (var s in evidence)
@@ -99,6 +101,10 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
                 if (facts.Count > 0 && bestCredit > 0)
                     bestCredit *= 1 - t.FactsWeight + t.FactsWeight * facts.Count(answerValues.Contains) / facts.Count;
             }
+            // "Asks for name, postcode and date of birth": the verification facts a requirement names must each be asked for.
+            var named = m.VerificationLabels.Where(l => l.Any(w => reqWords.Contains(w))).ToList();
+            if (named.Count > 1 && bestCredit > 0)
+                bestCredit *= named.Count(l => l.Any(w => answerWords.Contains(w))) / (double)named.Count;
             return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
         }).ToList();
 

@@ -34,6 +34,8 @@ public sealed partial class PhaseMaterial
     public required decimal MaxKnownPercent { get; init; }
     /// <summary>Verification facts and ticket fields the learner may confirm or ask for.</summary>
     public required IReadOnlyList<CardField> Facts { get; init; }
+    /// <summary>Each verification fact's distinctive words ("name", "postcode", "birth"), to check a request names them all.</summary>
+    public required IReadOnlyList<IReadOnlyList<string>> VerificationLabels { get; init; }
     public required Lexicon Lexicon { get; init; }
     /// <summary>Stems of the content words the requirements and key vocabulary speak of.</summary>
     public required IReadOnlySet<string> KeyStems { get; init; }
@@ -132,6 +134,9 @@ public sealed partial class PhaseMaterial
             KnownFigures = figures,
             MaxKnownPercent = maxPercent,
             Facts = [.. scenario.Context.VerificationFacts, .. scenario.Context.TicketFields],
+            VerificationLabels = scenario.Context.VerificationFacts
+                .Select(f => (IReadOnlyList<string>)Text.Words(f.Label).Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number")).ToList())
+                .Where(l => l.Count > 0).ToList(),
             Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
             CriterionRequirementWeights = criterionWeights,
             Statements = statementVectors,

@@ -150,7 +150,7 @@ public static class CoachVerdict
         if (f.Reading.Words.Count < 5) Limit(15, "Answer in full sentences: a few words cannot meet the customer's need.");
         else if (f.Reading.Words.Count < 10) Limit(45, "Say more: one short line leaves most of the customer's need unanswered.");
         if (f.Reading.SaladShare >= 0.5) Limit(20, "Speak in sentences: a list of keywords or recited phrases does not answer the customer.");
-        else if (f.Reading.SaladShare >= 0.25) Limit(35, "Part of the answer is a list of keywords; say what you mean in sentences.");
+        else if (f.Reading.SaladShare >= 0.25) Limit(28, "Part of the answer is a list of keywords; say what you mean in sentences.");
         if (f.Rude.Count > 0) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
         if (f.OffTopic) Limit(15, "Answer what the customer actually said.");
         if (f.DisclosedBeforeVerification.Count > 0) Limit(35, $"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");

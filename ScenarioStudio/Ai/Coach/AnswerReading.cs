@@ -3,7 +3,7 @@ namespace ScenarioStudio.Ai.Coach;
 /// <summary>One sentence of the learner's answer, as written and as the coach reads it.</summary>
 /// <param name="IsSalad">A keyword list rather than language: no evidence at all.</param>
 /// <param name="IsFragment">One of the phase's phrases recited on its own ("Would that work?"): fine once, stuffing when it is most of the answer.</param>
-public sealed record AnswerSentence(string Text, string Corrected, List<string> Words, float[] Vector, bool Negative, bool IsSalad, bool IsFragment);
+public sealed record AnswerSentence(string Text, string Corrected, List<string> Words, float[] Vector, bool IsSalad, bool IsFragment);
 
 /// <summary>
 /// The learner's answer read sentence by sentence: typos corrected towards the scenario's words, each sentence
@@ -42,7 +42,7 @@ public sealed class AnswerReading
         var sentences = raw.Select((s, i) =>
         {
             var words = Text.Words(corrected[i]);
-            return new AnswerSentence(s, corrected[i], words, vectors[i], Text.IsNegative(words), IsSalad(s, words) || IsRecitation(s, vectors[i], material), IsFragment(words, material));
+            return new AnswerSentence(s, corrected[i], words, vectors[i], IsSalad(s, words) || IsRecitation(s, vectors[i], material), IsFragment(words, material));
         }).ToList();
         return new AnswerReading
         {
@@ -75,8 +75,7 @@ public sealed class AnswerReading
         var chunks = raw.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Text.Words).Where(c => c.Count > 0).ToList();
         // A sentence that says what an ideal sentence says is language, however many of the phrases it holds.
         if (chunks.Count < 4) return !material.Ideal.Any(i => CoachJudge.Sim(vector, i.Vector) >= 0.75) && IsRecitedRun(Text.Words(raw), material);
-        var items = material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words)).Where(p => p.Count > 0).ToList();
-        var recited = chunks.Count(c => items.Any(p => Text.ContainsFuzzy(c, p) && c.Count <= p.Count + 2) || c.Count <= 2 && c.All(w => !Text.StopWords.Contains(w)));
+        var recited = chunks.Count(c => material.PhraseItems.Any(p => Text.ContainsFuzzy(c, p) && c.Count <= p.Count + 2) || c.Count <= 2 && c.All(w => !Text.StopWords.Contains(w)));
         return recited * 10 >= chunks.Count * 6;
     }
 
@@ -86,7 +85,7 @@ public sealed class AnswerReading
         if (words.Count < 8) return false;
         var covered = new bool[words.Count];
         var items = 0;
-        foreach (var p in material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words)).Where(p => p.Count > 0))
+        foreach (var p in material.PhraseItems)
         {
             for (var start = 0; start + p.Count <= words.Count; start++)
             {
@@ -104,8 +103,7 @@ public sealed class AnswerReading
     /// <summary>The sentence is one of the phase's phrases or words and (almost) nothing else.</summary>
     private static bool IsFragment(List<string> words, PhaseMaterial material)
     {
-        var recited = material.EssentialPhrases.Select(p => p.Words).Concat(material.Vocabulary.Select(v => v.Words))
-            .Any(p => p.Count >= 1 && words.Count <= p.Count + 1 && Text.ContainsFuzzy(words, p));
+        var recited = material.PhraseItems.Any(p => words.Count <= p.Count + 1 && Text.ContainsFuzzy(words, p));
         return recited && words.Count <= 6;
     }
 }

@@ -37,28 +37,24 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
 {
     public const int PassScore = 70;
     private readonly CoachTuning t = tuning ?? CoachTuning.Default;
-
-
     private readonly MemoryCache materials = new(new MemoryCacheOptions { SizeLimit = 2_000 });
     private readonly Lazy<float[][]> rudePrototypes = new(() => embeddings.Embed(Courtesy.RudePrototypes));
 
     public Assessment Assess(ScenarioDocument scenario, int phaseIndex, string answer)
     {
-        var material = Material(scenario, phaseIndex);
-        if (Text.Words(answer).Count == 0)
-        {
-            return new Assessment(0, scenario.Rubric.Select(c => new CriterionScore(c.Name, 0, "No answer was given.")).ToList(),
-                [], ["Answer the customer: say something, even a short first sentence."], material.Phase.IdealResponse, false);
-        }
-        var findings = Judge(material, AnswerReading.Read(answer, material, embeddings), rudePrototypes.Value, t);
-        return CoachVerdict.Score(scenario, findings, t);
+        var findings = Read(scenario, phaseIndex, answer);
+        return findings is null
+            ? new Assessment(0, scenario.Rubric.Select(c => new CriterionScore(c.Name, 0, "No answer was given.")).ToList(),
+                [], ["Answer the customer: say something, even a short first sentence."], scenario.Phases[phaseIndex].IdealResponse, false)
+            : CoachVerdict.Score(scenario, findings, t);
     }
 
-    /// <summary>What the coach finds in an answer, for the offline customer to react to; null for an empty answer.</summary>
+    /// <summary>What the coach finds in an answer (scored by <see cref="Assess"/>, reacted to by the offline customer); null for an empty answer.</summary>
     public Findings? Read(ScenarioDocument scenario, int phaseIndex, string answer)
     {
+        if (Text.Words(answer).Count == 0) return null;
         var material = Material(scenario, phaseIndex);
-        return Text.Words(answer).Count == 0 ? null : Judge(material, AnswerReading.Read(answer, material, embeddings), rudePrototypes.Value, t);
+        return Judge(material, AnswerReading.Read(answer, material, embeddings), rudePrototypes.Value, t);
     }
 
     /// <summary>The phase's prepared material, built once per version of the scenario's text.</summary>
@@ -77,11 +73,13 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
     {
         var evidence = r.Evidence.ToList();
         var answerValues = r.Figures.Select(f => f.Value).ToHashSet();
-
         var answerWords = r.Words.ToHashSet();
+        // Each sentence's closeness to the nearest ideal sentence and the nearest requirement, used by several checks.
+        var toIdeal = evidence.Select(s => m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max()).ToArray();
+        var toRequirement = evidence.Select(s => m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max()).ToArray();
+
         var requirements = m.Requirements.Select(req =>
         {
-            var reqWords = Text.Words(req.Text).ToHashSet();
             AnswerSentence? best = null;
             double bestCredit = 0, anchorSimilarity = 0;
             foreach (var s in evidence)
@@ -95,16 +93,15 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (best is not null && req.Anchor >= 0)
             {
                 var anchor = m.Ideal[req.Anchor];
-                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, Text.Words(anchor.Text), m.KeyStems)) { contradicted = true; bestCredit = 0; }
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems)) { contradicted = true; bestCredit = 0; }
                 // The ideal sentence states facts (an order number, a date, an amount): saying it without them is half the job.
                 var facts = anchor.Figures.Select(f => f.Value).Distinct().ToList();
                 if (facts.Count > 0 && bestCredit > 0)
                     bestCredit *= 1 - t.FactsWeight + t.FactsWeight * facts.Count(answerValues.Contains) / facts.Count;
             }
             // "Asks for name, postcode and date of birth": the verification facts a requirement names must each be asked for.
-            var named = m.VerificationLabels.Where(l => l.Any(w => reqWords.Contains(w))).ToList();
-            if (named.Count > 1 && bestCredit > 0)
-                bestCredit *= named.Count(l => l.Any(w => answerWords.Contains(w))) / (double)named.Count;
+            if (req.NamedFacts.Count > 1 && bestCredit > 0)
+                bestCredit *= req.NamedFacts.Count(l => l.Any(answerWords.Contains)) / (double)req.NamedFacts.Count;
             return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
         }).ToList();
 
@@ -118,14 +115,12 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             var quoted = mistake.QuotedForms.FirstOrDefault(q => Text.ContainsExact(r.Words, q));
             if (quoted is not null) { mistakes.Add((mistake, string.Join(' ', quoted))); continue; }
             if (mistake.IsOmission || mistake.IsWording) continue;
-            foreach (var s in evidence)
+            for (var k = 0; k < evidence.Count; k++)
             {
-                var toMistake = Sim(s.Vector, mistake.Vector);
-                var toIdeal = m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max();
+                var toMistake = Sim(evidence[k].Vector, mistake.Vector);
                 // Against the ideal sentences (utterances), and against the requirements (descriptions like the mistake itself).
-                var toRequirement = m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max();
-                if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal + t.MistakeMargin
-                    || toMistake >= t.MistakeDescriptionSimilarity && toMistake >= toRequirement + t.MistakeDescriptionMargin) { mistakes.Add((mistake, s.Text)); break; }
+                if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal[k] + t.MistakeMargin
+                    || toMistake >= t.MistakeDescriptionSimilarity && toMistake >= toRequirement[k] + t.MistakeDescriptionMargin) { mistakes.Add((mistake, evidence[k].Text)); break; }
             }
         }
 
@@ -140,9 +135,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         // A phrase to avoid, in its words (typos allowed) or said another way in a short sentence ("it's just our policy").
         var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)
             || evidence.Any(s => s.Words.Count <= 14 && Sim(s.Vector, p.Vector) >= t.AvoidSimilarity)).Select(p => p.Phrase).ToList();
-        var relevance = evidence.Select(s => Math.Max(Sim(s.Vector, m.CustomerVector),
-            Math.Max(m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max())))
-            .DefaultIfEmpty(0).Max();
+        var relevance = evidence.Select((s, k) => Math.Max(Sim(s.Vector, m.CustomerVector), Math.Max(toIdeal[k], toRequirement[k]))).DefaultIfEmpty(0).Max();
         var last = evidence.LastOrDefault();
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 

@@ -36,7 +36,6 @@ public static class CoachVerdict
 
     private static CriterionScore ScoreCriterion(RubricCriterion criterion, double[]? weights, Findings f)
     {
-        var name = (criterion.Name + " " + criterion.Description).ToLowerInvariant();
         var own = weights is null || f.Requirements.Count == 0 ? f.Content : f.Requirements.Select((r, i) => weights[i] * r.Credit).Sum();
         var relevant = 0.5 * own + 0.5 * f.Content;
         var top = weights is null ? [] : f.Requirements.Select((r, i) => (r, w: weights[i])).OrderByDescending(x => x.w).Take(2).Select(x => x.r).ToList();
@@ -110,17 +109,15 @@ public static class CoachVerdict
 
     private static (double, string) Verification(Findings f, double relevant, string met)
     {
-        var text = " " + string.Join(' ', f.Reading.Words) + " ";
         var named = f.Material.Facts.Where(x => Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Label)) || Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Value))).Select(x => x.Label).ToList();
-        var checks = named.Count > 0 || new[] { "verify", "confirm", "security", "date of birth", "postcode", "identity", "check" }.Any(c => text.Contains(" " + c, StringComparison.Ordinal));
+        var checks = named.Count > 0 || Text.CountCues(f.Reading.Words, ["verify", "confirm", "security", "date of birth", "postcode", "identity", "check"]) > 0;
         return (0.8 * relevant + (checks ? 0.2 : 0), (named.Count > 0 ? $"Checks {Quote(named.Take(3))}. " : checks ? "Checks the details before going on. " : "No check of identity or details. ") + met);
     }
 
     private static (double, string) Documentation(Findings f, double relevant, string met)
     {
         var references = f.Reading.Figures.Where(x => x.Kind == "reference" && !f.WrongFigures.Contains(x)).Select(x => x.Text).ToList();
-        var text = " " + string.Join(' ', f.Reading.Words) + " ";
-        var records = new[] { "note", "record", "log", "reference", "case", "email", "in writing", "confirmation", "send", "summary", "text" }.Any(c => text.Contains(" " + c, StringComparison.Ordinal));
+        var records = Text.CountCues(f.Reading.Words, ["note", "record", "log", "reference", "case", "email", "in writing", "confirmation", "send", "summary", "text"]) > 0;
         return (0.8 * relevant + (references.Count > 0 ? 0.2 : records ? 0.12 : 0),
             (references.Count > 0 ? $"Gives the reference {Quote(references)}. " : records ? "Says what is recorded or sent. " : "Does not say what is recorded or sent. ") + met);
     }

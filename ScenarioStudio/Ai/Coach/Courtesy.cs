@@ -58,8 +58,7 @@ public static partial class Courtesy
     /// <summary>Share of politeness markers, saturating at two.</summary>
     public static double Politeness(IReadOnlyList<string> words)
     {
-        var text = " " + string.Join(' ', words) + " ";
-        return Math.Min(1, PoliteCues.Count(c => text.Contains(" " + c, StringComparison.Ordinal)) / 2.0);
+        return Math.Min(1, Text.CountCues(words, PoliteCues) / 2.0);
     }
 
     [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|you people|you lot|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]

@@ -4,10 +4,11 @@ using ScenarioStudio.Scenarios;
 namespace ScenarioStudio.Ai.Coach;
 
 /// <summary>A sentence the creator wrote, with its meaning vector and what the coach reads off it.</summary>
-public sealed record AuthoredSentence(string Text, float[] Vector, bool Negative, IReadOnlyList<Text.Figure> Figures);
+public sealed record AuthoredSentence(string Text, float[] Vector, IReadOnlyList<string> Words, IReadOnlyList<Text.Figure> Figures);
 
 /// <summary>Something the answer must do: a success criterion or an objective, tied to the ideal sentence that does it.</summary>
-public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor);
+/// <param name="NamedFacts">The verification facts the requirement names ("Asks for name, postcode and date of birth"), each as its distinctive words.</param>
+public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor, IReadOnlyList<IReadOnlyList<string>> NamedFacts);
 
 /// <summary>A common mistake: a thing said (matched by meaning or by its quoted wrong words) or a thing left out.</summary>
 /// <param name="IsWording">The mistake quotes words ("Saying \"I have cough since five days\""): it is about wording, found by its quoted form only, never by meaning (the right sentence means the same).</param>
@@ -34,8 +35,8 @@ public sealed partial class PhaseMaterial
     public required decimal MaxKnownPercent { get; init; }
     /// <summary>Verification facts and ticket fields the learner may confirm or ask for.</summary>
     public required IReadOnlyList<CardField> Facts { get; init; }
-    /// <summary>Each verification fact's distinctive words ("name", "postcode", "birth"), to check a request names them all.</summary>
-    public required IReadOnlyList<IReadOnlyList<string>> VerificationLabels { get; init; }
+    /// <summary>The essential phrases and key vocabulary as words: what keyword lists and recitations are made of.</summary>
+    public required IReadOnlyList<IReadOnlyList<string>> PhraseItems { get; init; }
     public required Lexicon Lexicon { get; init; }
     /// <summary>Stems of the content words the requirements and key vocabulary speak of.</summary>
     public required IReadOnlySet<string> KeyStems { get; init; }
@@ -83,12 +84,17 @@ public sealed partial class PhaseMaterial
         var statementVectors = Next(statements.Count);
         var objectionVectors = Next(objections.Count);
 
-        var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.IsNegative(Text.Words(t)), Text.Figures(t))).ToList();
+        var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.Words(t), Text.Figures(t))).ToList();
+        var verificationLabels = scenario.Context.VerificationFacts
+            .Select(f => (IReadOnlyList<string>)Text.Words(f.Label).Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number")).ToList())
+            .Where(l => l.Count > 0).ToList();
         var requirements = requirementTexts.Select((r, i) =>
         {
             var anchor = ideal.Count == 0 ? -1 : Enumerable.Range(0, ideal.Count).MaxBy(j => EmbeddingCache.Similarity(requirementVectors[i], ideal[j].Vector));
-            return new Requirement(r.t, r.Item2, requirementVectors[i], anchor);
+            var words = Text.Words(r.t).ToHashSet();
+            return new Requirement(r.t, r.Item2, requirementVectors[i], anchor, verificationLabels.Where(l => l.Any(words.Contains)).ToList());
         }).ToList();
+        var idealWords = Text.Words(phase.IdealResponse);
         var mistakes = mistakeTexts.Select((m, i) =>
         {
             var lower = m.Trim().ToLowerInvariant();
@@ -98,7 +104,6 @@ public sealed partial class PhaseMaterial
             if (m.Contains("instead of", StringComparison.OrdinalIgnoreCase) && quoted.Count > 1) quoted = quoted.Take(1).ToList();
             // A quoted wrong form counts when it is a phrase (one word is too ambiguous: "OK", "Portugal") that the
             // ideal response does not itself use ("Confusing "prescription" and "recipe"" quotes a right word too).
-            var idealWords = Text.Words(phase.IdealResponse);
             quoted = quoted.Where(q => q.Count >= 2 && !Text.ContainsExact(idealWords, q)).ToList();
             return new Mistake(m, mistakeVectors[i], omission, quoted, Quoted().IsMatch(m));
         }).ToList();
@@ -134,9 +139,7 @@ public sealed partial class PhaseMaterial
             KnownFigures = figures,
             MaxKnownPercent = maxPercent,
             Facts = [.. scenario.Context.VerificationFacts, .. scenario.Context.TicketFields],
-            VerificationLabels = scenario.Context.VerificationFacts
-                .Select(f => (IReadOnlyList<string>)Text.Words(f.Label).Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number")).ToList())
-                .Where(l => l.Count > 0).ToList(),
+            PhraseItems = essentials.Concat(phase.KeyVocabulary).Select(p => (IReadOnlyList<string>)Text.Words(p)).Where(p => p.Count > 0).ToList(),
             Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
             CriterionRequirementWeights = criterionWeights,
             Statements = statementVectors,

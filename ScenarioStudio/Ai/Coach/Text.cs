@@ -13,8 +13,6 @@ public static partial class Text
         "i'm you're we're they're i'll you'll we'll i'd you'd we'd i've we've that's what's let's don't can't won't isn't " +
         "what when where which who why how all any some if please also than too up out over after before while").Split(' ')];
 
-    private static readonly HashSet<string> NegationWords = ["not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "cannot",
-        "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "haven't", "hasn't", "hadn't", "mustn't"];
 
     /// <summary>Sentences as the learner wrote them (split on . ! ? ; and line breaks, keeping abbreviations like "£6.50" whole).</summary>
     public static List<string> Sentences(string text) =>
@@ -26,8 +24,12 @@ public static partial class Text
 
     public static bool IsContentWord(string w) => !StopWords.Contains(w) && !w.All(char.IsDigit);
 
-    /// <summary>Negation words in a sentence, by parity: "I can't say no" reads as affirmative.</summary>
-    public static bool IsNegative(IEnumerable<string> words) => words.Count(NegationWords.Contains) % 2 == 1;
+    /// <summary>How many of the cues start a word of the text ("thank" finds "thanks"; "date of birth" finds the phrase).</summary>
+    public static int CountCues(IReadOnlyList<string> words, IEnumerable<string> cues)
+    {
+        var text = " " + string.Join(' ', words) + " ";
+        return cues.Count(c => text.Contains(" " + c, StringComparison.Ordinal));
+    }
 
     /// <summary>
     /// Whether the phrase's words occur in order in the text, each word allowed a typo (one edit from 5 letters, two

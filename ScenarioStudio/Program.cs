@@ -1,4 +1,5 @@
 using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
@@ -12,7 +13,9 @@ builder.AddDataStorage();
 builder.AddAccounts();
 builder.AddOrganisations();
 builder.AddScenarios();
+builder.AddAi();
 builder.AddPractice();
+builder.AddProgress();
 builder.AddWebUi();
 
 var app = builder.Build();

@@ -1,3 +1,5 @@
+using ScenarioStudio.Progress;
+using ScenarioStudio.Ai;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +34,9 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.AddAccounts();
         builder.AddOrganisations();
         builder.AddScenarios();
+        builder.AddAi();
         builder.AddPractice();
+        builder.AddProgress();
         builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         TestModel.Share(builder.Services);
@@ -117,8 +121,12 @@ public sealed record TestOrganisation(Guid Id, IReadOnlyDictionary<OrgRole, Appl
 public sealed class AsUser(AsyncServiceScope scope) : IAsyncDisposable
 {
     public T Get<T>() where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+    public ScenarioServices Scenarios() => new(Get<ScenarioQueries>(), Get<ScenarioCommands>(), Get<ScenarioLifecycle>());
     public ValueTask DisposeAsync() => scope.DisposeAsync();
 }
+
+/// <summary>The scenario services together, for tests that create, publish and read in a few lines.</summary>
+public sealed record ScenarioServices(ScenarioQueries Queries, ScenarioCommands Commands, ScenarioLifecycle Lifecycle);
 
 public static class TestPasswords
 {

@@ -25,9 +25,9 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         int scenarioId;
         await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
         {
-            var scenarios = asAdmin.Get<ScenarioService>();
-            scenarioId = await scenarios.CreateAsync(scenario);
-            await scenarios.PublishAsync(scenarioId);
+            var scenarios = asAdmin.Scenarios();
+            scenarioId = await scenarios.Commands.CreateAsync(scenario);
+            await scenarios.Lifecycle.PublishAsync(scenarioId);
         }
 
         var page = await app.NewPageAsync(1300, 950);
@@ -78,9 +78,9 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         int scenarioId;
         await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
         {
-            var scenarios = asAdmin.Get<ScenarioService>();
-            scenarioId = await scenarios.CreateAsync(ScenarioSamples.Publishable("Long complaint", phases: 2));
-            await scenarios.PublishAsync(scenarioId);
+            var scenarios = asAdmin.Scenarios();
+            scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Long complaint", phases: 2));
+            await scenarios.Lifecycle.PublishAsync(scenarioId);
             await asAdmin.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
             {
                 Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000,

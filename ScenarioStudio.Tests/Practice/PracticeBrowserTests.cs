@@ -18,10 +18,10 @@ public sealed class PracticeBrowserTests(AppFixture app)
         ScenarioDocument scenario;
         await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
         {
-            var scenarios = asLearner.Get<ScenarioService>();
-            var template = (await scenarios.ListTemplatesAsync()).First(t => t.PhaseCount == 2);
+            var scenarios = asLearner.Scenarios();
+            var template = (await scenarios.Queries.ListTemplatesAsync()).First(t => t.PhaseCount == 2);
             scenarioId = template.Id;
-            scenario = (await scenarios.GetAsync(scenarioId)).Document;
+            scenario = (await scenarios.Queries.GetAsync(scenarioId)).Document;
         }
 
         var page = await app.NewPageAsync(1300, 950);
@@ -106,10 +106,10 @@ public sealed class PracticeBrowserTests(AppFixture app)
         ScenarioDocument scenario;
         await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
         {
-            var scenarios = asLearner.Get<ScenarioService>();
-            var template = (await scenarios.ListTemplatesAsync()).First(t => t.Title.StartsWith("Refund request outside", StringComparison.Ordinal));
+            var scenarios = asLearner.Scenarios();
+            var template = (await scenarios.Queries.ListTemplatesAsync()).First(t => t.Title.StartsWith("Refund request outside", StringComparison.Ordinal));
             scenarioId = template.Id;
-            scenario = (await scenarios.GetAsync(scenarioId)).Document;
+            scenario = (await scenarios.Queries.GetAsync(scenarioId)).Document;
         }
         // The creator's paraphrase test case: no scripted phrase, its own order.
         var answer = scenario.Phases[0].TestCases.First(c => c.Name.Contains("paraphrase", StringComparison.OrdinalIgnoreCase)).Answer;

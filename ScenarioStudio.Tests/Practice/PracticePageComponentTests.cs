@@ -23,9 +23,9 @@ public sealed class PracticePageComponentTests : MudTestContext
         var org = await db.CreateOrganisationAsync("Acme");
         await using (var asAdmin = await db.AsAsync(org.Admin))
         {
-            var scenarios = asAdmin.Get<ScenarioService>();
-            var id = await scenarios.CreateAsync(ScenarioSamples.Publishable());
-            await scenarios.PublishAsync(id);
+            var scenarios = asAdmin.Scenarios();
+            var id = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable());
+            await scenarios.Lifecycle.PublishAsync(id);
             await using var context = await db.OpenUnfilteredAsync();
             context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "m" });
             await context.SaveChangesAsync();

@@ -202,19 +202,19 @@ public sealed class PracticeServiceTests : PracticeTestBase
         {
             var view = await asManager.Get<PracticeService>().GetAsync(id);
             Assert.False(view.IsOwner);
-            Assert.Single(await asManager.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+            Assert.Single(await asManager.Get<SessionHistory>().ListForLearnerAsync(Org.Learner.Id));
             await Assert.ThrowsAsync<ForbiddenException>(() => asManager.Get<PracticeService>().SubmitAsync(id, "I take over"));
         }
         await using (var asAdmin = await Db.AsAsync(Org.Admin)) await asAdmin.Get<PracticeService>().GetAsync(id);
         await using (var asOther = await Db.AsAsync(otherLearner))
         {
             await Assert.ThrowsAsync<ForbiddenException>(() => asOther.Get<PracticeService>().GetAsync(id));
-            await Assert.ThrowsAsync<ForbiddenException>(() => asOther.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOther.Get<SessionHistory>().ListForLearnerAsync(Org.Learner.Id));
         }
         await using (var asOtherManager = await Db.AsAsync(otherManager))
         {
             await Assert.ThrowsAsync<ForbiddenException>(() => asOtherManager.Get<PracticeService>().GetAsync(id));
-            await Assert.ThrowsAsync<ForbiddenException>(() => asOtherManager.Get<PracticeService>().ListForLearnerAsync(Org.Learner.Id));
+            await Assert.ThrowsAsync<ForbiddenException>(() => asOtherManager.Get<SessionHistory>().ListForLearnerAsync(Org.Learner.Id));
         }
         var globex = await Db.CreateOrganisationAsync("Globex");
         await using (var asGlobex = await Db.AsAsync(globex.Admin))
@@ -226,7 +226,7 @@ public sealed class PracticeServiceTests : PracticeTestBase
     {
         int draft;
         await using (var asCreator = await Db.AsAsync(Org.ContentManager))
-            draft = await asCreator.Get<ScenarioStudio.Scenarios.ScenarioService>().CreateAsync(Tests.Scenarios.ScenarioSamples.Publishable("Unfinished"));
+            draft = await asCreator.Get<ScenarioStudio.Scenarios.ScenarioCommands>().CreateAsync(Tests.Scenarios.ScenarioSamples.Publishable("Unfinished"));
         await using var asLearner = await Db.AsAsync(Org.Learner);
         await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<PracticeService>().StartAsync(draft));
     }

@@ -24,9 +24,9 @@ public abstract class PracticeTestBase : IAsyncLifetime
         Scenario.Phases[1].IdealResponse = "Here is how the pilot works: we measure results after two weeks. What matters most to you in the campaign? Shall we book the onboarding call?";
         Scenario.Ai.MaxTurns = 2;
         await using var asCreator = await Db.AsAsync(Org.ContentManager);
-        ScenarioId = await asCreator.Get<ScenarioService>().CreateAsync(Scenario);
+        ScenarioId = await asCreator.Get<ScenarioCommands>().CreateAsync(Scenario);
         await using var asAdmin = await Db.AsAsync(Org.Admin);
-        await asAdmin.Get<ScenarioService>().PublishAsync(ScenarioId);
+        await asAdmin.Get<ScenarioLifecycle>().PublishAsync(ScenarioId);
     }
 
     public virtual Task DisposeAsync() => Db.DisposeAsync();

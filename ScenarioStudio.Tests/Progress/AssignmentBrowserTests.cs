@@ -19,7 +19,7 @@ public sealed class AssignmentBrowserTests(AppFixture app)
             var everyone = await teams.ListPeopleAsync();
             await teams.CreateAsync(new TeamInput("Assignment team", everyone.Single(p => p.Role == OrgRole.Manager).Id,
                 [everyone.Single(p => p.Role == OrgRole.Learner).Id]));
-            scenarioTitle = (await asAdmin.Get<ScenarioService>().ListTemplatesAsync()).Where(t => t.PhaseCount >= 3).Select(t => t.Title).Order().First();
+            scenarioTitle = (await asAdmin.Get<ScenarioQueries>().ListTemplatesAsync()).Where(t => t.PhaseCount >= 3).Select(t => t.Title).Order().First();
         }
 
         var manager = await app.NewPageAsync(1300, 900);

@@ -71,7 +71,7 @@ public sealed class AssignmentServiceTests : PracticeTestBase
     {
         int draft;
         await using (var asCreator = await Db.AsAsync(Org.ContentManager))
-            draft = await asCreator.Get<ScenarioService>().CreateAsync(ScenarioSamples.Publishable("Unpublished draft", phases: 2));
+            draft = await asCreator.Get<ScenarioCommands>().CreateAsync(ScenarioSamples.Publishable("Unpublished draft", phases: 2));
         await using var asManager = await Db.AsAsync(Org.Manager);
         var assignments = asManager.Get<AssignmentService>();
 

@@ -34,7 +34,7 @@ public sealed class DashboardBrowserTests(AppFixture app)
         await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
         {
             var practice = asLearner.Get<PracticeService>();
-            scenarioId = (await asLearner.Get<ScenarioService>().ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
+            scenarioId = (await asLearner.Get<ScenarioQueries>().ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
             await practice.CompleteAsync(await practice.StartAsync(scenarioId), view => view.Scenario.Phases[view.PhaseIndex].IdealResponse);
         }
 

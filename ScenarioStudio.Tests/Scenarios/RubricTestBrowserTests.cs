@@ -20,9 +20,9 @@ public sealed class RubricTestBrowserTests(AppFixture app)
         int id;
         await using (var asCreator = await app.AsAsync(people[OrgRole.ContentManager]))
         {
-            var scenarios = asCreator.Get<ScenarioService>();
-            id = await scenarios.CreateAsync(doc);
-            await scenarios.SubmitForReviewAsync(id);
+            var scenarios = asCreator.Scenarios();
+            id = await scenarios.Commands.CreateAsync(doc);
+            await scenarios.Lifecycle.SubmitForReviewAsync(id);
         }
 
         foreach (var (width, height, name) in new[] { (1366, 900, "desktop"), (375, 800, "phone") })
@@ -55,7 +55,7 @@ public sealed class RubricTestBrowserTests(AppFixture app)
         await dialog.GetByText("Not yet").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
         await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
-            Assert.Equal(ScenarioStatus.InReview, (await asAdmin.Get<ScenarioService>().GetAsync(id)).Status);
+            Assert.Equal(ScenarioStatus.InReview, (await asAdmin.Get<ScenarioQueries>().GetAsync(id)).Status);
         Assert.Empty(app.PageErrors[admin]);
     }
 }

@@ -10,10 +10,10 @@ public sealed class RubricTestServiceTests : OrganisationTestBase
     private static ScenarioDocument Template() =>
         ScenarioJson.Clone(ScenarioLibrary.All.Single(t => t.Key == "support-refund-outside-window").Document);
 
-    private async Task<T> AsAsync<T>(ApplicationUser user, Func<RubricTestService, ScenarioService, Task<T>> call)
+    private async Task<T> AsAsync<T>(ApplicationUser user, Func<RubricTestService, ScenarioServices, Task<T>> call)
     {
         await using var scope = await db.AsAsync(user);
-        return await call(scope.Get<RubricTestService>(), scope.Get<ScenarioService>());
+        return await call(scope.Get<RubricTestService>(), scope.Scenarios());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class RubricTestServiceTests : OrganisationTestBase
         doc.Slug = "refund-copy";
         doc.Phases[0].TestCases[0].MinScore = 0;
         doc.Phases[0].TestCases[0].MaxScore = 1; // a good paraphrase will not score 0-1
-        var id = await AsAsync(org.ContentManager, (_, scenarios) => scenarios.CreateAsync(doc));
+        var id = await AsAsync(org.ContentManager, (_, scenarios) => scenarios.Commands.CreateAsync(doc));
 
         var failing = await AsAsync(org.Reviewer, (tests, _) => tests.FailingAsync(id));
 

@@ -64,7 +64,7 @@ public sealed class ScenarioLibraryTests : IAsyncLifetime
         Assert.All(seeded, s => Assert.True(s.IsSystem && s.Status == ScenarioStatus.Published));
 
         await using var asAdmin = await db.AsAsync(admin);
-        var found = await asAdmin.Get<ScenarioService>().SearchAsync(new ScenarioQuery("whatsapp"));
+        var found = await asAdmin.Get<ScenarioQueries>().SearchAsync(new ScenarioQuery("whatsapp"));
         Assert.True(found.Total >= 1);
     }
 
@@ -78,32 +78,32 @@ public sealed class ScenarioLibraryTests : IAsyncLifetime
         int templateId;
         await using (var asLearner = await db.AsAsync(org.Learner))
         {
-            var templates = await asLearner.Get<ScenarioService>().ListTemplatesAsync();
+            var templates = await asLearner.Get<ScenarioQueries>().ListTemplatesAsync();
             Assert.Equal(ScenarioLibrary.All.Count, templates.Count);
             templateId = templates[0].Id;
-            await asLearner.Get<ScenarioService>().GetAsync(templateId);
+            await asLearner.Get<ScenarioQueries>().GetAsync(templateId);
         }
 
         await using (var asCreator = await db.AsAsync(org.ContentManager))
         {
-            var scenarios = asCreator.Get<ScenarioService>();
-            var details = await scenarios.GetAsync(templateId);
-            Assert.False(details.Access.CanEdit);
-            var ex = await Assert.ThrowsAsync<ForbiddenException>(() => scenarios.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision));
+            var scenarios = asCreator.Scenarios();
+            var details = await scenarios.Queries.GetAsync(templateId);
+            Assert.False(details.Actions.CanEdit);
+            var ex = await Assert.ThrowsAsync<ForbiddenException>(() => scenarios.Commands.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision));
             Assert.Contains("Duplicate it", ex.Message);
-            var copyId = await scenarios.DuplicateAsync(templateId);
-            var copy = await scenarios.GetAsync(copyId);
+            var copyId = await scenarios.Commands.DuplicateAsync(templateId);
+            var copy = await scenarios.Queries.GetAsync(copyId);
             Assert.False(copy.IsSystem);
-            Assert.True(copy.Access.CanEdit);
+            Assert.True(copy.Actions.CanEdit);
         }
 
         await using (var asAdmin = await db.AsAsync(org.Admin))
         {
-            var scenarios = asAdmin.Get<ScenarioService>();
-            var details = await scenarios.GetAsync(templateId);
+            var scenarios = asAdmin.Scenarios();
+            var details = await scenarios.Queries.GetAsync(templateId);
             details.Document.EstimatedMinutes = 25;
-            await scenarios.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision);
-            Assert.Equal(25, (await scenarios.GetAsync(templateId)).Document.EstimatedMinutes);
+            await scenarios.Commands.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision);
+            Assert.Equal(25, (await scenarios.Queries.GetAsync(templateId)).Document.EstimatedMinutes);
         }
     }
 }

@@ -9,14 +9,14 @@ namespace ScenarioStudio.Tests.Scenarios;
 
 public sealed class ScenarioServiceTests : OrganisationTestBase
 {
-    private async Task<T> AsAsync<T>(Microsoft.AspNetCore.Identity.IdentityUser user, Func<ScenarioService, Task<T>> call)
+    private async Task<T> AsAsync<T>(Microsoft.AspNetCore.Identity.IdentityUser user, Func<ScenarioServices, Task<T>> call)
     {
         await using var scope = await db.AsAsync((ScenarioStudio.Account.ApplicationUser)user);
-        return await call(scope.Get<ScenarioService>());
+        return await call(scope.Scenarios());
     }
 
     private Task<int> CreateAsync(ScenarioDocument? doc = null, Visibility visibility = Visibility.Organisation) =>
-        AsAsync(org.ContentManager, s => s.CreateAsync(doc ?? ScenarioSamples.Publishable(), visibility));
+        AsAsync(org.ContentManager, s => s.Commands.CreateAsync(doc ?? ScenarioSamples.Publishable(), visibility));
 
     [Fact]
     public async Task A_content_manager_creates_a_draft_that_round_trips_every_field()
@@ -28,11 +28,11 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         doc.Ai.MaxTurns = 4;
         var id = await CreateAsync(doc);
 
-        var details = await AsAsync(org.ContentManager, s => s.GetAsync(id));
+        var details = await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id));
         Assert.Equal(ScenarioStatus.Draft, details.Status);
         Assert.Equal(ScenarioJson.Serialize(doc), ScenarioJson.Serialize(details.Document));
-        Assert.True(details.Access.CanEdit);
-        Assert.False(details.Access.CanPublish);
+        Assert.True(details.Actions.CanEdit);
+        Assert.False(details.Actions.CanPublish);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         Assert.Contains("Slug", ex.Errors.Keys);
 
         var other = await db.CreateOrganisationAsync("Globex");
-        await AsAsync(other.ContentManager, s => s.CreateAsync(ScenarioSamples.Publishable(), Visibility.Organisation));
+        await AsAsync(other.ContentManager, s => s.Commands.CreateAsync(ScenarioSamples.Publishable(), Visibility.Organisation));
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         doc.Phases[2].CustomerOpening = " ";
         var id = await CreateAsync(doc); // a draft may be incomplete
 
-        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(org.ContentManager, async s => { await s.SubmitForReviewAsync(id); return 0; }));
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(org.ContentManager, async s => { await s.Lifecycle.SubmitForReviewAsync(id); return 0; }));
         Assert.Equal(["Phases[1].IdealResponse", "Phases[2].CustomerOpening"], ex.Errors.Keys.Order());
-        Assert.Equal(ScenarioStatus.Draft, (await AsAsync(org.Admin, s => s.GetAsync(id))).Status);
+        Assert.Equal(ScenarioStatus.Draft, (await AsAsync(org.Admin, s => s.Queries.GetAsync(id))).Status);
     }
 
     [Fact]
@@ -91,17 +91,17 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
     {
         var id = await CreateAsync();
         // Only Admins and Reviewers publish; a Content manager submits.
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.ContentManager, async s => { await s.PublishAsync(id); return 0; }));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Reviewer, async s => { await s.SubmitForReviewAsync(id); return 0; }));
-        await AsAsync(org.ContentManager, async s => { await s.SubmitForReviewAsync(id); return 0; });
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, async s => { await s.PublishAsync(id); return 0; }));
-        await AsAsync(org.Reviewer, async s => { await s.PublishAsync(id); return 0; });
-        Assert.Equal(ScenarioStatus.Published, (await AsAsync(org.Learner, s => s.GetAsync(id))).Status);
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.ContentManager, async s => { await s.Lifecycle.PublishAsync(id); return 0; }));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Reviewer, async s => { await s.Lifecycle.SubmitForReviewAsync(id); return 0; }));
+        await AsAsync(org.ContentManager, async s => { await s.Lifecycle.SubmitForReviewAsync(id); return 0; });
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, async s => { await s.Lifecycle.PublishAsync(id); return 0; }));
+        await AsAsync(org.Reviewer, async s => { await s.Lifecycle.PublishAsync(id); return 0; });
+        Assert.Equal(ScenarioStatus.Published, (await AsAsync(org.Learner, s => s.Queries.GetAsync(id))).Status);
 
-        await AsAsync(org.Reviewer, async s => { await s.ArchiveAsync(id); return 0; });
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.GetAsync(id)));
-        await AsAsync(org.ContentManager, async s => { await s.ReturnToDraftAsync(id); return 0; });
-        Assert.Equal(ScenarioStatus.Draft, (await AsAsync(org.ContentManager, s => s.GetAsync(id))).Status);
+        await AsAsync(org.Reviewer, async s => { await s.Lifecycle.ArchiveAsync(id); return 0; });
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Queries.GetAsync(id)));
+        await AsAsync(org.ContentManager, async s => { await s.Lifecycle.ReturnToDraftAsync(id); return 0; });
+        Assert.Equal(ScenarioStatus.Draft, (await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id))).Status);
     }
 
     [Fact]
@@ -111,27 +111,27 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         var published = await CreateAsync(ScenarioSamples.Publishable("Published one"));
         var privatePublished = await CreateAsync(ScenarioSamples.Publishable("Private one"), Visibility.Private);
         foreach (var id in new[] { published, privatePublished })
-            await AsAsync(org.Admin, async s => { await s.PublishAsync(id); return 0; });
+            await AsAsync(org.Admin, async s => { await s.Lifecycle.PublishAsync(id); return 0; });
 
-        var seen = await AsAsync(org.Learner, s => s.SearchAsync(new ScenarioQuery()));
+        var seen = await AsAsync(org.Learner, s => s.Queries.SearchAsync(new ScenarioQuery()));
         Assert.Equal(["Published one"], seen.Rows.Select(r => r.Title));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.GetAsync(draft)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.GetAsync(privatePublished)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.CreateAsync(ScenarioSamples.Publishable("Mine"))));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.UpdateAsync(published, ScenarioSamples.Publishable("Published one"), Visibility.Organisation, 0)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.DuplicateAsync(published)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, async s => { await s.DeleteAsync(published); return 0; }));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Queries.GetAsync(draft)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Queries.GetAsync(privatePublished)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.CreateAsync(ScenarioSamples.Publishable("Mine"))));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.UpdateAsync(published, ScenarioSamples.Publishable("Published one"), Visibility.Organisation, 0)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.DuplicateAsync(published)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, async s => { await s.Commands.DeleteAsync(published); return 0; }));
     }
 
     [Fact]
     public async Task Private_scenarios_are_seen_by_their_creator_and_admins_only()
     {
         var id = await CreateAsync(ScenarioSamples.Publishable("Secret draft"), Visibility.Private);
-        await AsAsync(org.ContentManager, s => s.GetAsync(id));
-        await AsAsync(org.Admin, s => s.GetAsync(id));
+        await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id));
+        await AsAsync(org.Admin, s => s.Queries.GetAsync(id));
         var otherCreator = await db.AddMemberAsync(org.Id, OrgRole.ContentManager, "Second creator");
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(otherCreator, s => s.GetAsync(id)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, s => s.GetAsync(id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(otherCreator, s => s.Queries.GetAsync(id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, s => s.Queries.GetAsync(id)));
     }
 
     [Fact]
@@ -139,10 +139,10 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
     {
         var id = await CreateAsync();
         var doc = ScenarioSamples.Publishable("Renamed");
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.ContentManager, async s => { await s.DeleteAsync(id); return 0; }));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Reviewer, s => s.UpdateAsync(id, doc, Visibility.Organisation, 0)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, s => s.UpdateAsync(id, doc, Visibility.Organisation, 0)));
-        await AsAsync(org.Admin, async s => { await s.DeleteAsync(id); return 0; });
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.ContentManager, async s => { await s.Commands.DeleteAsync(id); return 0; }));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Reviewer, s => s.Commands.UpdateAsync(id, doc, Visibility.Organisation, 0)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Manager, s => s.Commands.UpdateAsync(id, doc, Visibility.Organisation, 0)));
+        await AsAsync(org.Admin, async s => { await s.Commands.DeleteAsync(id); return 0; });
         await using var check = await db.OpenUnfilteredAsync();
         Assert.False(await check.ScenarioPhases.AnyAsync());
     }
@@ -151,27 +151,27 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
     public async Task Another_organisation_cannot_read_change_duplicate_or_find_a_scenario()
     {
         var id = await CreateAsync(ScenarioSamples.Publishable("Acme secret pricing"));
-        await AsAsync(org.Admin, async s => { await s.PublishAsync(id); return 0; });
+        await AsAsync(org.Admin, async s => { await s.Lifecycle.PublishAsync(id); return 0; });
         var other = await db.CreateOrganisationAsync("Globex");
 
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.GetAsync(id)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.UpdateAsync(id, ScenarioSamples.Publishable("Stolen"), Visibility.Organisation, 1)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.DuplicateAsync(id)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.DeleteAsync(id); return 0; }));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.ArchiveAsync(id); return 0; }));
-        Assert.Equal(0, (await AsAsync(other.Admin, s => s.SearchAsync(new ScenarioQuery("pricing")))).Total);
-        Assert.Equal(1, (await AsAsync(org.Learner, s => s.SearchAsync(new ScenarioQuery("pricing")))).Total);
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Queries.GetAsync(id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Commands.UpdateAsync(id, ScenarioSamples.Publishable("Stolen"), Visibility.Organisation, 1)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Commands.DuplicateAsync(id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.Commands.DeleteAsync(id); return 0; }));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.Lifecycle.ArchiveAsync(id); return 0; }));
+        Assert.Equal(0, (await AsAsync(other.Admin, s => s.Queries.SearchAsync(new ScenarioQuery("pricing")))).Total);
+        Assert.Equal(1, (await AsAsync(org.Learner, s => s.Queries.SearchAsync(new ScenarioQuery("pricing")))).Total);
     }
 
     [Fact]
     public async Task A_stale_save_is_refused_instead_of_overwriting()
     {
         var id = await CreateAsync();
-        var revision = (await AsAsync(org.ContentManager, s => s.GetAsync(id))).Revision;
-        await AsAsync(org.ContentManager, s => s.UpdateAsync(id, ScenarioSamples.Publishable("First edit"), Visibility.Organisation, revision));
+        var revision = (await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id))).Revision;
+        await AsAsync(org.ContentManager, s => s.Commands.UpdateAsync(id, ScenarioSamples.Publishable("First edit"), Visibility.Organisation, revision));
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            AsAsync(org.Admin, s => s.UpdateAsync(id, ScenarioSamples.Publishable("Second edit"), Visibility.Organisation, revision)));
-        Assert.Equal("First edit", (await AsAsync(org.Admin, s => s.GetAsync(id))).Document.Title);
+            AsAsync(org.Admin, s => s.Commands.UpdateAsync(id, ScenarioSamples.Publishable("Second edit"), Visibility.Organisation, revision)));
+        Assert.Equal("First edit", (await AsAsync(org.Admin, s => s.Queries.GetAsync(id))).Document.Title);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         doc.Phases[2].CoachingNotes = "Mention the goodwill voucher early.";
         var id = await CreateAsync(doc);
 
-        async Task<int> CountAsync(string q) => (await AsAsync(org.ContentManager, s => s.SearchAsync(new ScenarioQuery(q)))).Total;
+        async Task<int> CountAsync(string q) => (await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(new ScenarioQuery(q)))).Total;
         Assert.Equal(1, await CountAsync("refund"));
         Assert.Equal(1, await CountAsync("ecommerce"));
         Assert.Equal(1, await CountAsync("goodwill voucher"));
@@ -191,12 +191,12 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         Assert.Equal(0, await CountAsync("\"unbalanced AND OR NOT (")); // operators are literal, no error
 
         doc.Phases[2].CoachingNotes = "Offer store credit.";
-        var revision = (await AsAsync(org.ContentManager, s => s.GetAsync(id))).Revision;
-        await AsAsync(org.ContentManager, s => s.UpdateAsync(id, doc, Visibility.Organisation, revision));
+        var revision = (await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id))).Revision;
+        await AsAsync(org.ContentManager, s => s.Commands.UpdateAsync(id, doc, Visibility.Organisation, revision));
         Assert.Equal(0, await CountAsync("goodwill"));
         Assert.Equal(1, await CountAsync("credit"));
 
-        await AsAsync(org.Admin, async s => { await s.DeleteAsync(id); return 0; });
+        await AsAsync(org.Admin, async s => { await s.Commands.DeleteAsync(id); return 0; });
         Assert.Equal(0, await CountAsync("credit"));
     }
 
@@ -209,10 +209,10 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
             doc.Difficulty = i <= 3 ? Difficulty.Beginner : Difficulty.Advanced;
             await CreateAsync(doc);
         }
-        var page = await AsAsync(org.ContentManager, s => s.SearchAsync(new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Descending: false, Page: 1, PageSize: 2)));
+        var page = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Descending: false, Page: 1, PageSize: 2)));
         Assert.Equal(4, page.Total);
         Assert.Equal(["Scenario 05", "Scenario 07"], page.Rows.Select(r => r.Title));
-        var advanced = await AsAsync(org.ContentManager, s => s.SearchAsync(new ScenarioQuery(Difficulty: Difficulty.Advanced, OwnerId: org.ContentManager.Id)));
+        var advanced = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(new ScenarioQuery(Difficulty: Difficulty.Advanced, OwnerId: org.ContentManager.Id)));
         Assert.Equal(4, advanced.Total);
         Assert.All(advanced.Rows, r => Assert.Equal($"{nameof(OrgRole.ContentManager)} of Acme", r.OwnerName));
     }
@@ -221,9 +221,9 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
     public async Task Duplicating_makes_a_private_draft_copy_with_a_new_slug()
     {
         var id = await CreateAsync();
-        await AsAsync(org.Admin, async s => { await s.PublishAsync(id); return 0; });
-        var copyId = await AsAsync(org.ContentManager, s => s.DuplicateAsync(id));
-        var copy = await AsAsync(org.ContentManager, s => s.GetAsync(copyId));
+        await AsAsync(org.Admin, async s => { await s.Lifecycle.PublishAsync(id); return 0; });
+        var copyId = await AsAsync(org.ContentManager, s => s.Commands.DuplicateAsync(id));
+        var copy = await AsAsync(org.ContentManager, s => s.Queries.GetAsync(copyId));
         Assert.Equal("Copy of Trial pack objection", copy.Document.Title);
         Assert.Equal("trial-pack-objection-2", copy.Document.Slug);
         Assert.Equal((ScenarioStatus.Draft, Visibility.Private), (copy.Status, copy.Visibility));

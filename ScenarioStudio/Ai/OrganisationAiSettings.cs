@@ -19,6 +19,16 @@ public sealed class OrganisationAiSettings : IOrganisationOwned
     public int UserCallsPerDay { get; set; } = 500;
     public int OrganisationCallsPerMinute { get; set; } = 200;
     public int OrganisationCallsPerDay { get; set; } = 10_000;
+
+    /// <summary>The engine recorded on a session: "Offline", or the model of an OpenAI-compatible endpoint.</summary>
+    public string EngineName
+    {
+        get
+        {
+            var name = Provider == AiProvider.Offline ? "Offline" : string.IsNullOrWhiteSpace(Model) ? "OpenAI-compatible" : Model.Trim();
+            return name.Length <= 40 ? name : name[..40];
+        }
+    }
 }
 
 /// <summary>One AI call, for the per-user and per-organisation limits.</summary>

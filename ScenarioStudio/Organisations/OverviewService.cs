@@ -45,7 +45,7 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
             .Select(t => new TeamGlance(t.Name, t.Manager == null ? null : t.Manager.DisplayName, t.Members.Count))
             .ToListAsync(ct);
 
-        var published = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private, ct);
+        var published = await db.Scenarios.OpenToLearners().CountAsync(ct);
         var inReview = caller.Can(Permission.ReviewScenario) ? await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.InReview, ct) : 0;
         var myDrafts = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Draft && s.CreatedById == caller.UserId, ct);
 

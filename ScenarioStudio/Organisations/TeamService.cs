@@ -18,9 +18,7 @@ public sealed class TeamService(CurrentUser currentUser, TenantDb tenantDb)
     {
         var caller = await currentUser.RequireAsync(Permission.ViewTeams, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var query = db.Teams.AsNoTracking();
-        if (!caller.Can(Permission.ManageTeams)) query = query.Where(t => t.ManagerId == caller.UserId);
-        var teams = await query.OrderBy(t => t.Name)
+        var teams = await db.TeamsLedBy(caller).AsNoTracking().OrderBy(t => t.Name)
             .Include(t => t.Manager)
             .Include(t => t.Members).ThenInclude(m => m.User)
             .AsSplitQuery()
@@ -62,10 +60,8 @@ public sealed class TeamService(CurrentUser currentUser, TenantDb tenantDb)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var team = await db.Teams.Include(t => t.Members).SingleOrDefaultAsync(t => t.Id == teamId, ct)
             ?? throw new ForbiddenException("This team does not exist in your organisation.");
-        var isAdmin = caller.Can(Permission.ManageTeams);
-        if (!isAdmin && team.ManagerId != caller.UserId)
-            throw new ForbiddenException("Only an Admin or the team's manager may change this team.");
-        if (!isAdmin && (input.Name.Trim() != team.Name || input.ManagerId != team.ManagerId))
+        if (!caller.Leads(team)) throw new ForbiddenException("Only an Admin or the team's manager may change this team.");
+        if (!caller.Can(Permission.ManageTeams) && (input.Name.Trim() != team.Name || input.ManagerId != team.ManagerId))
             throw new ForbiddenException("Only an Admin may rename a team or change its manager.");
 
         await ValidateAsync(db, teamId, input, ct);

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
@@ -16,10 +14,6 @@ public sealed record SessionView(Guid Id, int ScenarioId, string ScenarioTitle, 
     public bool AiTurnDue => Stage is SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat;
 }
 
-public sealed record SessionRow(Guid Id, int ScenarioId, string ScenarioTitle, string LearnerName, SessionStage Stage,
-    int PhaseCount, int PhasesMet, int? OverallScore, int XpEarned, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt);
-
-/// <summary>A piece of an AI turn: a streamed token, or the saved message once the turn ends (completed or stopped).</summary>
 /// <summary>One step of an AI turn: a streamed token, the end of the stream (saving follows), or the saved message.</summary>
 public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved, bool Ended = false)
 {
@@ -27,33 +21,27 @@ public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved, bool End
 }
 
 /// <summary>
-/// The practice loop, phase by phase: the customer speaks, the learner answers, the coach assesses, the learner
-/// repeats, the coach assesses again, and the customer moves on or pushes back. Every message is saved as it
-/// completes, so a closed tab resumes where it was.
+/// Practice sessions: who may start, open and continue one, and the AI turns streamed through the organisation's
+/// engine. The loop itself is <see cref="SessionFlow"/>; every message is saved as it completes, so a closed tab
+/// resumes where it was.
 /// </summary>
-public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, PracticeEvents events, TimeProvider clock)
+public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, LiveAiTurns liveTurns, TurnSaveGate saveGate,
+    PracticeEvents events, TimeProvider clock)
 {
     public const int MaxAnswerLength = 2000;
-
-    // At most one live AI stream per session, whichever tab asks.
-    private static readonly ConcurrentDictionary<Guid, byte> Streaming = new();
 
     public async Task<Guid> StartAsync(int scenarioId, CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var scenario = await db.Scenarios.AsNoTracking().Include(s => s.Phases)
-            .SingleOrDefaultAsync(s => s.Id == scenarioId && s.Status == ScenarioStatus.Published
-                && (s.Visibility != Visibility.Private || s.CreatedById == caller.UserId), ct)
+        var scenario = await db.Scenarios.AsNoTracking().Include(s => s.Phases).PractisableBy(caller).SingleOrDefaultAsync(s => s.Id == scenarioId, ct)
             ?? throw new ForbiddenException("Only published scenarios you can see can be practised.");
         var now = clock.GetUtcNow();
-        var doc = scenario.ToDocument();
-        var session = new PracticeSession
+        var session = SessionFlow.Begin(new PracticeSession
         {
             OrganisationId = caller.OrganisationId, UserId = caller.UserId, ScenarioId = scenario.Id, ScenarioTitle = scenario.Title,
-            Snapshot = doc, Stage = SessionStage.CustomerTurn, Outcomes = doc.Phases.Select(_ => PhaseOutcome.Pending).ToList(),
-            StartedAt = now, UpdatedAt = now,
-        };
+            Snapshot = scenario.ToDocument(), StartedAt = now, UpdatedAt = now,
+        });
         db.PracticeSessions.Add(session);
         await db.SaveChangesAsync(ct);
         return session.Id;
@@ -63,35 +51,10 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var session = await LoadAsync(db, caller, id, forWriting: false, ct);
-        var learner = await db.Users.Where(u => u.Id == session.UserId).Select(u => u.DisplayName).SingleAsync(ct);
-        return ToView(session, learner, session.UserId == caller.UserId);
-    }
-
-    public async Task<IReadOnlyList<SessionRow>> ListMineAsync(CancellationToken ct = default)
-    {
-        var caller = await currentUser.RequireAsync(Permission.Practise, ct);
-        return await ListAsync(caller, caller.UserId, ct);
-    }
-
-    /// <summary>A learner's history for their managers (teams they lead) and Admins.</summary>
-    public async Task<IReadOnlyList<SessionRow>> ListForLearnerAsync(string learnerId, CancellationToken ct = default)
-    {
-        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        if (!await MayWatchAsync(db, caller, learnerId, ct)) throw new ForbiddenException("This learner is not in a team you manage.");
-        return await ListAsync(caller, learnerId, ct);
-    }
-
-    private async Task<IReadOnlyList<SessionRow>> ListAsync(Caller caller, string userId, CancellationToken ct)
-    {
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        var rows = await db.PracticeSessions.AsNoTracking().Where(s => s.UserId == userId).OrderByDescending(s => s.StartedAt).Take(200)
-            .Select(s => new { s.Id, s.ScenarioId, s.ScenarioTitle, s.Stage, s.Outcomes, s.OverallScore, s.XpEarned, s.StartedAt, s.CompletedAt })
-            .ToListAsync(ct);
-        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "";
-        return rows.Select(s => new SessionRow(s.Id, s.ScenarioId, s.ScenarioTitle, name, s.Stage, s.Outcomes.Count,
-            s.Outcomes.Count(o => o == PhaseOutcome.Met), s.OverallScore, s.XpEarned, s.StartedAt, s.CompletedAt)).ToList();
+        var s = await LoadAsync(db, caller, id, forWriting: false, ct);
+        var learner = await db.Users.Where(u => u.Id == s.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        return new SessionView(s.Id, s.ScenarioId, s.ScenarioTitle, s.Snapshot, s.Stage, s.PhaseIndex, s.TurnInPhase, s.Outcomes,
+            s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, s.UserId == caller.UserId, s.StartedAt, s.CompletedAt);
     }
 
     /// <summary>Saves the learner's answer (or repeat) and hands the turn to the coach.</summary>
@@ -104,15 +67,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var session = await LoadAsync(db, caller, id, forWriting: true, ct);
-        var kind = session.Stage switch
-        {
-            SessionStage.LearnerAnswer => MessageKind.Answer,
-            SessionStage.LearnerRepeat => MessageKind.Repeat,
-            _ => throw new ValidationFailedException("Answer", "It is not your turn yet: wait for the customer or the coach."),
-        };
-        Append(session, Speaker.Learner, kind, text, stopped: false, assessment: null);
-        session.Answers++;
-        session.Stage = kind == MessageKind.Answer ? SessionStage.CoachAnswer : SessionStage.CoachRepeat;
+        SessionFlow.LearnerSpoke(session, text, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -125,62 +80,23 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
     public async IAsyncEnumerable<AiTurnEvent> StreamAiTurnAsync(Guid id, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
-        if (!Streaming.TryAdd(id, 0)) throw new AiProviderException("This session is already answering in another tab.");
-        try
-        {
-            PracticeSession session;
-            await using (var db = await tenantDb.OpenAsync(caller, ct))
-                session = await LoadAsync(db, caller, id, forWriting: true, ct);
-            if (session.Stage is not (SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat))
-                yield break;
+        using var claim = liveTurns.TryClaim(id) ?? throw new AiProviderException("This session is already answering in another tab.");
+        PracticeSession session;
+        await using (var db = await tenantDb.OpenAsync(caller, ct))
+            session = await LoadAsync(db, caller, id, forWriting: true, ct);
+        if (session.Stage is not (SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat))
+            yield break;
 
-            var (ai, settings) = await gate.OpenAsync(caller, ct);
-            var source = session.Stage == SessionStage.CustomerTurn ? CustomerEvents(ai, session, ct) : ai.StreamCoachAsync(CoachRequestFor(session), ct);
-            var text = new StringBuilder();
-            Assessment? assessment = null;
-            var stopped = false;
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var timeout = TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds));
-            idle.CancelAfter(timeout);
-            await using (var e = source.WithCancellation(idle.Token).GetAsyncEnumerator())
-            {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await e.MoveNextAsync()) break;
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        stopped = true;
-                        break;
-                    }
-                    catch (OperationCanceledException ex)
-                    {
-                        throw new AiProviderException($"The AI provider stopped answering for {timeout.TotalSeconds:0} seconds. Retry, or ask an Admin to check the AI settings.", ex);
-                    }
-                    catch (Exception ex) when (ex is not AiProviderException)
-                    {
-                        throw new AiProviderException("The AI provider failed: " + ex.Message, ex);
-                    }
-                    idle.CancelAfter(timeout);
-                    if (e.Current.Assessment is { } a) assessment = a;
-                    if (e.Current.Text is { } token)
-                    {
-                        text.Append(token);
-                        yield return new AiTurnEvent(token, null);
-                    }
-                }
-            }
-            if (!stopped && session.Stage != SessionStage.CustomerTurn && assessment is null)
-                throw new AiProviderException("The coach's reply had no scores. Retry.");
-            yield return AiTurnEvent.StreamEnded; // the page shows the whole reply now, not after the save
-            yield return new AiTurnEvent(null, await SaveTurnAsync(caller, id, text.ToString(), stopped, assessment, EngineName(settings)));
-        }
-        finally
-        {
-            Streaming.TryRemove(id, out _);
-        }
+        var (ai, settings) = await gate.OpenAsync(caller, ct);
+        var source = session.Stage == SessionStage.CustomerTurn ? CustomerEvents(ai, session, ct) : ai.StreamCoachAsync(CoachRequestFor(session), ct);
+        var reader = new AiTurnReader(source, TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds)));
+        await foreach (var token in reader.ReadAsync(ct))
+            yield return new AiTurnEvent(token, null);
+        if (!reader.Stopped && session.Stage != SessionStage.CustomerTurn && reader.Assessment is null)
+            throw new AiProviderException("The coach's reply had no scores. Retry.");
+        yield return AiTurnEvent.StreamEnded; // the page shows the whole reply now, not after the save
+        var saved = await saveGate.RunAsync(() => SaveTurnAsync(caller, id, reader, settings.EngineName));
+        yield return new AiTurnEvent(null, saved);
     }
 
     /// <summary>Replaces the last AI message: it is removed and the turn is due again.</summary>
@@ -190,112 +106,23 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var session = await LoadAsync(db, caller, id, forWriting: true, ct);
-        var last = session.Messages.OrderBy(m => m.Sequence).LastOrDefault();
-        if (last is null || last.Speaker == Speaker.Learner || session.Stage == SessionStage.Completed)
-            throw new ValidationFailedException("Regenerate", "There is no AI message to regenerate right now.");
-        // Only the turn that produced it is rewound; phase progress is untouched because the next step was not taken yet.
-        if (last.Speaker == Speaker.Customer && session.Stage is not (SessionStage.LearnerAnswer or SessionStage.CustomerTurn))
-            throw new ValidationFailedException("Regenerate", "The conversation has moved on from that line.");
-        session.Stage = last.Speaker == Speaker.Customer ? SessionStage.CustomerTurn
-            : last.Kind == MessageKind.Feedback && session.Messages.Where(m => m.Sequence < last.Sequence).OrderBy(m => m.Sequence).Last().Kind == MessageKind.Repeat
-                ? SessionStage.CoachRepeat : SessionStage.CoachAnswer;
-        if (last.Speaker == Speaker.Coach && session.Stage == SessionStage.CoachRepeat && !last.Stopped)
-            throw new ValidationFailedException("Regenerate", "The repeat has been scored and the conversation moved on.");
-        db.PracticeMessages.Remove(last);
-        session.UpdatedAt = clock.GetUtcNow();
+        db.PracticeMessages.Remove(SessionFlow.TakeBackLastAiMessage(session, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>The engine recorded on the session: "Offline", or the model of an OpenAI-compatible endpoint.</summary>
-    private static string EngineName(OrganisationAiSettings settings)
-    {
-        var name = settings.Provider == AiProvider.Offline ? "Offline" : string.IsNullOrWhiteSpace(settings.Model) ? "OpenAI-compatible" : settings.Model.Trim();
-        return name.Length <= 40 ? name : name[..40];
-    }
-
-    /// <summary>
-    /// AI turns are saved one at a time. SQLite takes one writer at a time and a waiting writer blocks its thread;
-    /// waiting here instead is asynchronous, so when many learners' turns end together the threads stay free for
-    /// their pages (the streaming benchmark ends 25 turns in the same instant).
-    /// </summary>
-    private static readonly SemaphoreSlim TurnSaves = new(1, 1);
-
-    private async Task<PracticeMessage> SaveTurnAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment, string engine)
-    {
-        await TurnSaves.WaitAsync();
-        try
-        {
-            return await SaveTurnCoreAsync(caller, id, text, stopped, assessment, engine);
-        }
-        finally
-        {
-            TurnSaves.Release();
-        }
-    }
-
-    private async Task<PracticeMessage> SaveTurnCoreAsync(Caller caller, Guid id, string text, bool stopped, Assessment? assessment, string engine)
+    private async Task<PracticeMessage> SaveTurnAsync(Caller caller, Guid id, AiTurnReader turn, string engine)
     {
         // Saved even when the page that asked has gone: the learner's progress must not depend on the circuit.
         await using var db = await tenantDb.OpenAsync(caller, CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync();
         var session = await LoadAsync(db, caller, id, forWriting: true, CancellationToken.None);
         session.Provider = engine;
-        PracticeMessage message;
-        switch (session.Stage)
-        {
-            case SessionStage.CustomerTurn:
-                message = Append(session, Speaker.Customer, session.TurnInPhase == 0 ? MessageKind.Opening : MessageKind.Objection, text, stopped, null);
-                session.Stage = SessionStage.LearnerAnswer;
-                break;
-            case SessionStage.CoachAnswer when stopped:
-            case SessionStage.CoachRepeat when stopped:
-                // Stopped before the scores arrived: keep the text; the coach's turn stays due (Regenerate).
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped: true, assessment);
-                break;
-            case SessionStage.CoachAnswer:
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment);
-                session.Stage = SessionStage.LearnerRepeat;
-                break;
-            case SessionStage.CoachRepeat:
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment);
-                Advance(session);
-                break;
-            default:
-                throw new InvalidOperationException($"No AI turn is due at stage {session.Stage}.");
-        }
+        var message = SessionFlow.AiSpoke(session, turn.Text, turn.Stopped, turn.Assessment, clock.GetUtcNow());
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         if (session.Stage == SessionStage.Completed) events.SessionCompleted(session.OrganisationId, session.UserId);
         return message;
-    }
-
-    /// <summary>After the repeat is scored: the phase is met (best of the two tries passes), pushed back on, or missed.</summary>
-    private void Advance(PracticeSession session)
-    {
-        var feedback = session.Messages.Where(m => m.PhaseIndex == session.PhaseIndex && m.Assessment is not null && !m.Stopped)
-            .OrderBy(m => m.Sequence).TakeLast(2).ToList();
-        var met = feedback.Any(f => f.Assessment!.ObjectiveMet);
-        session.TurnInPhase++;
-        var maxTurns = Math.Max(1, session.Snapshot.Ai.MaxTurns);
-        if (!met && session.TurnInPhase < maxTurns)
-        {
-            session.Stage = SessionStage.CustomerTurn; // the customer pushes back with the next objection
-            return;
-        }
-        session.Outcomes[session.PhaseIndex] = met ? PhaseOutcome.Met : PhaseOutcome.Missed;
-        session.Outcomes = [.. session.Outcomes]; // a new list, so the JSON column is seen as changed
-        if (session.PhaseIndex + 1 < session.Snapshot.Phases.Count)
-        {
-            session.PhaseIndex++;
-            session.TurnInPhase = 0;
-            session.Stage = SessionStage.CustomerTurn;
-            return;
-        }
-        session.Stage = SessionStage.Completed;
-        session.CompletedAt = clock.GetUtcNow();
-        session.OverallScore = PracticeSummary.Overall(session.Snapshot, session.Messages);
-        session.XpEarned = (int)Math.Round(session.Snapshot.XpReward * session.OverallScore.Value / 100.0);
     }
 
     private static IAsyncEnumerable<CoachEvent> CustomerEvents(IPracticeAi ai, PracticeSession s, CancellationToken ct)
@@ -319,35 +146,13 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         return new CoachRequest(s.Snapshot, s.PhaseIndex, customer.Text, answer.Text, first, ordered);
     }
 
-    private PracticeMessage Append(PracticeSession s, Speaker speaker, MessageKind kind, string text, bool stopped, Assessment? assessment)
-    {
-        var message = new PracticeMessage
-        {
-            SessionId = s.Id, OrganisationId = s.OrganisationId, Sequence = s.Messages.Count == 0 ? 1 : s.Messages.Max(m => m.Sequence) + 1,
-            PhaseIndex = s.PhaseIndex, Speaker = speaker, Kind = kind, Text = text.Length > 8000 ? text[..8000] : text,
-            Stopped = stopped, Assessment = assessment, CreatedAt = clock.GetUtcNow(),
-        };
-        if (assessment is not null && !stopped) message.Scores = CriterionResult.For(s, assessment);
-        s.Messages.Add(message);
-        s.UpdatedAt = message.CreatedAt;
-        return message;
-    }
-
+    /// <summary>The learner continues their own session; those who follow the learner may read it.</summary>
     private static async Task<PracticeSession> LoadAsync(AppDbContext db, Caller caller, Guid id, bool forWriting, CancellationToken ct)
     {
         var session = await db.PracticeSessions.Include(s => s.Messages).SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw new ForbiddenException("This practice session does not exist or is not yours.");
         if (session.UserId == caller.UserId) return session;
-        if (!forWriting && await MayWatchAsync(db, caller, session.UserId, ct)) return session;
+        if (!forWriting && await db.FollowsAsync(caller, session.UserId, ct)) return session;
         throw new ForbiddenException(forWriting ? "Only the learner can continue their own session." : "This practice session does not exist or is not yours.");
     }
-
-    /// <summary>Admins see every learner; a Manager sees the learners of the teams they lead.</summary>
-    private static async Task<bool> MayWatchAsync(AppDbContext db, Caller caller, string learnerId, CancellationToken ct) =>
-        caller.Role == OrgRole.Admin && await db.Users.AnyAsync(u => u.Id == learnerId, ct)
-        || caller.Role == OrgRole.Manager && await db.TeamMembers.AnyAsync(m => m.UserId == learnerId && m.Team!.ManagerId == caller.UserId, ct);
-
-    private static SessionView ToView(PracticeSession s, string learner, bool isOwner) =>
-        new(s.Id, s.ScenarioId, s.ScenarioTitle, s.Snapshot, s.Stage, s.PhaseIndex, s.TurnInPhase, s.Outcomes,
-            s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, isOwner, s.StartedAt, s.CompletedAt);
 }

@@ -61,7 +61,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var errors = new FieldErrors();
         var team = await db.Teams.SingleOrDefaultAsync(t => t.Id == input.TeamId, ct);
         if (team is null) errors.Add(nameof(input.TeamId), "Choose a team.");
-        else if (caller.Role != OrgRole.Admin && team.ManagerId != caller.UserId)
+        else if (!caller.Leads(team))
             throw new ForbiddenException("You can assign practice only to the teams you lead.");
         if (!await Practisable(db).AnyAsync(s => s.Id == input.ScenarioId, ct))
             errors.Add(nameof(input.ScenarioId), "Choose a published scenario that learners can see.");
@@ -91,7 +91,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var assignment = await db.Assignments.Include(a => a.Team).SingleOrDefaultAsync(a => a.Id == id, ct)
             ?? throw new ForbiddenException("This assignment does not exist in your organisation.");
-        if (caller.Role != OrgRole.Admin && assignment.Team!.ManagerId != caller.UserId)
+        if (!caller.Leads(assignment.Team!))
             throw new ForbiddenException("You can remove assignments only from the teams you lead.");
         db.Assignments.Remove(assignment);
         await db.SaveChangesAsync(ct);
@@ -103,7 +103,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var teams = db.TeamMembers.Where(m => m.UserId == caller.UserId).Select(m => m.TeamId);
-        var rows = await db.Assignments.AsNoTracking().Where(a => teams.Contains(a.TeamId) && a.Scenario!.Status == ScenarioStatus.Published)
+        var open = db.Scenarios.OpenToLearners().Select(s => s.Id);
+        var rows = await db.Assignments.AsNoTracking().Where(a => teams.Contains(a.TeamId) && open.Contains(a.ScenarioId))
             .Select(a => new
             {
                 a.Id, a.ScenarioId, a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note,
@@ -131,9 +132,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         return ProgressRules.LocalDay(clock.GetUtcNow(), ProgressRules.Zone(zone));
     }
 
-    private static IQueryable<Team> Teams(AppDbContext db, Caller caller) =>
-        caller.Role == OrgRole.Admin ? db.Teams : db.Teams.Where(t => t.ManagerId == caller.UserId);
+    private static IQueryable<Team> Teams(AppDbContext db, Caller caller) => db.TeamsLedBy(caller);
 
-    private static IQueryable<Scenario> Practisable(AppDbContext db) =>
-        db.Scenarios.Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private);
+    /// <summary>Assignments go to a team: only what every learner may practise.</summary>
+    private static IQueryable<Scenario> Practisable(AppDbContext db) => db.Scenarios.OpenToLearners();
 }

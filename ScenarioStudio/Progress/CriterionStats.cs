@@ -26,9 +26,13 @@ public static class CriterionStats
     public static Task<IReadOnlyList<CriterionAverage>> ForScenarioAsync(AppDbContext db, Guid organisationId, int scenarioId, CancellationToken ct) =>
         AverageAsync(db.CriterionResults.Where(r => r.OrganisationId == organisationId && r.ScenarioId == scenarioId), ct);
 
-    public static Task<IReadOnlyList<CriterionAverage>> ForSessionsAsync(AppDbContext db, Guid organisationId, IReadOnlyCollection<Guid> sessionIds,
-        CancellationToken ct) =>
-        AverageAsync(db.CriterionResults.Where(r => r.OrganisationId == organisationId && sessionIds.Contains(r.SessionId)), ct);
+    /// <summary>
+    /// Over some of one learner's sessions. The learner is in the query so SQLite seeks the (OrganisationId, UserId, …)
+    /// index to that learner's rows; filtering on the session ids alone walked every row of the organisation.
+    /// </summary>
+    public static Task<IReadOnlyList<CriterionAverage>> ForLearnerSessionsAsync(AppDbContext db, Guid organisationId, string userId,
+        IReadOnlyCollection<Guid> sessionIds, CancellationToken ct) =>
+        AverageAsync(db.CriterionResults.Where(r => r.OrganisationId == organisationId && r.UserId == userId && sessionIds.Contains(r.SessionId)), ct);
 
     private static async Task<IReadOnlyList<CriterionAverage>> AverageAsync(IQueryable<CriterionResult> results, CancellationToken ct)
     {

@@ -41,10 +41,10 @@ public static class ProgressExports
         });
 
         exports.MapGet("/my-sessions.{format}", async (string format, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice) =>
+            [FromServices] CurrentUser currentUser, [FromServices] SessionHistory history) =>
         {
             currentUser.Use(context.User);
-            var rows = await practice.ListMineAsync(context.RequestAborted);
+            var rows = await history.ListMineAsync(context.RequestAborted);
             return await FileAsync(SessionsTable("My sessions", rows), "my-sessions", format, context.RequestAborted);
         });
 

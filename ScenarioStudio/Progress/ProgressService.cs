@@ -19,7 +19,7 @@ public sealed record LearnerProgress(
     IReadOnlyList<Suggestion> Next);
 
 /// <summary>A learner's own progress: XP and level, streak, achievements, trend, strengths and what to practise next.</summary>
-public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, PracticeService practice, TimeProvider clock)
+public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, SessionHistory history, TimeProvider clock)
 {
     private const int TrendLength = 30;
 
@@ -59,12 +59,11 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
 
         // Per-criterion averages over the coach's scores in the learner's recent sessions (bounded: the last 50).
         var recentIds = completed.TakeLast(50).Select(s => s.Id).ToList();
-        var criteria = await CriterionStats.ForSessionsAsync(db, caller.OrganisationId, recentIds, ct);
+        var criteria = await CriterionStats.ForLearnerSessionsAsync(db, caller.OrganisationId, caller.UserId, recentIds, ct);
 
         var practised = completed.Select(s => s.ScenarioId).ToHashSet();
         var weakest = completed.Where(s => s.OverallScore < 70).OrderBy(s => s.OverallScore).Select(s => s.ScenarioId).Distinct().Take(2).ToList();
-        var published = await db.Scenarios.AsNoTracking()
-            .Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private)
+        var published = await db.Scenarios.AsNoTracking().OpenToLearners()
             .OrderBy(s => s.Difficulty).ThenBy(s => s.Title).Select(s => new { s.Id, s.Title }).Take(200).ToListAsync(ct);
         var suggestions = published.Where(s => weakest.Contains(s.Id)).Select(s => new Suggestion(s.Id, s.Title, "You scored under 70 last time."))
             .Concat(published.Where(s => !practised.Contains(s.Id)).Take(3).Select(s => new Suggestion(s.Id, s.Title, "Not practised yet.")))
@@ -73,7 +72,7 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
         return new LearnerProgress(me.DisplayName, xp, level, next, xp - floor, next - floor, ProgressRules.Streak(days, zone, now),
             completed.Count, completed.Count(s => s.OverallScore is not null) is > 0 ? (int)Math.Round(completed.Where(s => s.OverallScore is not null).Average(s => s.OverallScore!.Value)) : null,
             achievements, trend, criteria.Take(3).ToList(), criteria.AsEnumerable().Reverse().Take(3).Where(c => c.Average < 80).ToList(),
-            (await practice.ListMineAsync(ct)).Take(5).ToList(), suggestions);
+            (await history.ListMineAsync(ct)).Take(5).ToList(), suggestions);
     }
 
     private static int CumulativeIndex(IEnumerable<int> values, int target)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Progress;
 
@@ -23,7 +24,7 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var scenario = await db.Scenarios.AsNoTracking().Include(s => s.Phases).SingleOrDefaultAsync(s => s.Id == scenarioId, ct)
             ?? throw new ForbiddenException("This scenario does not exist in your organisation.");
-        if (caller.Role != OrgRole.Admin && scenario.CreatedById != caller.UserId)
+        if (!ScenarioAccess.ActionsFor(caller, scenario).CanSeeAnalytics)
             throw new ForbiddenException("Scenario analytics are for the scenario's creator and Admins.");
 
         var sessions = db.PracticeSessions.Where(s => s.ScenarioId == scenarioId);

@@ -33,9 +33,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         if (inactiveDays is < 1 or > 365) throw new ValidationFailedException("InactiveDays", "Choose 1 to 365 days.");
         await using var db = await tenantDb.OpenAsync(caller, ct);
 
-        var people = caller.Role == OrgRole.Admin
-            ? db.Users.Where(u => u.IsActive && u.Role == OrgRole.Learner).Select(u => u.Id)
-            : db.TeamMembers.Where(m => m.Team!.ManagerId == caller.UserId && m.User!.IsActive).Select(m => m.UserId).Distinct();
+        var people = db.TraineesFollowedBy(caller);
         var sessions = db.PracticeSessions.Where(s => people.Contains(s.UserId));
         var done = sessions.Where(s => s.CompletedAt != null);
 
@@ -106,9 +104,8 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         var teams = (await db.TeamMembers.AsNoTracking().Select(m => new { m.UserId, m.Team!.Name }).ToListAsync(ct))
             .GroupBy(m => m.UserId).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(m => m.Name).Order()));
 
-        var sessions = db.PracticeSessions.AsNoTracking();
-        if (caller.Role != OrgRole.Admin)
-            sessions = sessions.Where(s => db.TeamMembers.Any(m => m.UserId == s.UserId && m.Team!.ManagerId == caller.UserId));
+        var people = db.PeopleFollowedBy(caller);
+        var sessions = db.PracticeSessions.AsNoTracking().Where(s => people.Contains(s.UserId));
         var rows = from s in sessions
                    join u in db.Users on s.UserId equals u.Id
                    orderby s.StartedAt

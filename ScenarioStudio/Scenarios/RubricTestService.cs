@@ -10,7 +10,7 @@ public sealed record RubricTestResult(int PhaseIndex, string PhaseName, RubricTe
 /// Runs a scenario's rubric test cases through the offline coach, the one every organisation has, so a creator sees
 /// which sample answers land outside their band and why, and a reviewer is warned before publishing.
 /// </summary>
-public sealed class RubricTestService(CurrentUser currentUser, ScenarioService scenarios, CoachJudge judge)
+public sealed class RubricTestService(CurrentUser currentUser, ScenarioQueries scenarios, CoachJudge judge)
 {
     /// <summary>The cases of the content being edited (unsaved edits included); one phase or all of them.</summary>
     public async Task<IReadOnlyList<RubricTestResult>> RunAsync(ScenarioDocument doc, int? phaseIndex = null, CancellationToken ct = default)

@@ -8,7 +8,9 @@ public static class ScenarioExtensions
 {
     public static IHostApplicationBuilder AddScenarios(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<ScenarioService>();
+        builder.Services.AddScoped<ScenarioQueries>();
+        builder.Services.AddScoped<ScenarioCommands>();
+        builder.Services.AddScoped<ScenarioLifecycle>();
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();

@@ -30,7 +30,7 @@ public sealed class ScenarioLibrary(TimeProvider clock)
                 Visibility = Visibility.Organisation, CreatedById = createdById, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
             };
             scenario.Apply(doc);
-            if (slugs.Contains(scenario.Slug)) scenario.Slug = ScenarioService.UniqueSlug(scenario.Slug, slugs);
+            if (slugs.Contains(scenario.Slug)) scenario.Slug = ScenarioCommands.UniqueSlug(scenario.Slug, slugs);
             slugs.Add(scenario.Slug);
             db.Scenarios.Add(scenario);
             added.Add(scenario);

@@ -1,3 +1,5 @@
+using ScenarioStudio.Progress;
+using ScenarioStudio.Ai;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -55,7 +57,9 @@ public sealed class BenchHost : IAsyncDisposable
         builder.AddAccounts();
         builder.AddOrganisations();
         builder.AddScenarios();
+        builder.AddAi();
         builder.AddPractice();
+        builder.AddProgress();
         host.services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await host.services.PrepareDatabaseAsync();
         return host;

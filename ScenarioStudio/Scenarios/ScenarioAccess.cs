@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Scenarios;
+
+/// <summary>What the caller may do with one scenario; the services enforce the same rules.</summary>
+public sealed record ScenarioActions(bool CanEdit, bool CanDelete, bool CanDuplicate, bool CanSubmit, bool CanPublish, bool CanArchive,
+    bool CanReturnToDraft, bool CanSeeAnalytics = false);
+
+/// <summary>
+/// Who reads, practises and changes which scenario, written once. Every feature that lists, opens, practises,
+/// assigns, counts or suggests scenarios filters through these rules.
+/// </summary>
+public static class ScenarioAccess
+{
+    /// <summary>Published for the whole organisation: what every learner may practise and what may be assigned to a team.</summary>
+    public static IQueryable<Scenario> OpenToLearners(this IQueryable<Scenario> query) =>
+        query.Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private);
+
+    /// <summary>What the caller may practise: the scenarios open to learners and their own private published ones.</summary>
+    public static IQueryable<Scenario> PractisableBy(this IQueryable<Scenario> query, Caller caller) =>
+        query.Where(s => s.Status == ScenarioStatus.Published && (s.Visibility != Visibility.Private || s.CreatedById == caller.UserId));
+
+    /// <summary>
+    /// What a role reads. Learners: what is open to learners. Staff: everything in the organisation except other
+    /// people's private scenarios (Admins see those; Reviewers see them while they are in review).
+    /// </summary>
+    public static IQueryable<Scenario> ReadableBy(this IQueryable<Scenario> query, Caller caller) => caller.Role switch
+    {
+        OrgRole.Admin => query,
+        OrgRole.Learner => query.OpenToLearners(),
+        OrgRole.Reviewer => query.Where(s => s.Visibility != Visibility.Private || s.CreatedById == caller.UserId || s.Status == ScenarioStatus.InReview),
+        _ => query.Where(s => s.Visibility != Visibility.Private || s.CreatedById == caller.UserId),
+    };
+
+    /// <summary>One scenario with its phases, if the caller may read it; refused the same way whether it is missing or hidden.</summary>
+    public static async Task<Scenario> LoadReadableAsync(this AppDbContext db, Caller caller, int id, CancellationToken ct, bool tracked = false)
+    {
+        var query = db.Scenarios.Include(s => s.Phases).ReadableBy(caller).Where(s => s.Id == id);
+        if (!tracked) query = query.AsNoTracking();
+        return await query.SingleOrDefaultAsync(ct)
+            ?? throw new ForbiddenException("This scenario does not exist or is not visible to you.");
+    }
+
+    /// <summary>What the caller may do with a scenario they can read.</summary>
+    public static ScenarioActions ActionsFor(Caller caller, Scenario s)
+    {
+        var admin = caller.Role == OrgRole.Admin;
+        var editor = caller.Can(Permission.UpdateScenario) && (!s.IsSystem || admin);
+        var publisher = caller.Can(Permission.PublishScenario);
+        return new ScenarioActions(
+            CanEdit: editor && s.Status != ScenarioStatus.Archived,
+            CanDelete: caller.Can(Permission.DeleteScenario),
+            CanDuplicate: caller.Can(Permission.CreateScenario),
+            CanSubmit: editor && s.Status == ScenarioStatus.Draft,
+            CanPublish: publisher && (s.Status == ScenarioStatus.InReview || (admin && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)),
+            CanArchive: publisher && (!s.IsSystem || admin) && s.Status != ScenarioStatus.Archived,
+            CanReturnToDraft: (editor || (publisher && s.Status == ScenarioStatus.InReview)) && s.Status != ScenarioStatus.Draft,
+            CanSeeAnalytics: admin || s.CreatedById == caller.UserId);
+    }
+}

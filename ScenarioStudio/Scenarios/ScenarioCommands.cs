@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Scenarios;
+
+/// <summary>Thrown when a save is based on an older revision than the stored one.</summary>
+public sealed class ConcurrencyConflictException() : Exception("Someone else saved this scenario meanwhile. Reload it to see their changes.");
+
+/// <summary>Writing scenarios: create, save, delete and duplicate, validated and in one transaction each.</summary>
+public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
+{
+    public async Task<int> CreateAsync(ScenarioDocument doc, Visibility visibility = Visibility.Organisation, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.CreateScenario, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ValidateAsync(db, doc, null, forPublish: false, ct);
+        var now = clock.GetUtcNow();
+        var scenario = new Scenario
+        {
+            OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
+            Visibility = CheckVisibility(visibility), Status = ScenarioStatus.Draft,
+        };
+        scenario.Apply(doc);
+        db.Scenarios.Add(scenario);
+        await db.SaveChangesAsync(ct);
+        await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
+        await tx.CommitAsync(ct);
+        return scenario.Id;
+    }
+
+    /// <summary>Saves the whole document; refused (and nothing written) when invalid or when <paramref name="revision"/> is stale.</summary>
+    public async Task<int> UpdateAsync(int id, ScenarioDocument doc, Visibility visibility, int revision, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.UpdateScenario, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var s = await db.LoadReadableAsync(caller, id, ct, tracked: true);
+        if (!ScenarioAccess.ActionsFor(caller, s).CanEdit) throw new ForbiddenException(EditRefusal(s));
+        if (s.Revision != revision) throw new ConcurrencyConflictException();
+        // A published scenario stays publishable: it must keep meeting the publishing rules.
+        await ValidateAsync(db, doc, id, forPublish: s.Status is ScenarioStatus.Published or ScenarioStatus.InReview, ct);
+
+        db.ScenarioPhases.RemoveRange(s.Phases);
+        s.Apply(doc);
+        s.Visibility = CheckVisibility(visibility);
+        s.UpdatedAt = clock.GetUtcNow();
+        s.Revision++;
+        await db.SaveChangesAsync(ct);
+        await ScenarioSearchIndex.UpsertAsync(db, s, ct);
+        await tx.CommitAsync(ct);
+        return s.Revision;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.DeleteScenario, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var s = await db.LoadReadableAsync(caller, id, ct, tracked: true);
+        db.Scenarios.Remove(s);
+        await db.SaveChangesAsync(ct);
+        await ScenarioSearchIndex.RemoveAsync(db, id, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>A private draft copy of any scenario the caller can read (templates included).</summary>
+    public async Task<int> DuplicateAsync(int id, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.CreateScenario, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var source = await db.LoadReadableAsync(caller, id, ct);
+        var doc = source.ToDocument();
+        var title = source.IsSystem ? doc.Title : "Copy of " + doc.Title;
+        doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
+        doc.Slug = await UniqueSlugAsync(db, source.Slug, ct);
+        var now = clock.GetUtcNow();
+        var copy = new Scenario
+        {
+            OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
+            Visibility = Visibility.Private, Status = ScenarioStatus.Draft,
+        };
+        copy.Apply(doc);
+        db.Scenarios.Add(copy);
+        await db.SaveChangesAsync(ct);
+        await ScenarioSearchIndex.UpsertAsync(db, copy, ct);
+        await tx.CommitAsync(ct);
+        return copy.Id;
+    }
+
+    private static string EditRefusal(Scenario s) => s switch
+    {
+        { IsSystem: true } => "This is a library scenario: only Admins change it. Duplicate it to make your own version.",
+        { Status: ScenarioStatus.Archived } => "This scenario is archived. Move it back to draft to edit it.",
+        _ => "Your role may not edit scenarios.",
+    };
+
+    private static Visibility CheckVisibility(Visibility v) =>
+        Enum.IsDefined(v) ? v : throw new ValidationFailedException("Visibility", "Choose a visibility.");
+
+    private static async Task ValidateAsync(AppDbContext db, ScenarioDocument doc, int? id, bool forPublish, CancellationToken ct)
+    {
+        var errors = ScenarioValidator.Validate(doc, forPublish);
+        var slug = doc.Slug.Trim();
+        if (slug.Length > 0 && await db.Scenarios.AnyAsync(s => s.Slug == slug && s.Id != id, ct))
+            errors.Add("Slug", "Another scenario in your organisation already uses this slug.");
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>The slug with the first free "-2", "-3"… suffix; reads only the slugs that start with the stem.</summary>
+    internal static async Task<string> UniqueSlugAsync(AppDbContext db, string slug, CancellationToken ct)
+    {
+        var from = Stem(slug) + "-";
+        var to = Stem(slug) + "."; // '.' sorts right after '-': [from, to) holds every slug that starts with "stem-"
+        var taken = (await db.Scenarios.Where(s => string.Compare(s.Slug, from) >= 0 && string.Compare(s.Slug, to) < 0)
+            .Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
+        return UniqueSlug(slug, taken);
+    }
+
+    internal static string UniqueSlug(string slug, ISet<string> taken)
+    {
+        for (var n = 2; ; n++)
+        {
+            var candidate = $"{Stem(slug)}-{n}";
+            if (!taken.Contains(candidate)) return candidate;
+        }
+    }
+
+    private static string Stem(string slug) => slug.Length > 74 ? slug[..74] : slug;
+}

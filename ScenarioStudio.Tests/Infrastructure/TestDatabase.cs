@@ -48,8 +48,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
     /// <summary>Extra registrations for feature tests (set before InitializeAsync).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
-    public async Task<AppDbContext> OpenUnfilteredAsync() =>
-        await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+    public Task<AppDbContext> OpenUnfilteredAsync() => Services.GetRequiredService<TenantDb>().OpenAsSystemAsync();
 
     /// <summary>A new scope whose <see cref="CurrentUser"/> is the given member, as a signed-in circuit would have it.</summary>
     public async Task<AsUser> AsAsync(ApplicationUser user)

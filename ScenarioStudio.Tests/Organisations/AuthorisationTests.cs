@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
 
@@ -99,9 +101,31 @@ public sealed class AuthorisationTests : IAsyncLifetime
         var acme = await db.CreateOrganisationAsync("Acme");
         var globex = await db.CreateOrganisationAsync("Globex");
         await using var context = await db.OpenUnfilteredAsync();
-        context.TenantId = globex.Id;
+        context.ScopeTo(globex.Id);
         var visible = context.Users.Select(u => u.OrganisationId).Distinct().ToList();
         Assert.Equal([globex.Id], visible);
         Assert.DoesNotContain(context.Users, u => u.Id == acme.Admin.Id);
+    }
+
+    [Fact]
+    public async Task A_context_opened_for_no_organisation_sees_nothing_unless_opened_as_the_system()
+    {
+        var acme = await db.CreateOrganisationAsync("Acme");
+        var globex = await db.CreateOrganisationAsync("Globex");
+        var factory = db.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>();
+
+        await using (var bare = await factory.CreateDbContextAsync())
+        {
+            Assert.Empty(bare.Users);
+            Assert.Empty(bare.Teams);
+            Assert.Empty(bare.Invitations);
+        }
+        await using (var system = await db.Services.GetRequiredService<TenantDb>().OpenAsSystemAsync())
+            Assert.Equal(new[] { acme.Id, globex.Id }.Order(), system.Users.Select(u => u.OrganisationId).Distinct().AsEnumerable().Order());
+        await using (var scoped = await factory.CreateDbContextAsync())
+        {
+            scoped.OpenAsSystem().ScopeTo(acme.Id); // scoping a system context narrows it again
+            Assert.Equal([acme.Id], scoped.Users.Select(u => u.OrganisationId).Distinct().ToList());
+        }
     }
 }

@@ -13,11 +13,29 @@ namespace ScenarioStudio.Data;
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityUserContext<ApplicationUser>(options)
 {
     /// <summary>
-    /// The organisation this context is scoped to. Every <see cref="IOrganisationOwned"/> entity is filtered by it.
-    /// Services obtain contexts only through <see cref="TenantDb"/>, which always sets it from the caller;
-    /// a context without it (Identity's stores, start-up seeding) sees every organisation.
+    /// The organisation this context is scoped to: every <see cref="IOrganisationOwned"/> entity is filtered by it.
+    /// The filter fails closed: a context opened for no organisation sees no organisation's rows, unless it was
+    /// opened explicitly as the system (<see cref="OpenAsSystem"/>) for what no caller owns. Services obtain
+    /// contexts through <see cref="TenantDb"/>.
     /// </summary>
-    public Guid? TenantId { get; set; }
+    public Guid? TenantId { get; private set; }
+
+    /// <summary>Opened for work across organisations: Identity's stores, the caller lookup, start-up seeding.</summary>
+    public bool IsSystem { get; private set; }
+
+    public AppDbContext ScopeTo(Guid organisationId)
+    {
+        TenantId = organisationId;
+        IsSystem = false;
+        return this;
+    }
+
+    public AppDbContext OpenAsSystem()
+    {
+        TenantId = null;
+        IsSystem = true;
+        return this;
+    }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Team> Teams => Set<Team>();
@@ -56,13 +74,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     private LambdaExpression TenantFilter(Type type)
     {
-        // e => TenantId == null || e.OrganisationId == TenantId
+        // e => IsSystem || e.OrganisationId == TenantId (with no tenant, the comparison is with NULL: no row matches)
         var e = Expression.Parameter(type, "e");
-        var tenant = Expression.Property(Expression.Constant(this), nameof(TenantId));
+        var context = Expression.Constant(this);
         var orgId = Expression.Convert(Expression.Property(e, nameof(IOrganisationOwned.OrganisationId)), typeof(Guid?));
         var body = Expression.OrElse(
-            Expression.Equal(tenant, Expression.Constant(null, typeof(Guid?))),
-            Expression.Equal(orgId, tenant));
+            Expression.Property(context, nameof(IsSystem)),
+            Expression.Equal(orgId, Expression.Property(context, nameof(TenantId))));
         return Expression.Lambda(body, e);
     }
 }

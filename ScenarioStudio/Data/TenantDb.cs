@@ -3,13 +3,16 @@ using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Data;
 
-/// <summary>The only way services open a database context: one per operation, scoped to the caller's organisation.</summary>
+/// <summary>The only way code opens a database context: one per operation, scoped to the caller's organisation.</summary>
 public sealed class TenantDb(IDbContextFactory<AppDbContext> factory)
 {
-    public async Task<AppDbContext> OpenAsync(Caller caller, CancellationToken ct = default)
-    {
-        var db = await factory.CreateDbContextAsync(ct);
-        db.TenantId = caller.OrganisationId;
-        return db;
-    }
+    public async Task<AppDbContext> OpenAsync(Caller caller, CancellationToken ct = default) =>
+        (await factory.CreateDbContextAsync(ct)).ScopeTo(caller.OrganisationId);
+
+    /// <summary>
+    /// A context across organisations, for what no caller owns: finding who is calling, start-up seeding. Every
+    /// use is a named, reviewed exception; a context opened any other way sees nothing.
+    /// </summary>
+    public async Task<AppDbContext> OpenAsSystemAsync(CancellationToken ct = default) =>
+        (await factory.CreateDbContextAsync(ct)).OpenAsSystem();
 }

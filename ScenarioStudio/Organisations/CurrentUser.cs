@@ -13,7 +13,7 @@ public sealed record Caller(string UserId, Guid OrganisationId, OrgRole Role, st
 /// Scoped per circuit or request. Components get the user from the authentication state;
 /// HTTP endpoints and tests hand the principal in with <see cref="Use"/>.
 /// </summary>
-public sealed class CurrentUser(IServiceProvider services, IDbContextFactory<AppDbContext> dbFactory)
+public sealed class CurrentUser(IServiceProvider services, TenantDb tenantDb)
 {
     private ClaimsPrincipal? principal;
 
@@ -33,7 +33,7 @@ public sealed class CurrentUser(IServiceProvider services, IDbContextFactory<App
         var user = await GetPrincipalAsync();
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)
             ?? throw new ForbiddenException("You are not signed in.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await tenantDb.OpenAsSystemAsync(ct); // who is calling decides the organisation
         var member = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
             .Select(u => new { u.Id, u.OrganisationId, u.Role, u.DisplayName, u.IsActive })

@@ -20,9 +20,8 @@ public static class ScenarioExtensions
     /// <summary>Gives every organisation the seeded library (new templates shipped in an update included).</summary>
     public static async Task SeedLibraryAsync(this IServiceProvider services)
     {
-        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var library = services.GetRequiredService<ScenarioLibrary>();
-        await using var db = await factory.CreateDbContextAsync();
+        await using var db = await services.GetRequiredService<TenantDb>().OpenAsSystemAsync();
         var organisations = await db.Organisations.Select(o => new
         {
             o.Id,

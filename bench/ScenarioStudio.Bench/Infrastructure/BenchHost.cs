@@ -101,8 +101,7 @@ public sealed class BenchHost : IAsyncDisposable
         return scope;
     }
 
-    public async Task<AppDbContext> OpenUnfilteredAsync() =>
-        await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+    public Task<AppDbContext> OpenUnfilteredAsync() => services.GetRequiredService<TenantDb>().OpenAsSystemAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -72,7 +72,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
         await Assert.ThrowsAsync<ForbiddenException>(() => members.RevokeInvitationAsync(acmeInvitation));
         await Assert.ThrowsAsync<ForbiddenException>(() => teams.UpdateAsync(acmeTeam, new TeamInput("Stolen", null, [])));
         await Assert.ThrowsAsync<ForbiddenException>(() => teams.DeleteAsync(acmeTeam));
-        var cross = await Assert.ThrowsAsync<ScenarioStudio.Data.ValidationFailedException>(
+        var cross = await Assert.ThrowsAsync<ValidationFailedException>(
             () => teams.CreateAsync(new TeamInput("Mixed", acme.Manager.Id, [acme.Learner.Id])));
         Assert.Contains("MemberIds", cross.Errors.Keys);
         Assert.Contains("ManagerId", cross.Errors.Keys);

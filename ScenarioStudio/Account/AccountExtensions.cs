@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using ScenarioStudio.Data;
+using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Account;
 
@@ -28,7 +29,7 @@ public static class AccountExtensions
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
         });
-        services.AddAuthorization();
+        services.AddAuthorization(options => options.AddPermissionPolicies());
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

@@ -37,8 +37,6 @@ public sealed class KernelPracticeAi : IPracticeAi
         chat = Kernel.CreateBuilder().AddOpenAIChatCompletion(settings.Model, client).Build().GetRequiredService<IChatCompletionService>();
     }
 
-    public string Name => $"{settings.Model} at {settings.Endpoint}";
-
     public async IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest r, [EnumeratorCancellation] CancellationToken ct)
     {
         var s = r.Scenario;

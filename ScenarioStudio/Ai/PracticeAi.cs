@@ -35,12 +35,7 @@ public sealed record CoachEvent(string? Text, Assessment? Assessment)
 /// </summary>
 public interface IPracticeAi
 {
-    string Name { get; }
-
     IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest request, CancellationToken ct);
 
     IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest request, CancellationToken ct);
 }
-
-/// <summary>The AI provider failed, timed out or answered something unusable; the message is shown with Retry.</summary>
-public sealed class AiProviderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -16,8 +16,6 @@ public sealed class OfflineAiOptions
 /// </summary>
 public sealed class ScriptedPracticeAi(IOptions<OfflineAiOptions> options, Coach.CoachJudge judge) : IPracticeAi
 {
-    public string Name => "Offline engine";
-
     public IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest request, CancellationToken ct) =>
         WordsAsync(new ScriptedCustomer(judge).Line(request), ct);
 

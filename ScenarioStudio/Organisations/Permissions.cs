@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace ScenarioStudio.Organisations;
 
 /// <summary>Everything a service may be asked to do that not every role may do.</summary>
@@ -8,7 +10,6 @@ public enum Permission
     ManageTeams,
     ViewTeams,
     CreateScenario,
-    ReadUnpublishedScenarios,
     UpdateScenario,
     DeleteScenario,
     PublishScenario,
@@ -17,9 +18,6 @@ public enum Permission
     ViewTeamProgress,
     Practise,
 }
-
-/// <summary>Thrown when the caller may not do what they asked; pages show its message.</summary>
-public sealed class ForbiddenException(string message) : Exception(message);
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
 public static class Permissions
@@ -31,7 +29,6 @@ public static class Permissions
         [Permission.ManageTeams] = [OrgRole.Admin],
         [Permission.ViewTeams] = [OrgRole.Admin, OrgRole.Manager],
         [Permission.CreateScenario] = [OrgRole.Admin, OrgRole.ContentManager],
-        [Permission.ReadUnpublishedScenarios] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer, OrgRole.Manager],
         [Permission.UpdateScenario] = [OrgRole.Admin, OrgRole.ContentManager],
         [Permission.DeleteScenario] = [OrgRole.Admin],
         [Permission.PublishScenario] = [OrgRole.Admin, OrgRole.Reviewer],
@@ -41,6 +38,19 @@ public static class Permissions
         [Permission.ViewTeamProgress] = [OrgRole.Admin, OrgRole.Manager],
         [Permission.Practise] = OrgRoles.All,
     };
+
+    public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];
+
+    /// <summary>
+    /// One authorisation policy per permission, named after it, from the same table: pages and navigation use
+    /// <c>[Authorize(Policy = nameof(Permission.X))]</c> and <c>&lt;AuthorizeView Policy=…&gt;</c>, never role names.
+    /// </summary>
+    public static AuthorizationOptions AddPermissionPolicies(this AuthorizationOptions options)
+    {
+        foreach (var permission in Enum.GetValues<Permission>())
+            options.AddPolicy(permission.ToString(), policy => policy.RequireAuthenticatedUser().RequireRole(RolesFor(permission).Select(r => r.ToString())));
+        return options;
+    }
 
     public static bool Can(this Caller caller, Permission permission) => Table[permission].Contains(caller.Role);
 

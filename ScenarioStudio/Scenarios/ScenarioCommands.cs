@@ -4,9 +4,6 @@ using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios;
 
-/// <summary>Thrown when a save is based on an older revision than the stored one.</summary>
-public sealed class ConcurrencyConflictException() : Exception("Someone else saved this scenario meanwhile. Reload it to see their changes.");
-
 /// <summary>Writing scenarios: create, save, delete and duplicate, validated and in one transaction each.</summary>
 public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
 {

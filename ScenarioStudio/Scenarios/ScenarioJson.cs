@@ -14,8 +14,6 @@ public static class ScenarioJson
         AllowTrailingCommas = true,
     };
 
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
-
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)

@@ -9,7 +9,7 @@ using ScenarioStudio.Bench.Streaming;
 var commands = new BenchCommand[]
 {
     new("search", "[--scenarios N] [--breakdown] [--keep]",
-        "FTS5 search through ScenarioService.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000).",
+        "FTS5 search through ScenarioQueries.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000).",
         SearchBenchmark.RunAsync),
     new("streaming", "[--streams N] [--paint] [--tokens-csv FILE]",
         "N concurrent practice pages in headless Chromium stream 300 tokens at 100 tokens/s from a loopback model server (default 25).",

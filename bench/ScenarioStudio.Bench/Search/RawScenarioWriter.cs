@@ -9,7 +9,7 @@ namespace ScenarioStudio.Bench.Search;
 /// <summary>
 /// Writes scenarios straight into the EF tables (Scenarios, ScenarioPhases) and the FTS5 index with reused,
 /// prepared INSERT commands, storing every column exactly as EF would (see <see cref="SearchBenchmark"/>'s probe,
-/// which compares a row written here with one written by ScenarioService.CreateAsync):
+/// which compares a row written here with one written by ScenarioCommands.CreateAsync):
 /// enums as their names, DateTimeOffset as DateTimeOffsetToBinaryConverter's long, Guid as upper-case TEXT,
 /// JSON columns as ScenarioJson.Serialize.
 /// </summary>

@@ -12,7 +12,7 @@ namespace ScenarioStudio.Bench.Search;
 
 /// <summary>
 /// <c>search [--scenarios N] [--breakdown] [--keep]</c>: N scenarios (4 phases each) in one organisation, then 200
-/// searches through ScenarioService.SearchAsync (FTS5) and the same 200 through a LIKE scan (<see cref="LikeSearch"/>).
+/// searches through ScenarioQueries.SearchAsync (FTS5) and the same 200 through a LIKE scan (<see cref="LikeSearch"/>).
 /// Prints <c>search scenarios=N p50_ms=… p95_ms=… like_p95_ms=…</c>.
 /// </summary>
 public static class SearchBenchmark
@@ -42,9 +42,9 @@ public static class SearchBenchmark
         var queries = SearchQueries.Create(QueryCount, QuerySeed);
         var warmUps = SearchQueries.WarmUps(WarmUpSeed);
         await using var scope = await host.AsAsync(admin);
-        var service = scope.ServiceProvider.GetRequiredService<ScenarioService>();
+        var service = scope.ServiceProvider.GetRequiredService<ScenarioQueries>();
 
-        Log.Info($"FTS: {warmUps.Count} warm-up and {QueryCount} timed searches through ScenarioService.SearchAsync");
+        Log.Info($"FTS: {warmUps.Count} warm-up and {QueryCount} timed searches through ScenarioQueries.SearchAsync");
         var fts = await TimeAsync(queries, warmUps, q => service.SearchAsync(q.ToScenarioQuery()), "FTS");
         Log.Info($"LIKE: {warmUps.Count} warm-up and {QueryCount} timed searches (plain scan)");
         var like = await TimeAsync(queries, warmUps, q => LikeSearch.SearchAsync(scope.ServiceProvider, q.ToScenarioQuery()), "LIKE");
@@ -123,7 +123,7 @@ public static class SearchBenchmark
     }
 
     /// <summary>
-    /// Creates one scenario through ScenarioService.CreateAsync and the same one through <see cref="RawScenarioWriter"/>,
+    /// Creates one scenario through ScenarioCommands.CreateAsync and the same one through <see cref="RawScenarioWriter"/>,
     /// and requires every stored column (types and values, Id and Slug aside), the phase rows and the FTS row to agree,
     /// and EF to read the raw row back as the same document. Both are then removed.
     /// </summary>
@@ -133,7 +133,7 @@ public static class SearchBenchmark
         var generated = Enumerable.Range(0, 50).Select(sample.Next).First(g => g.Document.Domain == ScenarioDomain.Language);
         int serviceId;
         await using (var scope = await host.AsAsync(admin))
-            serviceId = await scope.ServiceProvider.GetRequiredService<ScenarioService>().CreateAsync(generated.Document, generated.Visibility);
+            serviceId = await scope.ServiceProvider.GetRequiredService<ScenarioCommands>().CreateAsync(generated.Document, generated.Visibility);
 
         Scenario stored;
         await using (var db = await host.OpenUnfilteredAsync())
@@ -159,7 +159,7 @@ public static class SearchBenchmark
         Compare(connection, "scenario_fts", "rowid", serviceId, rawId, [], differences);
         await using (var scope = await host.AsAsync(admin))
         {
-            var service = scope.ServiceProvider.GetRequiredService<ScenarioService>();
+            var service = scope.ServiceProvider.GetRequiredService<ScenarioQueries>();
             var a = (await service.GetAsync(serviceId)).Document;
             var b = (await service.GetAsync(rawId)).Document;
             b.Slug = a.Slug;
@@ -171,7 +171,7 @@ public static class SearchBenchmark
         Execute(connection, $"DELETE FROM scenario_fts WHERE rowid IN ({serviceId}, {rawId}); " +
                             $"DELETE FROM ScenarioPhases WHERE ScenarioId IN ({serviceId}, {rawId}); " +
                             $"DELETE FROM Scenarios WHERE Id IN ({serviceId}, {rawId});");
-        Log.Info("probe: a raw-written scenario matches one created by ScenarioService.CreateAsync column for column " +
+        Log.Info("probe: a raw-written scenario matches one created by ScenarioCommands.CreateAsync column for column " +
                  $"(e.g. OrganisationId {organisationColumn}, UpdatedAt {updatedColumn})");
     }
 

@@ -31,7 +31,7 @@ public static class SearchBreakdown
 
     public static async Task RunAsync(BenchHost host, IServiceProvider scoped, Guid organisationId, IReadOnlyList<BenchQuery> queries)
     {
-        var service = scoped.GetRequiredService<ScenarioService>();
+        var service = scoped.GetRequiredService<ScenarioQueries>();
         using var recorder = CommandRecorder.Start();
         using var connection = new SqliteConnection(host.ConnectionString);
         connection.Open();

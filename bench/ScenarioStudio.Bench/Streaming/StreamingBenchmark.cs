@@ -305,9 +305,8 @@ public static class StreamingBenchmark
             doc.Slug = "streaming-benchmark";
             doc.Persona.Name = "Bench customer";
             foreach (var phase in doc.Phases) { phase.CustomerOpening = "Hello."; phase.IdealResponse = "Hello, how can I help?"; }
-            var scenarios = scope.ServiceProvider.GetRequiredService<ScenarioService>();
-            scenarioId = await scenarios.CreateAsync(doc);
-            await scenarios.PublishAsync(scenarioId);
+            scenarioId = await scope.ServiceProvider.GetRequiredService<ScenarioCommands>().CreateAsync(doc);
+            await scope.ServiceProvider.GetRequiredService<ScenarioLifecycle>().PublishAsync(scenarioId);
             var settings = scope.ServiceProvider.GetRequiredService<AiSettingsService>();
             await settings.SaveAsync(new AiSettingsInput
             {

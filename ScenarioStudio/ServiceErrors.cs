@@ -1,4 +1,16 @@
-namespace ScenarioStudio.Data;
+namespace ScenarioStudio;
+
+// The refusals services throw and pages turn into messages (see Components/ServiceCalls.cs). One home, in the root
+// namespace, so every feature sees them without a using.
+
+/// <summary>Thrown when the caller may not do what they asked; pages show its message.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>Thrown when a save is based on an older revision than the stored one.</summary>
+public sealed class ConcurrencyConflictException() : Exception("Someone else saved this scenario meanwhile. Reload it to see their changes.");
+
+/// <summary>The AI provider failed, timed out or answered something unusable; the message is shown with Retry.</summary>
+public sealed class AiProviderException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Input a service refused; <see cref="Errors"/> maps a field name to its messages, shown next to that field.</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
 
@@ -91,6 +92,20 @@ public sealed class AuthorisationTests : IAsyncLifetime
         await Assert.ThrowsAsync<ForbiddenException>(() => asManager.Get<OverviewService>().GetAsync());
         var signIn = asManager.Get<Microsoft.AspNetCore.Identity.SignInManager<ScenarioStudio.Account.ApplicationUser>>();
         Assert.False(await signIn.CanSignInAsync(await db.ReloadAsync(org.Manager)));
+    }
+
+    [Fact]
+    public async Task A_call_for_a_page_that_has_gone_is_cancelled_before_it_asks_the_disposed_circuit_who_is_signed_in()
+    {
+        // A circuit's CurrentUser reads the user from the circuit's AuthenticationStateProvider, disposed with the circuit.
+        var circuit = db.Services.CreateAsyncScope();
+        var current = circuit.ServiceProvider.GetRequiredService<CurrentUser>();
+        await circuit.DisposeAsync();
+        using var left = new CancellationTokenSource();
+        left.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => current.GetAsync(left.Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => current.GetAsync()); // what a page's late call met before
     }
 
     [Fact]

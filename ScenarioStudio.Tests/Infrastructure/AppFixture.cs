@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
@@ -12,7 +13,8 @@ namespace ScenarioStudio.Tests.Infrastructure;
 
 /// <summary>
 /// The real app on a loopback Kestrel port with a fresh temp data directory, and one headless Debian Chromium,
-/// shared by every test in the "Browser" collection.
+/// shared by every test in the "Browser" collection. The app's log is watched: an error it logged (an unhandled exception in
+/// a circuit, a failure after a page was left) fails the run when the fixture is disposed, after the app has shut down.
 /// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
@@ -23,6 +25,9 @@ public sealed class AppFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = default!;
     public string BaseUrl { get; private set; } = "";
     public IServiceProvider Services => factory!.Services;
+
+    /// <summary>The errors the app has logged so far.</summary>
+    public AppErrorLog Log { get; } = new();
 
     /// <summary>Where tests save screenshots for a person to look at (SCREENSHOT_DIR), or null.</summary>
     public static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("SCREENSHOT_DIR");
@@ -40,6 +45,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.UseEnvironment("Development");
             web.ConfigureTestServices(TestModel.Share);
+            web.ConfigureLogging(logging => logging.AddProvider(Log));
         });
         factory.UseKestrel(0);
         factory.StartServer();
@@ -131,11 +137,16 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The browser goes first and the app shuts down after it, so the circuits' disposal is in the log as well.
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
         if (factory is not null) await factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+
+        if (Log.Unexpected is { Count: > 0 } errors)
+            throw new AppLoggedUnexpectedErrorsException($"The app logged {errors.Count} unexpected error(s) while the browser tests ran:" +
+                Environment.NewLine + string.Join(Environment.NewLine, errors));
     }
 }
 

@@ -96,6 +96,20 @@ public sealed class AuthorisationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_for_a_page_that_has_gone_is_cancelled_before_it_asks_the_disposed_circuit_who_is_signed_in()
+    {
+        // A circuit's CurrentUser reads the user from the circuit's AuthenticationStateProvider, disposed with the circuit.
+        var circuit = db.Services.CreateAsyncScope();
+        var current = circuit.ServiceProvider.GetRequiredService<CurrentUser>();
+        await circuit.DisposeAsync();
+        using var left = new CancellationTokenSource();
+        left.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => current.GetAsync(left.Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => current.GetAsync()); // what a page's late call met before
+    }
+
+    [Fact]
     public async Task The_tenant_filter_hides_other_organisations_rows()
     {
         var acme = await db.CreateOrganisationAsync("Acme");

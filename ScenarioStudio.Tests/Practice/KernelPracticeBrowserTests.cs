@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
@@ -109,6 +110,50 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         await Assertions.Expect(page.Locator(".bubble.customer:not(.streaming) .text")).ToContainTextAsync("Part 80 ", new() { Timeout = 20_000 });
         Assert.Equal(0, await page.EvaluateAsync<double>("window.scrollY"));
         Assert.Empty(app.PageErrors[page]);
+    }
+
+    [Fact]
+    public async Task Leaving_the_page_mid_stream_keeps_what_arrived_as_a_stopped_line_and_the_app_logs_no_error()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
+        {
+            var scenarios = asAdmin.Get<ScenarioService>();
+            scenarioId = await scenarios.CreateAsync(ScenarioSamples.Publishable("Interrupted complaint", phases: 2));
+            await scenarios.PublishAsync(scenarioId);
+            await asAdmin.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
+            {
+                Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000,
+            });
+        }
+        server.Enqueue(new ScriptedReply(Enumerable.Range(1, 200).Select(i => $"Part {i:000} of a complaint. ").ToList(), DelayMs: 50));
+
+        var page = await app.NewPageAsync();
+        await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+        await page.GotoAsync($"/scenarios/{scenarioId}");
+        await page.WaitForCircuitAsync();
+        await page.ClickAsync("#practise");
+        await Assertions.Expect(page.Locator("#streaming-text")).ToContainTextAsync("Part 005 ");
+        var sessionId = Guid.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
+
+        // A full page load ends the circuit at once (the browser tells the server as it unloads), and with it the stream.
+        await page.GotoAsync("/progress");
+        await page.WaitForCircuitAsync();
+        PracticeMessage? stopped = null;
+        await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
+        {
+            for (var i = 0; i < 200 && stopped is null; i++)
+            {
+                if ((await asLearner.Get<PracticeService>().GetAsync(sessionId)).Messages.LastOrDefault() is { Stopped: true } last) stopped = last;
+                else await Task.Delay(50);
+            }
+        }
+        Assert.NotNull(stopped);
+        Assert.StartsWith("Part 001 of a complaint.", stopped.Text);
+        Assert.DoesNotContain("Part 200", stopped.Text);
+        Assert.Empty(app.PageErrors[page]);
+        Assert.Empty(app.Log.Unexpected); // the fixture checks again once the app has shut down
     }
 
     // Playwright's WaitForFunction compiles its predicate in the page, which the app's CSP (no unsafe-eval) refuses;

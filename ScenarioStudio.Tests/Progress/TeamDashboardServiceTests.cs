@@ -124,6 +124,32 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task An_open_dashboard_watches_exactly_the_learners_it_shows()
+    {
+        await using (var asManager = await db.AsAsync(org.Manager))
+        {
+            var dashboard = asManager.Get<TeamDashboardService>();
+            Assert.True(await dashboard.WatchesAsync(org.Learner.Id)); // in the team the manager leads
+            Assert.False(await dashboard.WatchesAsync(outsider.Id)); // same organisation, in no team of theirs
+        }
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+        {
+            var dashboard = asAdmin.Get<TeamDashboardService>();
+            Assert.True(await dashboard.WatchesAsync(org.Learner.Id));
+            Assert.True(await dashboard.WatchesAsync(outsider.Id)); // every learner of the organisation
+            Assert.False(await dashboard.WatchesAsync(org.Manager.Id)); // staff are not on the dashboard
+        }
+        var otherManager = await db.AddMemberAsync(org.Id, OrgRole.Manager, "Other manager");
+        await using (var asOther = await db.AsAsync(otherManager))
+            Assert.False(await asOther.Get<TeamDashboardService>().WatchesAsync(org.Learner.Id));
+        var globex = await db.CreateOrganisationAsync("Globex");
+        await using (var asGlobex = await db.AsAsync(globex.Admin))
+            Assert.False(await asGlobex.Get<TeamDashboardService>().WatchesAsync(org.Learner.Id));
+        await using (var asLearner = await db.AsAsync(org.Learner))
+            await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<TeamDashboardService>().WatchesAsync(org.Learner.Id));
+    }
+
     private static async Task<List<object?[]>> RowsAsync(ExportTable table)
     {
         var rows = new List<object?[]>();

@@ -30,6 +30,8 @@ public sealed class CurrentUser(IServiceProvider services, TenantDb tenantDb)
     /// <summary>The signed-in, active member, or throws <see cref="ForbiddenException"/>.</summary>
     public async Task<Caller> GetAsync(CancellationToken ct = default)
     {
+        // A call for a page that has gone stops here, before it asks the circuit's services (disposed with it) for the user.
+        ct.ThrowIfCancellationRequested();
         var user = await GetPrincipalAsync();
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)
             ?? throw new ForbiddenException("You are not signed in.");

@@ -149,4 +149,13 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
     public static ExportTable InactiveTable(TeamDashboard d) => new($"Not practised in {d.InactiveDays} days",
         [new("Learner"), new("Sessions completed", ColumnKind.Number), new("Last practised", ColumnKind.Date)],
         d.Inactive.Select(l => new object?[] { l.Name, l.Completed, l.LastPractised }));
+
+    /// <summary>Whether the caller's dashboard shows this learner (the people of <see cref="GetAsync"/>), so an open
+    /// dashboard re-loads only for its own learners' sessions.</summary>
+    public async Task<bool> WatchesAsync(string learnerId, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        return await db.TraineesFollowedBy(caller).AnyAsync(id => id == learnerId, ct);
+    }
 }

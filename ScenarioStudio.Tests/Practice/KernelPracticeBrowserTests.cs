@@ -119,9 +119,9 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         int scenarioId;
         await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
         {
-            var scenarios = asAdmin.Get<ScenarioService>();
-            scenarioId = await scenarios.CreateAsync(ScenarioSamples.Publishable("Interrupted complaint", phases: 2));
-            await scenarios.PublishAsync(scenarioId);
+            var scenarios = asAdmin.Scenarios();
+            scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Interrupted complaint", phases: 2));
+            await scenarios.Lifecycle.PublishAsync(scenarioId);
             await asAdmin.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
             {
                 Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000,

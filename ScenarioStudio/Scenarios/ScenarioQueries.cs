@@ -18,7 +18,12 @@ public sealed record ScenarioRow(int Id, string Title, string Slug, ScenarioDoma
 public sealed record ScenarioPage(IReadOnlyList<ScenarioRow> Rows, int Total, bool TotalIsCapped = false);
 
 public sealed record ScenarioDetails(int Id, ScenarioDocument Document, ScenarioStatus Status, Visibility Visibility, bool IsSystem,
-    string OwnerName, int Revision, DateTimeOffset UpdatedAt, ScenarioActions Actions);
+    string OwnerName, int Revision, DateTimeOffset UpdatedAt, ScenarioActions Actions)
+{
+    /// <summary>Why the builder is read only for the caller (when <see cref="ScenarioActions.CanEdit"/> is false).</summary>
+    public string ReadOnlyReason => IsSystem ? "Library scenario: duplicate it to make your own version."
+        : Status == ScenarioStatus.Archived ? "Archived: move it back to draft to edit." : "Read only for your role.";
+}
 
 /// <summary>Reading scenarios: search, the lists behind the filters, and one scenario with what the caller may do with it.</summary>
 public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)

@@ -178,8 +178,7 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
         var doc = source.ToDocument();
         var title = source.IsSystem ? doc.Title : "Copy of " + doc.Title;
         doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
-        var slugs = (await db.Scenarios.Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
-        doc.Slug = UniqueSlug(source.Slug, slugs);
+        doc.Slug = await UniqueSlugAsync(db.Scenarios, source.Slug, new HashSet<string>(), ct);
         var now = clock.GetUtcNow();
         var copy = new Scenario
         {
@@ -280,13 +279,21 @@ public sealed class ScenarioService(CurrentUser currentUser, TenantDb tenantDb, 
         errors.ThrowIfAny();
     }
 
-    internal static string UniqueSlug(string slug, ISet<string> taken)
+    /// <summary>
+    /// The first "slug-N" (N from 2) that neither a scenario of <paramref name="scenarios"/> nor <paramref name="pending"/>
+    /// (slugs about to be saved) uses. Candidates are looked up twenty at a time through the (OrganisationId, Slug)
+    /// index, so the organisation's other slugs are never read.
+    /// </summary>
+    internal static async Task<string> UniqueSlugAsync(IQueryable<Scenario> scenarios, string slug, IReadOnlySet<string> pending, CancellationToken ct)
     {
+        const int batch = 20;
         var stem = slug.Length > 74 ? slug[..74] : slug;
-        for (var n = 2; ; n++)
+        for (var from = 2; ; from += batch)
         {
-            var candidate = $"{stem}-{n}";
-            if (!taken.Contains(candidate)) return candidate;
+            var candidates = Enumerable.Range(from, batch).Select(n => $"{stem}-{n}").ToList();
+            var used = await scenarios.Where(s => candidates.Contains(s.Slug)).Select(s => s.Slug).ToListAsync(ct);
+            var free = candidates.FirstOrDefault(c => !used.Contains(c) && !pending.Contains(c));
+            if (free is not null) return free;
         }
     }
 }

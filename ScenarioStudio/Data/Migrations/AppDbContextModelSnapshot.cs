@@ -725,6 +725,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("OrganisationId", "Slug")
                         .IsUnique();
 
+                    b.HasIndex("OrganisationId", "TemplateKey")
+                        .HasFilter("\"TemplateKey\" IS NOT NULL");
+
                     b.HasIndex("OrganisationId", "Title");
 
                     b.HasIndex("OrganisationId", "UpdatedAt");

@@ -557,9 +557,10 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId", "ScenarioId");
-
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
+
+                    b.HasIndex("OrganisationId", "ScenarioId", "CompletedAt", "PhaseIndex", "OverallScore", "Outcomes", "Id")
+                        .HasDatabaseName("IX_PracticeSessions_Analytics");
 
                     b.HasIndex("OrganisationId", "UserId", "CompletedAt", "OverallScore", "XpEarned", "UpdatedAt", "ScenarioId", "ScenarioTitle")
                         .HasDatabaseName("IX_PracticeSessions_Progress");

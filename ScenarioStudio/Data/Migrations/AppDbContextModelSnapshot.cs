@@ -189,6 +189,8 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("OrganisationId", "At");
 
                     b.HasIndex("OrganisationId", "UserId", "At");

@@ -23,6 +23,8 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
     private readonly string directory = Path.Combine(Path.GetTempPath(), "scenariostudio-tests", Guid.NewGuid().ToString("N"));
 
     public TestClock Clock { get; } = new();
+    /// <summary>The SQL this database runs while a test captures it (<c>using var sql = db.Sql.Capture();</c>).</summary>
+    public SqlLog Sql { get; } = new();
     public IServiceProvider Services { get; private set; } = default!;
 
     public async Task InitializeAsync()
@@ -40,6 +42,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         TestModel.Share(builder.Services);
+        builder.Services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(Sql));
         ConfigureServices?.Invoke(builder.Services);
         Services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await Services.PrepareDatabaseAsync();

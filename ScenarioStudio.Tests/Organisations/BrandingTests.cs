@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
@@ -37,5 +39,43 @@ public sealed class BrandingTests : OrganisationTestBase
         var logo = await branding.GetLogoAsync();
         Assert.Equal("image/jpeg", logo!.ContentType);
         Assert.Equal(jpeg, logo.Content);
+    }
+
+    [Fact]
+    public async Task The_branding_is_read_without_the_logo_once_per_organisation_and_refreshed_when_it_changes()
+    {
+        var jpeg = new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3 };
+        string firstUrl;
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+            firstUrl = (await asAdmin.Get<Branding>().SetLogoAsync(jpeg)).LogoUrl!;
+        ((MemoryCache)db.Services.GetRequiredService<IMemoryCache>()).Clear(); // as after a restart
+
+        using (var sql = db.Sql.Capture())
+        {
+            foreach (var member in new[] { org.Learner, org.Manager, org.Learner })
+            {
+                await using var scope = await db.AsAsync(member); // a circuit starting
+                var info = await scope.Get<Branding>().GetAsync();
+                Assert.Equal(("Acme", firstUrl), (info.Name, info.LogoUrl));
+            }
+            var reads = sql.Commands.Where(c => c.Contains("FROM \"Organisations\"")).ToList();
+            Assert.Single(reads); // the first circuit reads, the others are served from the cache
+            Assert.DoesNotContain("\"Logo\"", reads[0]); // the name, colour and logo version, never the image
+        }
+
+        await using (var asAdmin = await db.AsAsync(org.Admin))
+        {
+            await asAdmin.Get<Branding>().UpdateAsync("Acme Two", "#0b7285");
+            await asAdmin.Get<Branding>().SetLogoAsync(jpeg);
+        }
+        await using (var asLearner = await db.AsAsync(org.Learner))
+        {
+            var info = await asLearner.Get<Branding>().GetAsync();
+            Assert.Equal(("Acme Two", "#0B7285"), (info.Name, info.PrimaryColour));
+            Assert.NotEqual(firstUrl, info.LogoUrl); // a new version: browsers fetch the new image
+            await using var asAdmin = await db.AsAsync(org.Admin);
+            await asAdmin.Get<Branding>().RemoveLogoAsync();
+            Assert.Null((await asLearner.Get<Branding>().GetAsync()).LogoUrl);
+        }
     }
 }

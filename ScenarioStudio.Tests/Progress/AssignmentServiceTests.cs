@@ -37,7 +37,7 @@ public sealed class AssignmentServiceTests : PracticeTestBase
         {
             var assignments = asManager.Get<AssignmentService>();
             Assert.Equal(["Closers"], (await assignments.OptionsAsync()).Teams.Select(t => t.Name));
-            Assert.Contains((await assignments.OptionsAsync()).Scenarios, s => s.Id == ScenarioId);
+            Assert.Contains(await assignments.SearchPractisableAsync("objection"), s => s.Id == ScenarioId);
             await assignments.CreateAsync(new AssignmentInput(teamId, ScenarioId, Today.AddDays(3), "Before Friday's calls"));
             var row = Assert.Single(await assignments.ListAsync());
             Assert.Equal(("Closers", 2, 0, "Before Friday's calls"), (row.Team, row.Members, row.Done, row.Note));
@@ -64,6 +64,45 @@ public sealed class AssignmentServiceTests : PracticeTestBase
             var assignments = asManager.Get<AssignmentService>();
             Assert.True(Assert.Single(await assignments.ListAsync()).IsOverdue(assignments.Today()));
         }
+    }
+
+    [Fact]
+    public async Task The_form_finds_scenarios_as_the_manager_types_and_never_reads_every_title()
+    {
+        // Sixty published scenarios with "refund" in the title, a draft, a private one and one with a literal percent sign.
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            Scenario Row(string title, ScenarioStatus status = ScenarioStatus.Published, Visibility visibility = Visibility.Organisation) => new()
+            {
+                OrganisationId = Org.Id, CreatedById = Org.ContentManager.Id, Title = title, Slug = $"s-{Guid.NewGuid():N}", Status = status, Visibility = visibility,
+            };
+            context.Scenarios.AddRange(Enumerable.Range(0, 60).Select(i => Row($"Refund call {i:00}")));
+            context.Scenarios.AddRange(Row("Refund draft", ScenarioStatus.Draft), Row("Refund private", visibility: Visibility.Private), Row("Save 100% of the refund"));
+            await context.SaveChangesAsync();
+        }
+        await using var asManager = await Db.AsAsync(Org.Manager);
+        var assignments = asManager.Get<AssignmentService>();
+
+        using (var sql = Db.Sql.Capture())
+        {
+            var found = await assignments.SearchPractisableAsync("REFUND");
+            Assert.Equal(AssignmentService.MaxSearchResults, found.Count);
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => $"Refund call {i:00}"), found.Select(s => s.Title));
+            Assert.True(sql.MaxRowsRead <= AssignmentService.MaxSearchResults + 1, sql.Describe());
+        }
+        using (var sql = Db.Sql.Capture())
+        {
+            Assert.Equal([teamId], (await assignments.OptionsAsync()).Teams.Select(t => t.Id));
+            Assert.DoesNotContain(sql.Commands, c => c.Contains("\"Scenarios\"")); // the options are the teams only
+        }
+        Assert.Equal(["Refund call 07"], (await assignments.SearchPractisableAsync(" call 07 ")).Select(s => s.Title));
+        Assert.Equal(["Save 100% of the refund"], (await assignments.SearchPractisableAsync("100%")).Select(s => s.Title));
+        Assert.Empty(await assignments.SearchPractisableAsync("draft"));
+        Assert.Empty(await assignments.SearchPractisableAsync("private"));
+        Assert.Equal(5, (await assignments.SearchPractisableAsync("", max: 5)).Count);
+
+        await using var asLearner = await Db.AsAsync(Org.Learner);
+        await Assert.ThrowsAsync<ForbiddenException>(() => asLearner.Get<AssignmentService>().SearchPractisableAsync("refund"));
     }
 
     [Fact]
@@ -119,7 +158,7 @@ public sealed class AssignmentServiceTests : PracticeTestBase
             var assignments = asGlobex.Get<AssignmentService>();
             Assert.Empty(await assignments.ListAsync());
             Assert.Empty((await assignments.OptionsAsync()).Teams);
-            Assert.DoesNotContain((await assignments.OptionsAsync()).Scenarios, s => s.Id == ScenarioId);
+            Assert.DoesNotContain(await assignments.SearchPractisableAsync("Trial"), s => s.Id == ScenarioId);
             await Assert.ThrowsAsync<ForbiddenException>(() => assignments.DeleteAsync(id));
             Assert.Contains("TeamId", (await Assert.ThrowsAsync<ValidationFailedException>(() =>
                 assignments.CreateAsync(new AssignmentInput(teamId, ScenarioId, Today, null)))).Errors.Keys);

@@ -36,6 +36,41 @@ public sealed class ScenarioAnalyticsServiceTests : PracticeTestBase
     }
 
     [Fact]
+    public async Task Objectives_missed_per_phase_are_counted_in_sql_without_reading_every_session()
+    {
+        // 200 sessions of the scenario: 100 done that missed phase 2, 50 done that missed both, 50 stopped in phase 2
+        // after missing phase 1. Sessions of another scenario and of another organisation must not count.
+        var globex = await Db.CreateOrganisationAsync("Globex");
+        var now = Db.Clock.GetUtcNow();
+        PracticeSession Session(Guid organisation, int scenario, bool done, params PhaseOutcome[] outcomes) => new()
+        {
+            OrganisationId = organisation, UserId = Org.Learner.Id, ScenarioId = scenario, ScenarioTitle = "Trial pack objection",
+            Stage = done ? SessionStage.Completed : SessionStage.LearnerAnswer, PhaseIndex = done ? 0 : 1, Outcomes = [.. outcomes],
+            OverallScore = done ? 50 : null, StartedAt = now, UpdatedAt = now, CompletedAt = done ? now : null,
+        };
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 100).Select(_ => Session(Org.Id, ScenarioId, true, PhaseOutcome.Met, PhaseOutcome.Missed)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 50).Select(_ => Session(Org.Id, ScenarioId, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 50).Select(_ => Session(Org.Id, ScenarioId, false, PhaseOutcome.Missed, PhaseOutcome.Pending)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 5).Select(_ => Session(Org.Id, ScenarioId + 1000, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 5).Select(_ => Session(globex.Id, ScenarioId, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
+            await context.SaveChangesAsync();
+        }
+
+        await using var asCreator = await Db.AsAsync(Org.ContentManager);
+        using var sql = Db.Sql.Capture();
+        var a = await asCreator.Get<ScenarioAnalyticsService>().GetAsync(ScenarioId);
+
+        Assert.Equal((200, 150, 75), (a.Attempts, a.Completed, a.CompletionPercent));
+        Assert.Equal([100, 150], a.Phases.Select(p => p.Missed));
+        Assert.Equal([200, 200], a.Phases.Select(p => p.Reached));
+        Assert.Equal([0, 50], a.Phases.Select(p => p.StoppedHere));
+        Assert.Equal(1, a.Hardest!.Index);
+        Assert.True(sql.MaxRowsRead <= 10, sql.Describe()); // a row per phase, group or criterion: never a row per session
+    }
+
+    [Fact]
     public async Task Only_the_creator_and_admins_see_a_scenarios_analytics()
     {
         await using (var asAdmin = await Db.AsAsync(Org.Admin)) await asAdmin.Get<ScenarioAnalyticsService>().GetAsync(ScenarioId);

@@ -66,6 +66,41 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_twelve_months_come_from_one_grouped_query_with_sessions_on_month_boundaries_in_the_right_month()
+    {
+        // Besides the sessions of 20 and 10 days ago (60 and 80, in October): one at the first instant of this month,
+        // one a second before it, one at the first instant of the window and one a second before the window.
+        var now = db.Clock.GetUtcNow();
+        var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var context = await db.OpenUnfilteredAsync())
+        {
+            PracticeSession Done(DateTimeOffset at, int score) => new()
+            {
+                OrganisationId = org.Id, UserId = org.Learner.Id, ScenarioId = 1, ScenarioTitle = "Trial pack", Stage = SessionStage.Completed,
+                OverallScore = score, XpEarned = score, StartedAt = at, UpdatedAt = at, CompletedAt = at,
+            };
+            context.PracticeSessions.AddRange(Done(thisMonth, 90), Done(thisMonth.AddSeconds(-1), 31),
+                Done(thisMonth.AddMonths(-11), 50), Done(thisMonth.AddMonths(-11).AddSeconds(-1), 10));
+            await context.SaveChangesAsync();
+        }
+
+        await using var asManager = await db.AsAsync(org.Manager);
+        using var sql = db.Sql.Capture();
+        var d = await asManager.Get<TeamDashboardService>().GetAsync();
+
+        Assert.Equal(Enumerable.Range(-11, 12).Select(m => DateOnly.FromDateTime(thisMonth.AddMonths(m).UtcDateTime)), d.Monthly.Select(m => m.Month));
+        var figures = d.Monthly.ToDictionary(m => m.Month, m => (m.Completed, m.AverageScore));
+        Assert.Equal((1, 50), figures[DateOnly.FromDateTime(thisMonth.AddMonths(-11).UtcDateTime)]); // the window's first instant counts
+        Assert.Equal((3, 57), figures[DateOnly.FromDateTime(thisMonth.AddMonths(-1).UtcDateTime)]); // (60 + 80 + 31) / 3
+        Assert.Equal((1, 90), figures[DateOnly.FromDateTime(thisMonth.UtcDateTime)]);
+        Assert.Equal(5, d.Monthly.Sum(m => m.Completed)); // the session before the window is not counted
+        Assert.All(d.Monthly.Where(m => m.Completed == 0), m => Assert.Null(m.AverageScore));
+
+        // One query compares completion times with month bounds, where there were twelve.
+        Assert.Single(sql.Commands, c => c.Contains("\"CompletedAt\" <"));
+    }
+
+    [Fact]
     public async Task An_admin_sees_every_learner_of_the_organisation()
     {
         await using var asAdmin = await db.AsAsync(org.Admin);

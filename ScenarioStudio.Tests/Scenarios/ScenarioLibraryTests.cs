@@ -69,6 +69,66 @@ public sealed class ScenarioLibraryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Seeding_reads_only_the_library_keys_and_slugs_however_many_scenarios_an_organisation_has()
+    {
+        var org = await db.CreateOrganisationAsync("Acme");
+        // 300 scenarios of the organisation's own; two of them use the first template's slug and its "-2".
+        var slug = ScenarioLibrary.All[0].Document.Slug;
+        await using (var context = await db.OpenUnfilteredAsync())
+        {
+            for (var i = 0; i < 300; i++)
+                context.Scenarios.Add(new Scenario
+                {
+                    OrganisationId = org.Id, CreatedById = org.ContentManager.Id, Title = $"Own scenario {i}",
+                    Slug = i switch { 0 => slug, 1 => slug + "-2", _ => $"own-scenario-{i}" },
+                });
+            await context.SaveChangesAsync();
+        }
+
+        using (var sql = db.Sql.Capture())
+        {
+            await db.Services.SeedLibraryAsync();
+            Assert.True(sql.MaxRowsRead <= ScenarioLibrary.All.Count + 1, sql.Describe());
+        }
+        await using (var check = await db.OpenUnfilteredAsync())
+        {
+            var seeded = await check.Scenarios.Where(s => s.OrganisationId == org.Id && s.IsSystem).ToListAsync();
+            Assert.Equal(ScenarioLibrary.Keys.Order(), seeded.Select(s => s.TemplateKey!).Order());
+            Assert.Equal(slug + "-3", seeded.Single(s => s.TemplateKey == ScenarioLibrary.All[0].Key).Slug);
+        }
+
+        using (var sql = db.Sql.Capture())
+        {
+            await db.Services.SeedLibraryAsync();
+            Assert.True(sql.MaxRowsRead <= 2, sql.Describe()); // the organisation has every template: nothing to read
+        }
+        await using (var check = await db.OpenUnfilteredAsync())
+            Assert.Equal(300 + ScenarioLibrary.All.Count, await check.Scenarios.CountAsync(s => s.OrganisationId == org.Id));
+    }
+
+    [Fact]
+    public async Task Seeding_walks_the_organisations_a_batch_at_a_time_and_skips_those_that_have_the_library()
+    {
+        var complete = await db.CreateOrganisationAsync("Complete");
+        await using (var context = await db.OpenUnfilteredAsync())
+        {
+            await db.Services.GetRequiredService<ScenarioLibrary>().SeedAsync(context, complete.Id, complete.Admin.Id);
+            context.Organisations.AddRange(Enumerable.Range(0, 12).Select(i => new Organisation { Name = $"Organisation {i}" }));
+            await context.SaveChangesAsync();
+        }
+
+        using (var sql = db.Sql.Capture())
+        {
+            await db.Services.SeedLibraryAsync(batch: 5, CancellationToken.None);
+            Assert.True(sql.MaxRowsRead <= 6, sql.Describe()); // a batch of 5 organisations at most
+        }
+        await using var check = await db.OpenUnfilteredAsync();
+        var perOrganisation = await check.Scenarios.Where(s => s.IsSystem).GroupBy(s => s.OrganisationId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(13, perOrganisation.Count);
+        Assert.All(perOrganisation, n => Assert.Equal(ScenarioLibrary.All.Count, n));
+    }
+
+    [Fact]
     public async Task System_scenarios_are_read_and_duplicated_by_everyone_but_changed_by_admins_only()
     {
         var org = await db.CreateOrganisationAsync("Acme");

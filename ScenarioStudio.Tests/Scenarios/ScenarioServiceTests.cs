@@ -228,5 +228,8 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         Assert.Equal("trial-pack-objection-2", copy.Document.Slug);
         Assert.Equal((ScenarioStatus.Draft, Visibility.Private), (copy.Status, copy.Visibility));
         Assert.Equal(3, copy.Document.Phases.Count);
+        // The next free number, found by looking up candidate slugs rather than reading every slug.
+        var again = await AsAsync(org.ContentManager, s => s.Commands.DuplicateAsync(id));
+        Assert.Equal("trial-pack-objection-3", (await AsAsync(org.ContentManager, s => s.Queries.GetAsync(again))).Document.Slug);
     }
 }

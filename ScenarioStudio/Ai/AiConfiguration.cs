@@ -21,5 +21,7 @@ internal sealed class AiCallConfiguration : IEntityTypeConfiguration<AiCall>
     {
         b.HasIndex(c => new { c.OrganisationId, c.At });
         b.HasIndex(c => new { c.OrganisationId, c.UserId, c.At });
+        // Pruning deletes the oldest calls of every organisation.
+        b.HasIndex(c => c.At);
     }
 }

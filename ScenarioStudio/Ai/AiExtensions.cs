@@ -16,6 +16,7 @@ public static class AiExtensions
         builder.Services.AddHostedService<CoachModelWarmUp>();
         builder.Services.AddHttpClient(KernelPracticeAi.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddScoped<AiGate>();
+        builder.Services.AddSingleton<AiCallPruning>();
         builder.Services.AddScoped<AiSettingsService>();
         return builder;
     }

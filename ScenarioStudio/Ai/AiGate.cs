@@ -11,9 +11,11 @@ namespace ScenarioStudio.Ai;
 /// organisation). Every AI call passes through <see cref="OpenAsync"/>.
 /// </summary>
 public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectionProvider protection,
-    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge)
+    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge, AiCallPruning pruning)
 {
     public const string KeyPurpose = "ScenarioStudio.Ai.ApiKey";
+    /// <summary>The longest window a limit counts calls over (per day); older calls are pruned.</summary>
+    public static readonly TimeSpan LongestWindow = TimeSpan.FromDays(1);
 
     public async Task<(IPracticeAi Ai, OrganisationAiSettings Settings)> OpenAsync(Caller caller, CancellationToken ct)
     {
@@ -21,7 +23,7 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         var settings = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
         var now = clock.GetUtcNow();
         var minuteAgo = now.AddMinutes(-1);
-        var dayAgo = now.AddDays(-1);
+        var dayAgo = now - LongestWindow;
         var calls = db.AiCalls.Where(c => c.At > dayAgo);
         var userDay = await calls.CountAsync(c => c.UserId == caller.UserId, ct);
         var userMinute = await calls.CountAsync(c => c.UserId == caller.UserId && c.At > minuteAgo, ct);
@@ -36,6 +38,7 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
 
         db.AiCalls.Add(new AiCall { OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now });
         await db.SaveChangesAsync(ct);
+        await pruning.PruneIfDueAsync(ct);
         return (Create(settings), settings);
     }
 

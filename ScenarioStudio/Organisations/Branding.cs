@@ -1,29 +1,38 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using ScenarioStudio.Data;
 
 namespace ScenarioStudio.Organisations;
 
 public sealed record BrandingInfo(Guid OrganisationId, string Name, string PrimaryColour, string? LogoUrl);
 
-public sealed record LogoFile(byte[] Content, string ContentType);
+/// <summary>A logo and its entity tag (organisation and logo version), for the /branding/logo endpoint.</summary>
+public sealed record LogoFile(byte[] Content, string ContentType, string ETag);
 
-/// <summary>Organisation settings: name, primary colour and logo.</summary>
-public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb)
+/// <summary>
+/// Organisation settings: name, primary colour and logo. Every circuit reads the branding when it starts, so it is
+/// cached per organisation (name, colour and logo version, never the logo itself, which the browser fetches by URL
+/// and caches by its entity tag). Changes go through this class, which replaces the cached entry after saving; the
+/// cache is per process, so the expiry bounds how long another process could show an old name or colour.
+/// </summary>
+public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb, IMemoryCache cache)
 {
     public const string DefaultPrimaryColour = "#3B5BDB";
     public const int MaxNameLength = 80;
     public const int MaxLogoBytes = 256 * 1024;
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
 
     /// <summary>Raised in this circuit after the settings change, so the layout re-themes at once.</summary>
     public event Action? Changed;
 
+    /// <summary>What the cache holds: the columns the layout needs, the logo's version instead of its bytes.</summary>
+    private sealed record Settings(string Name, string PrimaryColour, int LogoVersion, bool HasLogo);
+
     public async Task<BrandingInfo> GetAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.GetAsync(ct);
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        var org = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == caller.OrganisationId, ct);
-        return ToInfo(org);
+        return ToInfo(caller.OrganisationId, await SettingsAsync(caller, ct));
     }
 
     public async Task<BrandingInfo> UpdateAsync(string name, string primaryColour, CancellationToken ct = default)
@@ -36,13 +45,8 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb)
             .Check(ColourPattern().IsMatch(primaryColour), "PrimaryColour", "Use a hex colour such as #3B5BDB.")
             .ThrowIfAny();
 
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        var org = await db.Organisations.SingleAsync(o => o.Id == caller.OrganisationId, ct);
-        org.Name = name;
-        org.PrimaryColour = primaryColour.ToUpperInvariant();
-        await db.SaveChangesAsync(ct);
-        Changed?.Invoke();
-        return ToInfo(org);
+        var colour = primaryColour.ToUpperInvariant();
+        return await SaveAsync(caller, o => o.SetProperty(x => x.Name, name).SetProperty(x => x.PrimaryColour, colour), ct);
     }
 
     public async Task<BrandingInfo> SetLogoAsync(byte[] content, CancellationToken ct = default)
@@ -53,38 +57,66 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb)
         var contentType = SniffImageType(content)
             ?? throw new ValidationFailedException("Logo", "The logo must be a PNG, JPEG or WebP image.");
 
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        var org = await db.Organisations.SingleAsync(o => o.Id == caller.OrganisationId, ct);
-        org.Logo = content;
-        org.LogoContentType = contentType;
-        org.LogoVersion++;
-        await db.SaveChangesAsync(ct);
-        Changed?.Invoke();
-        return ToInfo(org);
+        return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, content).SetProperty(x => x.LogoContentType, contentType)
+            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1), ct);
     }
 
     public async Task<BrandingInfo> RemoveLogoAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
-        await using var db = await tenantDb.OpenAsync(caller, ct);
-        var org = await db.Organisations.SingleAsync(o => o.Id == caller.OrganisationId, ct);
-        org.Logo = null;
-        org.LogoContentType = null;
-        org.LogoVersion++;
-        await db.SaveChangesAsync(ct);
-        Changed?.Invoke();
-        return ToInfo(org);
+        return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null)
+            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1), ct);
     }
 
-    /// <summary>The caller's own organisation logo, for the /branding/logo endpoint.</summary>
+    /// <summary>The caller's logo's entity tag from the cached settings, or null without a logo: a 304 needs no blob.</summary>
+    public async Task<string?> GetLogoETagAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.GetAsync(ct);
+        var settings = await SettingsAsync(caller, ct);
+        return settings.HasLogo ? ETag(caller.OrganisationId, settings.LogoVersion) : null;
+    }
+
+    /// <summary>The caller's own organisation logo, for the /branding/logo endpoint, with the tag of the version read.</summary>
     public async Task<LogoFile?> GetLogoAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var logo = await db.Organisations.AsNoTracking().Where(o => o.Id == caller.OrganisationId)
-            .Select(o => new { o.Logo, o.LogoContentType }).SingleAsync(ct);
-        return logo.Logo is null ? null : new LogoFile(logo.Logo, logo.LogoContentType!);
+            .Select(o => new { o.Logo, o.LogoContentType, o.LogoVersion }).SingleAsync(ct);
+        return logo.Logo is null ? null : new LogoFile(logo.Logo, logo.LogoContentType!, ETag(caller.OrganisationId, logo.LogoVersion));
     }
+
+    private async Task<Settings> SettingsAsync(Caller caller, CancellationToken ct)
+    {
+        if (cache.TryGetValue(CacheKey(caller.OrganisationId), out Settings? cached)) return cached!;
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        return Remember(caller.OrganisationId, await ReadAsync(db, caller.OrganisationId, ct));
+    }
+
+    /// <summary>Writes the columns without loading the row (and its logo), then caches what was saved.</summary>
+    private async Task<BrandingInfo> SaveAsync(Caller caller,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Organisation>> set, CancellationToken ct)
+    {
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Organisations.Where(o => o.Id == caller.OrganisationId).ExecuteUpdateAsync(set, ct);
+        var settings = await ReadAsync(db, caller.OrganisationId, ct);
+        await tx.CommitAsync(ct);
+        Remember(caller.OrganisationId, settings);
+        Changed?.Invoke();
+        return ToInfo(caller.OrganisationId, settings);
+    }
+
+    private static Task<Settings> ReadAsync(AppDbContext db, Guid organisationId, CancellationToken ct) =>
+        db.Organisations.AsNoTracking().Where(o => o.Id == organisationId)
+            .Select(o => new Settings(o.Name, o.PrimaryColour, o.LogoVersion, o.LogoContentType != null)).SingleAsync(ct);
+
+    private Settings Remember(Guid organisationId, Settings settings) =>
+        cache.Set(CacheKey(organisationId), settings, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
+
+    private static string CacheKey(Guid organisationId) => $"branding:{organisationId:N}";
+
+    private static string ETag(Guid organisationId, int logoVersion) => $"\"{organisationId:N}-{logoVersion}\"";
 
     /// <summary>Only raster formats whose magic bytes match: SVG is refused because it can carry script.</summary>
     internal static string? SniffImageType(ReadOnlySpan<byte> b)
@@ -95,8 +127,9 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb)
         return null;
     }
 
-    private static BrandingInfo ToInfo(Organisation org) =>
-        new(org.Id, org.Name, org.PrimaryColour, org.Logo is null ? null : $"/branding/logo?v={org.LogoVersion}");
+    // The organisation is in the URL too, so a browser shared by members of two organisations never shows one the other's logo.
+    private static BrandingInfo ToInfo(Guid organisationId, Settings s) =>
+        new(organisationId, s.Name, s.PrimaryColour, s.HasLogo ? $"/branding/logo?o={organisationId:N}&v={s.LogoVersion}" : null);
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     private static partial Regex ColourPattern();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace ScenarioStudio.Organisations;
 
@@ -6,6 +7,7 @@ public static class OrganisationExtensions
 {
     public static IHostApplicationBuilder AddOrganisations(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<CurrentUser>();
         builder.Services.AddScoped<Branding>();
         builder.Services.AddScoped<MemberService>();
@@ -16,13 +18,25 @@ public static class OrganisationExtensions
 
     public static WebApplication MapOrganisations(this WebApplication app)
     {
+        // The layout links the logo as /branding/logo?o=…&v=<version>: a new logo is a new URL, so browsers may keep
+        // one for a day; after that they ask again with If-None-Match and get a 304 without the image being read.
         app.MapGet("/branding/logo", async (HttpContext context, [FromServices] CurrentUser currentUser, [FromServices] Branding branding) =>
         {
             currentUser.Use(context.User);
-            var logo = await branding.GetLogoAsync(context.RequestAborted);
-            if (logo is null) return Results.NotFound();
+            var ct = context.RequestAborted;
+            var current = await branding.GetLogoETagAsync(ct);
+            if (current is null) return Results.NotFound();
             context.Response.Headers.CacheControl = "private, max-age=86400";
-            return Results.File(logo.Content, logo.ContentType);
+            var tag = new EntityTagHeaderValue(current);
+            if (context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } asked
+                && asked.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
+            {
+                context.Response.Headers.ETag = current;
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+            var logo = await branding.GetLogoAsync(ct);
+            if (logo is null) return Results.NotFound();
+            return Results.File(logo.Content, logo.ContentType, entityTag: new EntityTagHeaderValue(logo.ETag));
         }).RequireAuthorization();
         return app;
     }

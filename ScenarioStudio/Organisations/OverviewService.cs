@@ -31,7 +31,7 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
         var now = clock.GetUtcNow();
 
         var orgName = await db.Organisations.Where(o => o.Id == caller.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-        var hasLogo = await db.Organisations.Where(o => o.Id == caller.OrganisationId).Select(o => o.Logo != null).SingleAsync(ct);
+        var hasLogo = await db.Organisations.Where(o => o.Id == caller.OrganisationId).Select(o => o.LogoContentType != null).SingleAsync(ct);
         var byRole = (await db.Users.Where(u => u.IsActive).GroupBy(u => u.Role)
                 .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
             .ToDictionary(x => x.Key, x => x.Count);

@@ -15,7 +15,10 @@ internal sealed class PracticeSessionConfiguration : IEntityTypeConfiguration<Pr
         b.Json(s => s.Outcomes);
         b.HasMany(s => s.Messages).WithOne().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.StartedAt });
-        b.HasIndex(s => new { s.OrganisationId, s.ScenarioId });
+        // Covers scenario analytics (counts, furthest phase, score, misses per phase from the short Outcomes JSON, and
+        // the ids for answer counts), so they never read a session row, where the snapshot precedes these columns.
+        b.HasIndex(s => new { s.OrganisationId, s.ScenarioId, s.CompletedAt, s.PhaseIndex, s.OverallScore, s.Outcomes, s.Id })
+            .HasDatabaseName("IX_PracticeSessions_Analytics");
         // Covers the dashboards' per-learner figures, so they never read the (large) snapshot rows.
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle })
             .HasDatabaseName("IX_PracticeSessions_Progress");

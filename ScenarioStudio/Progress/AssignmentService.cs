@@ -19,7 +19,10 @@ public enum AssignmentState { Done, Due, Overdue }
 /// <summary>An assignment as a learner sees it.</summary>
 public sealed record MyAssignment(Guid Id, int ScenarioId, string Scenario, string Team, DateOnly DueOn, string Note, AssignmentState State, int DaysLeft);
 
-public sealed record AssignmentOptions(IReadOnlyList<(Guid Id, string Name)> Teams, IReadOnlyList<(int Id, string Title)> Scenarios);
+public sealed record AssignmentOptions(IReadOnlyList<(Guid Id, string Name)> Teams);
+
+/// <summary>A scenario the assignment form offers: published and visible to learners.</summary>
+public sealed record PractisableScenario(int Id, string Title);
 
 /// <summary>
 /// Managers assign published scenarios to the teams they lead (Admins to any team) with a due date; learners see
@@ -29,15 +32,41 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
 {
     public const int MaxNoteLength = 300;
     public const int MaxDaysAhead = 366;
+    /// <summary>The most scenarios one search of the assignment form returns.</summary>
+    public const int MaxSearchResults = 20;
 
-    /// <summary>The teams the caller may assign to and the scenarios learners can practise.</summary>
+    /// <summary>
+    /// The teams the caller may assign to. Scenarios are not listed (an organisation may publish thousands): the form
+    /// finds them as the manager types, through <see cref="SearchPractisableAsync"/>.
+    /// </summary>
     public async Task<AssignmentOptions> OptionsAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var teams = await Teams(db, caller).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
-        var scenarios = await Practisable(db).OrderBy(s => s.Title).Select(s => new { s.Id, s.Title }).ToListAsync(ct);
-        return new AssignmentOptions(teams.Select(t => (t.Id, t.Name)).ToList(), scenarios.Select(s => (s.Id, s.Title)).ToList());
+        return new AssignmentOptions(teams.Select(t => (t.Id, t.Name)).ToList());
+    }
+
+    /// <summary>
+    /// At most <paramref name="max"/> scenarios learners can practise whose title contains <paramref name="text"/>,
+    /// ignoring case, by title (the first ones by title when the text is empty). SQLite's LIKE ignores the case of
+    /// ASCII letters only.
+    /// </summary>
+    public async Task<IReadOnlyList<PractisableScenario>> SearchPractisableAsync(string? text, int max = MaxSearchResults, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        // The explicit organisation lets SQLite seek its index; the tenant filter alone is an OR it cannot seek with.
+        var query = Practisable(db).Where(s => s.OrganisationId == caller.OrganisationId);
+        var typed = (text ?? "").Trim();
+        if (typed.Length > 100) typed = typed[..100]; // no title is longer
+        if (typed.Length > 0)
+        {
+            var pattern = "%" + typed.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+            query = query.Where(s => EF.Functions.Like(s.Title, pattern, @"\"));
+        }
+        return await query.OrderBy(s => s.Title).ThenBy(s => s.Id).Take(Math.Clamp(max, 1, 100))
+            .Select(s => new PractisableScenario(s.Id, s.Title)).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<AssignmentRow>> ListAsync(CancellationToken ct = default)

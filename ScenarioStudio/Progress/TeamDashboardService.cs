@@ -62,18 +62,40 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         var average = await done.AverageAsync(s => (double?)s.OverallScore, ct) is { } a ? (int?)Math.Round(a) : null;
         var criteria = await CriterionStats.ForLearnersAsync(db, caller.OrganisationId, people, ct);
 
-        // Improvement over time: the average of sessions completed in each of the last twelve calendar months (UTC).
+        // Improvement over time: the average of sessions completed in each of the last twelve calendar months (UTC), from
+        // one grouped query. CompletedAt is stored as DateTimeOffsetToBinaryConverter's long, which SQLite cannot take a
+        // month from, so each session is put in its month by comparing it with the months' first instants (CASE WHEN);
+        // naming the organisation lets SQLite seek IX_PracticeSessions_Progress per learner and read only the entries of
+        // the last twelve months (the tenant filter alone is an OR it cannot seek with).
         var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var monthly = new List<MonthlyScore>();
-        for (var m = -11; m <= 0; m++)
+        var starts = Enumerable.Range(-11, 13).Select(m => (DateTimeOffset?)thisMonth.AddMonths(m)).ToArray(); // 12 months and the end
+        var byMonth = await done.Where(s => s.OrganisationId == caller.OrganisationId && s.CompletedAt >= starts[0] && s.CompletedAt < starts[12])
+            .GroupBy(MonthOf(starts))
+            .Select(g => new { Month = g.Key, Count = g.Count(), Average = g.Average(s => (double?)s.OverallScore) })
+            .ToDictionaryAsync(g => g.Month, ct);
+        var monthly = Enumerable.Range(0, 12).Select(i =>
         {
-            var from = thisMonth.AddMonths(m);
-            var to = from.AddMonths(1);
-            var inMonth = done.Where(s => s.CompletedAt >= from && s.CompletedAt < to);
-            var figures = await inMonth.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Average = g.Average(s => (double?)s.OverallScore) })
-                .SingleOrDefaultAsync(ct);
-            monthly.Add(new MonthlyScore(DateOnly.FromDateTime(from.UtcDateTime), figures?.Count ?? 0,
-                figures?.Average is { } avg ? (int)Math.Round(avg) : null));
+            var figures = byMonth.GetValueOrDefault(i);
+            return new MonthlyScore(DateOnly.FromDateTime(starts[i]!.Value.UtcDateTime), figures?.Count ?? 0,
+                figures?.Average is { } avg ? (int)Math.Round(avg) : null);
+        }).ToList();
+
+        // s => s.CompletedAt < starts[1] ? 0 : s.CompletedAt < starts[2] ? 1 : … : 11, which EF writes as CASE WHEN.
+        static System.Linq.Expressions.Expression<Func<PracticeSession, int>> MonthOf(DateTimeOffset?[] starts)
+        {
+            var session = System.Linq.Expressions.Expression.Parameter(typeof(PracticeSession), "s");
+            var completed = System.Linq.Expressions.Expression.Property(session, nameof(PracticeSession.CompletedAt));
+            System.Linq.Expressions.Expression month = System.Linq.Expressions.Expression.Constant(starts.Length - 2);
+            for (var i = starts.Length - 2; i >= 1; i--)
+            {
+                // A captured variable, as in a written lambda: EF sends it as a parameter, so the SQL (and the compiled
+                // query) stays the same from month to month.
+                var k = i;
+                System.Linq.Expressions.Expression<Func<DateTimeOffset?>> start = () => starts[k];
+                month = System.Linq.Expressions.Expression.Condition(System.Linq.Expressions.Expression.LessThan(completed, start.Body),
+                    System.Linq.Expressions.Expression.Constant(i - 1), month);
+            }
+            return System.Linq.Expressions.Expression.Lambda<Func<PracticeSession, int>>(month, session);
         }
 
         return new TeamDashboard(learners, scenarios, inactive, started == 0 ? 0 : (int)Math.Round(100.0 * completed / started), average, inactiveDays,

@@ -72,7 +72,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var doc = source.ToDocument();
         var title = source.IsSystem ? doc.Title : "Copy of " + doc.Title;
         doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
-        doc.Slug = await UniqueSlugAsync(db, source.Slug, ct);
+        doc.Slug = await UniqueSlugAsync(db.Scenarios, source.Slug, new HashSet<string>(), ct);
         var now = clock.GetUtcNow();
         var copy = new Scenario
         {
@@ -106,24 +106,21 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         errors.ThrowIfAny();
     }
 
-    /// <summary>The slug with the first free "-2", "-3"… suffix; reads only the slugs that start with the stem.</summary>
-    internal static async Task<string> UniqueSlugAsync(AppDbContext db, string slug, CancellationToken ct)
+    /// <summary>
+    /// The first free "slug-2", "slug-3"… in <paramref name="scenarios"/> and not in <paramref name="pending"/>
+    /// (slugs about to be saved). Candidates are looked up twenty at a time through the (OrganisationId, Slug)
+    /// index, so the organisation's other slugs are never read. Duplicating and seeding the library both use it.
+    /// </summary>
+    internal static async Task<string> UniqueSlugAsync(IQueryable<Scenario> scenarios, string slug, IReadOnlySet<string> pending, CancellationToken ct)
     {
-        var from = Stem(slug) + "-";
-        var to = Stem(slug) + "."; // '.' sorts right after '-': [from, to) holds every slug that starts with "stem-"
-        var taken = (await db.Scenarios.Where(s => string.Compare(s.Slug, from) >= 0 && string.Compare(s.Slug, to) < 0)
-            .Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
-        return UniqueSlug(slug, taken);
-    }
-
-    internal static string UniqueSlug(string slug, ISet<string> taken)
-    {
-        for (var n = 2; ; n++)
+        const int batch = 20;
+        var stem = slug.Length > 74 ? slug[..74] : slug;
+        for (var from = 2; ; from += batch)
         {
-            var candidate = $"{Stem(slug)}-{n}";
-            if (!taken.Contains(candidate)) return candidate;
+            var candidates = Enumerable.Range(from, batch).Select(n => $"{stem}-{n}").ToList();
+            var used = await scenarios.Where(s => candidates.Contains(s.Slug)).Select(s => s.Slug).ToListAsync(ct);
+            var free = candidates.FirstOrDefault(c => !used.Contains(c) && !pending.Contains(c));
+            if (free is not null) return free;
         }
     }
-
-    private static string Stem(string slug) => slug.Length > 74 ? slug[..74] : slug;
 }

@@ -34,6 +34,9 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         b.HasIndex(s => new { s.OrganisationId, s.Domain, s.UpdatedAt });
         b.HasIndex(s => new { s.OrganisationId, s.Difficulty, s.UpdatedAt });
         b.HasIndex(s => new { s.OrganisationId, s.CreatedById });
+        // Start-up seeding asks each organisation which library templates it has; only library scenarios have a key,
+        // so the index stays as small as the library whatever else an organisation writes.
+        b.HasIndex(s => new { s.OrganisationId, s.TemplateKey }).HasFilter("\"TemplateKey\" IS NOT NULL");
     }
 }
 

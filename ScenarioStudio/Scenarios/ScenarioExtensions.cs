@@ -17,21 +17,43 @@ public static class ScenarioExtensions
         return builder;
     }
 
-    /// <summary>Gives every organisation the seeded library (new templates shipped in an update included).</summary>
-    public static async Task SeedLibraryAsync(this IServiceProvider services)
+    /// <summary>
+    /// Gives every organisation the seeded library (new templates shipped in an update included). Only organisations
+    /// that miss a template are read, a hundred at a time in id order; the check is an index lookup of the library's
+    /// keys per organisation, so a start-up never loads every organisation or scenario.
+    /// </summary>
+    public static Task SeedLibraryAsync(this IServiceProvider services, CancellationToken ct = default) => SeedLibraryAsync(services, 100, ct);
+
+    internal static async Task SeedLibraryAsync(this IServiceProvider services, int batch, CancellationToken ct)
     {
         var library = services.GetRequiredService<ScenarioLibrary>();
-        await using var db = await services.GetRequiredService<TenantDb>().OpenAsSystemAsync();
-        var organisations = await db.Organisations.Select(o => new
+        var keys = ScenarioLibrary.Keys;
+        var count = keys.Count;
+        Guid? after = null;
+        while (true)
         {
-            o.Id,
-            AdminId = db.Users.Where(u => u.OrganisationId == o.Id && u.Role == OrgRole.Admin).OrderBy(u => u.CreatedAt).Select(u => u.Id).FirstOrDefault(),
-        }).ToListAsync();
-        foreach (var org in organisations)
-        {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await library.SeedAsync(db, org.Id, org.AdminId ?? "", CancellationToken.None);
-            await tx.CommitAsync();
+            // A context per batch: its change tracker holds the scenarios it added.
+            await using var db = await services.GetRequiredService<TenantDb>().OpenAsSystemAsync(ct);
+            var organisations = await db.Organisations
+                .Where(o => after == null || o.Id.CompareTo(after.Value) > 0)
+                .Where(o => db.Scenarios.Where(s => s.OrganisationId == o.Id && s.TemplateKey != null && keys.Contains(s.TemplateKey))
+                    .Select(s => s.TemplateKey).Distinct().Count() < count)
+                .OrderBy(o => o.Id)
+                .Take(batch)
+                .Select(o => new
+                {
+                    o.Id,
+                    AdminId = db.Users.Where(u => u.OrganisationId == o.Id && u.Role == OrgRole.Admin).OrderBy(u => u.CreatedAt).Select(u => u.Id).FirstOrDefault(),
+                })
+                .ToListAsync(ct);
+            foreach (var org in organisations)
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await library.SeedAsync(db, org.Id, org.AdminId ?? "", ct);
+                await tx.CommitAsync(ct);
+            }
+            if (organisations.Count < batch) return;
+            after = organisations[^1].Id;
         }
     }
 }

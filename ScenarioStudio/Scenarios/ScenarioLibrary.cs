@@ -14,15 +14,26 @@ public sealed class ScenarioLibrary(TimeProvider clock)
 
     public static IReadOnlyList<(string Key, ScenarioDocument Document)> All => Templates.Value;
 
-    /// <summary>Adds the templates this organisation does not have yet; safe to call on every start.</summary>
+    /// <summary>The templates' keys (each template's slug is its key too).</summary>
+    public static IReadOnlyList<string> Keys { get; } = All.Select(t => t.Key).ToList();
+
+    /// <summary>
+    /// Adds the templates this organisation does not have yet; safe to call on every start. Looks up only the
+    /// library's own keys and slugs (at most one row per template, through indexes), never the organisation's whole
+    /// list: an organisation may hold thousands of scenarios of its own.
+    /// </summary>
     public async Task SeedAsync(AppDbContext db, Guid organisationId, string createdById, CancellationToken ct = default)
     {
-        var existing = await db.Scenarios.IgnoreQueryFilters().Where(s => s.OrganisationId == organisationId && s.TemplateKey != null)
-            .Select(s => s.TemplateKey!).ToListAsync(ct);
-        var slugs = (await db.Scenarios.IgnoreQueryFilters().Where(s => s.OrganisationId == organisationId).Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
+        var scenarios = db.Scenarios.IgnoreQueryFilters().Where(s => s.OrganisationId == organisationId);
+        var keys = Keys;
+        var existing = await scenarios.Where(s => s.TemplateKey != null && keys.Contains(s.TemplateKey)).Select(s => s.TemplateKey!).ToListAsync(ct);
+        var missing = All.Where(t => !existing.Contains(t.Key)).ToList();
+        if (missing.Count == 0) return;
+        var wanted = missing.Select(t => t.Document.Slug.Trim()).ToList();
+        var slugs = (await scenarios.Where(s => wanted.Contains(s.Slug)).Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();
         var added = new List<Scenario>();
-        foreach (var (key, doc) in All.Where(t => !existing.Contains(t.Key)))
+        foreach (var (key, doc) in missing)
         {
             var scenario = new Scenario
             {
@@ -30,12 +41,11 @@ public sealed class ScenarioLibrary(TimeProvider clock)
                 Visibility = Visibility.Organisation, CreatedById = createdById, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
             };
             scenario.Apply(doc);
-            if (slugs.Contains(scenario.Slug)) scenario.Slug = ScenarioCommands.UniqueSlug(scenario.Slug, slugs);
+            if (slugs.Contains(scenario.Slug)) scenario.Slug = await ScenarioCommands.UniqueSlugAsync(scenarios, scenario.Slug, slugs, ct);
             slugs.Add(scenario.Slug);
             db.Scenarios.Add(scenario);
             added.Add(scenario);
         }
-        if (added.Count == 0) return;
         await db.SaveChangesAsync(ct);
         foreach (var scenario in added) await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
     }

@@ -189,6 +189,8 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("OrganisationId", "At");
 
                     b.HasIndex("OrganisationId", "UserId", "At");
@@ -557,9 +559,10 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId", "ScenarioId");
-
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
+
+                    b.HasIndex("OrganisationId", "ScenarioId", "CompletedAt", "PhaseIndex", "OverallScore", "Outcomes", "Id")
+                        .HasDatabaseName("IX_PracticeSessions_Analytics");
 
                     b.HasIndex("OrganisationId", "UserId", "CompletedAt", "OverallScore", "XpEarned", "UpdatedAt", "ScenarioId", "ScenarioTitle")
                         .HasDatabaseName("IX_PracticeSessions_Progress");
@@ -724,6 +727,9 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "Slug")
                         .IsUnique();
+
+                    b.HasIndex("OrganisationId", "TemplateKey")
+                        .HasFilter("\"TemplateKey\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "Title");
 

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ScenarioStudio.Account;
+using ScenarioStudio.Organisations;
+
+namespace ScenarioStudio.Tests.Organisations;
+
+/// <summary>The logo over HTTP (in-memory test server), signed in through the real sign-in form.</summary>
+public sealed partial class LogoEndpointTests : IDisposable
+{
+    private const string Email = "admin@logo.test";
+    private const string Password = "harbour lantern violet 7";
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 4, 5, 6];
+
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-logo", Guid.NewGuid().ToString("N"));
+    private readonly WebApplicationFactory<Program> factory;
+
+    public LogoEndpointTests()
+    {
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:DataDirectory", dataDirectory);
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+    }
+
+    [Fact]
+    public async Task The_logo_carries_its_version_as_etag_and_a_browser_holding_that_version_gets_304()
+    {
+        var admin = await SignUpAsync();
+        await SetLogoAsync(admin, Png);
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(client);
+
+        var first = await client.GetAsync("/branding/logo?v=1");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("image/png", first.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Png, await first.Content.ReadAsByteArrayAsync());
+        var etag = first.Headers.ETag ?? throw new Xunit.Sdk.XunitException("The logo has no ETag.");
+        Assert.Contains("max-age", first.Headers.CacheControl!.ToString());
+        Assert.True(first.Headers.CacheControl.Private);
+
+        var revalidated = await GetAsync(client, etag);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
+        Assert.Equal(etag, revalidated.Headers.ETag);
+
+        // A new logo: the old tag no longer matches, and the answer carries the new image and a new tag.
+        await SetLogoAsync(admin, Jpeg);
+        var changed = await GetAsync(client, etag);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(Jpeg, await changed.Content.ReadAsByteArrayAsync());
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetAsync(client, changed.Headers.ETag!)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(HttpClient client, EntityTagHeaderValue ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/branding/logo?v=1");
+        request.Headers.IfNoneMatch.Add(ifNoneMatch);
+        return client.SendAsync(request);
+    }
+
+    private async Task<ApplicationUser> SignUpAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SignUpService>()
+            .RegisterAsync(new SignUpRequest(Email, "Logo Admin", Password, "Logo Org", null));
+    }
+
+    private async Task SetLogoAsync(ApplicationUser admin, byte[] image)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(admin);
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Use(principal);
+        await scope.ServiceProvider.GetRequiredService<Branding>().SetLogoAsync(image);
+    }
+
+    /// <summary>Posts the sign-in form with its antiforgery token, as a browser does; the client keeps the cookie.</summary>
+    private static async Task SignInAsync(HttpClient client)
+    {
+        var form = await client.GetStringAsync("/Account/Login");
+        string Hidden(string name) => HiddenInput().Matches(form).Select(m => m.Value)
+            .Where(i => i.Contains($"name=\"{name}\"")).Select(i => ValueAttribute().Match(i).Groups[1].Value).Single();
+        var post = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Hidden("__RequestVerificationToken")),
+            ["_handler"] = Hidden("_handler"),
+            ["Input.Email"] = Email,
+            ["Input.Password"] = Password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.DoesNotContain("Login", post.Headers.Location!.ToString());
+    }
+
+    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>")]
+    private static partial Regex HiddenInput();
+
+    [GeneratedRegex("value=\"([^\"]*)\"")]
+    private static partial Regex ValueAttribute();
+
+    public void Dispose()
+    {
+        factory.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -66,7 +66,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
     public async Task<TestOrganisation> CreateOrganisationAsync(string name)
     {
         await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SystemDbContext>();
         var org = new Organisation { Name = name };
         db.Organisations.Add(org);
         await db.SaveChangesAsync();

@@ -114,7 +114,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
     {
         var acme = await db.CreateOrganisationAsync("Acme");
         var globex = await db.CreateOrganisationAsync("Globex");
-        await using var context = await db.OpenUnfilteredAsync();
+        await using var context = await db.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         context.ScopeTo(globex.Id);
         var visible = context.Users.Select(u => u.OrganisationId).Distinct().ToList();
         Assert.Equal([globex.Id], visible);
@@ -138,8 +138,10 @@ public sealed class AuthorisationTests : IAsyncLifetime
             Assert.Equal(new[] { acme.Id, globex.Id }.Order(), system.Users.Select(u => u.OrganisationId).Distinct().AsEnumerable().Order());
         await using (var scoped = await factory.CreateDbContextAsync())
         {
-            scoped.OpenAsSystem().ScopeTo(acme.Id); // scoping a system context narrows it again
+            scoped.ScopeTo(acme.Id);
             Assert.Equal([acme.Id], scoped.Users.Select(u => u.OrganisationId).Distinct().ToList());
         }
+        await using (var injected = db.Services.CreateAsyncScope())
+            Assert.Empty(injected.ServiceProvider.GetRequiredService<AppDbContext>().Users); // only TenantDb opens for an organisation
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -28,8 +29,10 @@ public sealed class DashboardScaleMigrationTests : PracticeTestBase
             answers = context.PracticeSessions.Single(s => s.Id == id).Answers;
             Assert.NotEmpty(written);
 
-            // Back to the schema before it (the table and column are dropped), then forward again.
-            var migrator = context.GetService<IMigrator>();
+            // Back to the schema before it (the table and column are dropped), then forward again. Migrations belong
+            // to AppDbContext (the system's context shares its model but not its migrations).
+            await using var migrating = await Db.Services.GetRequiredService<IDbContextFactory<ScenarioStudio.Data.AppDbContext>>().CreateDbContextAsync();
+            var migrator = migrating.GetService<IMigrator>();
             await migrator.MigrateAsync("20261123055108_ScenarioFilterIndexes");
             await migrator.MigrateAsync();
         }

@@ -46,7 +46,7 @@ public static class AccountExtensions
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
             })
-            .AddEntityFrameworkStores<AppDbContext>()
+            .AddEntityFrameworkStores<SystemDbContext>()
             .AddSignInManager<ScenarioStudioSignInManager>()
             .AddClaimsPrincipalFactory<ScenarioStudioClaimsFactory>()
             .AddPasswordValidator<CommonPasswordValidator>()

@@ -16,7 +16,7 @@ public sealed record SignUpRequest(string Email, string DisplayName, string Pass
 /// The joining rules: on an empty database the first account creates the organisation and becomes its Admin;
 /// after that an account is created only through an open invitation. Everything happens in one transaction.
 /// </summary>
-public sealed class SignUpService(AppDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock)
+public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock)
 {
     public const string ClosedMessage = "Sign-up is by invitation only. Ask an Admin of your organisation for an invitation link.";
 

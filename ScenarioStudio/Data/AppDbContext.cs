@@ -10,30 +10,28 @@ using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityUserContext<ApplicationUser>(options)
+public class AppDbContext : IdentityUserContext<ApplicationUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For <see cref="SystemDbContext"/>, which shares the options.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     /// <summary>
     /// The organisation this context is scoped to: every <see cref="IOrganisationOwned"/> entity is filtered by it.
-    /// The filter fails closed: a context opened for no organisation sees no organisation's rows, unless it was
-    /// opened explicitly as the system (<see cref="OpenAsSystem"/>) for what no caller owns. Services obtain
-    /// contexts through <see cref="TenantDb"/>.
+    /// The filter fails closed: a context opened for no organisation sees no organisation's rows. Work across
+    /// organisations uses a <see cref="SystemDbContext"/>, a separate type with no filter, opened only through
+    /// <see cref="TenantDb.OpenAsSystemAsync"/>. Services obtain contexts through <see cref="TenantDb"/>.
     /// </summary>
     public Guid? TenantId { get; private set; }
 
-    /// <summary>Opened for work across organisations: Identity's stores, the caller lookup, start-up seeding.</summary>
-    public bool IsSystem { get; private set; }
+    /// <summary>True for the system's context, whose model has no organisation filter.</summary>
+    protected virtual bool FiltersByOrganisation => true;
 
     public AppDbContext ScopeTo(Guid organisationId)
     {
+        if (!FiltersByOrganisation) throw new InvalidOperationException("The system's context sees every organisation; open a tenant context instead.");
         TenantId = organisationId;
-        IsSystem = false;
-        return this;
-    }
-
-    public AppDbContext OpenAsSystem()
-    {
-        TenantId = null;
-        IsSystem = true;
         return this;
     }
 
@@ -63,6 +61,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
+        if (!FiltersByOrganisation) return;
         foreach (var entityType in builder.Model.GetEntityTypes())
         {
             if (typeof(IOrganisationOwned).IsAssignableFrom(entityType.ClrType) && entityType.BaseType is null)
@@ -74,13 +73,21 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     private LambdaExpression TenantFilter(Type type)
     {
-        // e => IsSystem || e.OrganisationId == TenantId (with no tenant, the comparison is with NULL: no row matches)
+        // e => e.OrganisationId == TenantId: one equality, so SQLite seeks every (OrganisationId, …) index. With no
+        // tenant the comparison is with NULL, and no row matches.
         var e = Expression.Parameter(type, "e");
-        var context = Expression.Constant(this);
         var orgId = Expression.Convert(Expression.Property(e, nameof(IOrganisationOwned.OrganisationId)), typeof(Guid?));
-        var body = Expression.OrElse(
-            Expression.Property(context, nameof(IsSystem)),
-            Expression.Equal(orgId, Expression.Property(context, nameof(TenantId))));
-        return Expression.Lambda(body, e);
+        return Expression.Lambda(Expression.Equal(orgId, Expression.Property(Expression.Constant(this), nameof(TenantId))), e);
     }
+}
+
+/// <summary>
+/// The context for what no caller owns: Identity's stores (sign-in finds a user by e-mail before any organisation is
+/// known), the first-run sign-up, the caller lookup, start-up seeding, pruning. Its model has no organisation filter;
+/// EF builds and caches it separately by type. Opened only through <see cref="TenantDb.OpenAsSystemAsync"/> or
+/// injected into Identity's stores.
+/// </summary>
+public sealed class SystemDbContext(DbContextOptions<AppDbContext> options) : AppDbContext(options)
+{
+    protected override bool FiltersByOrganisation => false;
 }

@@ -45,9 +45,9 @@ public static class DataStorageExtensions
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(busyTimeout)
             // Counting "the first 1,001 matches" needs no order; the warning would fire on every search.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
-        // The scoped context is Identity's (sign-in finds a user by e-mail before any organisation is known) and the
-        // first-run sign-up's: it is opened as the system. Services never inject it; they open contexts through TenantDb.
-        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext().OpenAsSystem());
+        // Identity's stores and the first-run sign-up share one scoped system context (one transaction for both). An
+        // injected AppDbContext is opened for no organisation and so sees nothing: services use TenantDb.
+        builder.Services.AddScoped(sp => new SystemDbContext(sp.GetRequiredService<DbContextOptions<AppDbContext>>()));
         builder.Services.AddSingleton<TenantDb>();
         builder.Services.AddSingleton(TimeProvider.System);
 

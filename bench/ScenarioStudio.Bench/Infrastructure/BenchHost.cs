@@ -68,7 +68,7 @@ public sealed class BenchHost : IAsyncDisposable
     public async Task<Guid> CreateOrganisationAsync(string name)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SystemDbContext>();
         var org = new Organisation { Name = name };
         db.Organisations.Add(org);
         await db.SaveChangesAsync();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Tests.Infrastructure;
 

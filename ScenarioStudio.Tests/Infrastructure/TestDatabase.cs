@@ -1,15 +1,14 @@
-using ScenarioStudio.Progress;
-using ScenarioStudio.Ai;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Tests.Infrastructure;

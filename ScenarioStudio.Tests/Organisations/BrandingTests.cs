@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
-using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Ai;
-using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Tests.Infrastructure;
@@ -137,7 +136,7 @@ public sealed class PracticeServiceTests : PracticeTestBase
         async Task<List<CriterionResult>> RowsAsync()
         {
             await using var context = await Db.OpenUnfilteredAsync();
-            return context.CriterionResults.Where(r => r.SessionId == id).OrderBy(r => r.Id).ToList();
+            return await context.CriterionResults.Where(r => r.SessionId == id).OrderBy(r => r.Id).ToListAsync();
         }
         var rows = await RowsAsync();
         Assert.Equal(feedback.Assessment!.Criteria.Select(c => (c.Name, c.Score)), rows.Select(r => (r.Criterion, r.Score)));

@@ -1,4 +1,3 @@
-using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using ScenarioStudio.Data;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Tests.Scenarios;
 

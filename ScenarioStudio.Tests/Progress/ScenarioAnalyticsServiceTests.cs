@@ -1,4 +1,3 @@
-using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Tests.Infrastructure;

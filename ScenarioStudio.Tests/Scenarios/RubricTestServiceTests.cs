@@ -1,5 +1,4 @@
 using ScenarioStudio.Account;
-using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
-using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;

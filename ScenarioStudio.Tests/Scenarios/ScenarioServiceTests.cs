@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;

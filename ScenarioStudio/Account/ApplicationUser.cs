@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Account;
@@ -15,4 +17,16 @@ public sealed class ApplicationUser : IdentityUser, IOrganisationOwned
     /// <summary>IANA time zone id, used for streaks and schedules.</summary>
     public string TimeZone { get; set; } = "UTC";
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<ApplicationUser>
+{
+    public void Configure(EntityTypeBuilder<ApplicationUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(100);
+        b.Property(u => u.TimeZone).HasMaxLength(64);
+        b.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
+        b.HasOne(u => u.Organisation).WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(u => new { u.OrganisationId, u.Role });
+    }
 }

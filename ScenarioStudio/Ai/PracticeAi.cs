@@ -4,12 +4,12 @@ using ScenarioStudio.Scenarios;
 namespace ScenarioStudio.Ai;
 
 /// <summary>What the customer should say next.</summary>
+/// <param name="Turn">0 for the phase opening; n for the n-th pushback after a missed objective.</param>
+/// <param name="AfterMetPhase">The previous phase was met: the customer acknowledges before moving on.</param>
 public sealed record CustomerRequest(
     ScenarioDocument Scenario,
     int PhaseIndex,
-    /// <summary>0 for the phase opening; n for the n-th pushback after a missed objective.</summary>
     int Turn,
-    /// <summary>The previous phase was met: the customer acknowledges before moving on.</summary>
     bool AfterMetPhase,
     IReadOnlyList<PracticeMessage> History);
 

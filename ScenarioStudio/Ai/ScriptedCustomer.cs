@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ScenarioStudio.Ai.Coach;
 using ScenarioStudio.Practice;
-using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Ai;
 

@@ -8,7 +8,7 @@ public sealed class Debouncer(TimeSpan delay, TimeProvider clock) : IDisposable
 {
     private CancellationTokenSource? pending;
 
-    /// <summary>True when <paramref name="delay"/> passed with no later call, no <see cref="Cancel"/> and <paramref name="ct"/> not cancelled.</summary>
+    /// <summary>True when the delay passed with no later call, no <see cref="Cancel"/> and <paramref name="ct"/> not cancelled.</summary>
     public async Task<bool> WaitAsync(CancellationToken ct)
     {
         Cancel();

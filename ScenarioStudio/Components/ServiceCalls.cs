@@ -1,6 +1,4 @@
 using MudBlazor;
-using ScenarioStudio.Data;
-using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Components;
 

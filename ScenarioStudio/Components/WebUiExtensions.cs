@@ -1,9 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
-using ScenarioStudio.Data;
-using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Components;
 

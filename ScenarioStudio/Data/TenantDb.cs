@@ -13,5 +13,6 @@ public sealed class TenantDb(IDbContextFactory<AppDbContext> factory, DbContextO
     /// A context across organisations, for what no caller owns: finding who is calling, start-up seeding. Every
     /// use is a named, reviewed exception; a context opened any other way sees nothing.
     /// </summary>
-    public Task<AppDbContext> OpenAsSystemAsync(CancellationToken ct = default) => Task.FromResult<AppDbContext>(new SystemDbContext(options));
+    public Task<AppDbContext> OpenAsSystemAsync(CancellationToken ct = default) =>
+        ct.IsCancellationRequested ? Task.FromCanceled<AppDbContext>(ct) : Task.FromResult<AppDbContext>(new SystemDbContext(options));
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace ScenarioStudio.Organisations;
 
 /// <summary>
@@ -20,4 +23,16 @@ public sealed class Invitation : IOrganisationOwned
     public DateTimeOffset? RevokedAt { get; set; }
 
     public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
+}
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> b)
+    {
+        b.Property(i => i.TokenHash).HasMaxLength(64);
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+        b.Property(i => i.Email).HasMaxLength(256);
+        b.HasIndex(i => i.OrganisationId);
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace ScenarioStudio.Organisations;
 
 /// <summary>A tenant: every organisation-owned row carries its id and is filtered by it.</summary>
@@ -18,4 +21,14 @@ public sealed class Organisation
 public interface IOrganisationOwned
 {
     Guid OrganisationId { get; set; }
+}
+
+internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organisation>
+{
+    public void Configure(EntityTypeBuilder<Organisation> b)
+    {
+        b.Property(o => o.Name).HasMaxLength(Branding.MaxNameLength);
+        b.Property(o => o.PrimaryColour).HasMaxLength(7);
+        b.Property(o => o.LogoContentType).HasMaxLength(50);
+    }
 }

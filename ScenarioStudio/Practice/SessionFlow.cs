@@ -1,5 +1,3 @@
-using ScenarioStudio.Data;
-
 namespace ScenarioStudio.Practice;
 
 /// <summary>

@@ -80,16 +80,17 @@ public static class TableExport
     {
         // UTF-8 with a byte-order mark, so Excel opens accented names correctly.
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
-        writer.Write(string.Join(',', table.Columns.Select(c => Quote(Neutralise(c.Header)))));
-        writer.Write("\r\n");
+        await writer.WriteAsync(string.Join(',', table.Columns.Select(c => Quote(Neutralise(c.Header)))) + "\r\n");
+        var line = new StringBuilder();
         await foreach (var row in table.Rows.WithCancellation(ct))
         {
+            line.Clear();
             for (var i = 0; i < table.Columns.Count; i++)
             {
-                if (i > 0) writer.Write(',');
-                writer.Write(Quote(Format(row[i], table.Columns[i].Kind)));
+                if (i > 0) line.Append(',');
+                line.Append(Quote(Format(row[i], table.Columns[i].Kind)));
             }
-            writer.Write("\r\n");
+            await writer.WriteAsync(line.Append("\r\n"), ct);
         }
         await writer.FlushAsync(ct);
     }

@@ -63,7 +63,7 @@ public static class XlsxWriter
         var widths = columns.Select((c, i) => Math.Clamp(
             sample.Select(r => TableExport.Format(r[i], c.Kind).Length).Append(c.Header.Length + 3).Max() * 1.15 + 2, 8, 60)).ToList();
 
-        using var stream = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open();
+        await using var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
         using var x = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = true });
         x.WriteStartDocument(standalone: true);
         x.WriteStartElement("worksheet", Main);

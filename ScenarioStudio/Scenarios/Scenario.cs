@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios;
@@ -76,4 +79,50 @@ public sealed class ScenarioPhase : IOrganisationOwned
 
     public static ScenarioPhase From(Phase phase, int order, Guid organisationId) =>
         new() { Order = order, Name = phase.Name.Trim(), Content = ScenarioJson.Clone(phase), OrganisationId = organisationId };
+}
+
+internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
+{
+    public void Configure(EntityTypeBuilder<Scenario> b)
+    {
+        b.Property(s => s.Slug).HasMaxLength(80);
+        b.Property(s => s.Title).HasMaxLength(100);
+        b.Property(s => s.Description).HasMaxLength(500);
+        b.Property(s => s.Category).HasMaxLength(50);
+        b.Property(s => s.Locale).HasMaxLength(20);
+        b.Property(s => s.TemplateKey).HasMaxLength(80);
+        b.Property(s => s.Domain).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Difficulty).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Visibility).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Revision).IsConcurrencyToken();
+        b.Json(s => s.Tags);
+        b.Json(s => s.Persona);
+        b.Json(s => s.Context);
+        b.Json(s => s.Tone);
+        b.Json(s => s.Rubric);
+        b.Json(s => s.Ai);
+        b.HasMany(s => s.Phases).WithOne().HasForeignKey(p => p.ScenarioId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => new { s.OrganisationId, s.Slug }).IsUnique();
+        b.HasIndex(s => new { s.OrganisationId, s.Status, s.UpdatedAt });
+        b.HasIndex(s => new { s.OrganisationId, s.UpdatedAt });
+        b.HasIndex(s => new { s.OrganisationId, s.Title });
+        // Filtered lists walk these in date order and stop at the page (measured with bench/ search).
+        b.HasIndex(s => new { s.OrganisationId, s.Domain, s.UpdatedAt });
+        b.HasIndex(s => new { s.OrganisationId, s.Difficulty, s.UpdatedAt });
+        b.HasIndex(s => new { s.OrganisationId, s.CreatedById });
+        // Start-up seeding asks each organisation which library templates it has; only library scenarios have a key,
+        // so the index stays as small as the library whatever else an organisation writes.
+        b.HasIndex(s => new { s.OrganisationId, s.TemplateKey }).HasFilter("\"TemplateKey\" IS NOT NULL");
+    }
+}
+
+internal sealed class ScenarioPhaseConfiguration : IEntityTypeConfiguration<ScenarioPhase>
+{
+    public void Configure(EntityTypeBuilder<ScenarioPhase> b)
+    {
+        b.Property(p => p.Name).HasMaxLength(80);
+        b.Json(p => p.Content);
+        b.HasIndex(p => new { p.ScenarioId, p.Order });
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ScenarioStudio.Data;
 
 namespace ScenarioStudio.Scenarios;
 

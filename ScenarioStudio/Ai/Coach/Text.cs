@@ -1,6 +1,6 @@
-using Quickenshtein;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Quickenshtein;
 
 namespace ScenarioStudio.Ai.Coach;
 

@@ -1,16 +1,15 @@
-using ScenarioStudio.Progress;
-using ScenarioStudio.Ai;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using ScenarioStudio.Bench.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Search;

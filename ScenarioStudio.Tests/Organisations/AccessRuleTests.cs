@@ -69,23 +69,6 @@ public sealed class AccessRuleTests : OrganisationTestBase
         return await rule(context, caller);
     }
 
-    private static async Task<bool> SucceedsAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (ForbiddenException)
-        {
-            return false;
-        }
-        catch (ValidationFailedException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task What_a_caller_may_practise_is_what_practice_starts_for_them()
     {
@@ -94,7 +77,7 @@ public sealed class AccessRuleTests : OrganisationTestBase
             var rule = await RuleAsync(user, (d, c) => d.Scenarios.PractisableBy(c).Select(s => s.Id).ToListAsync());
             await using var scope = await db.AsAsync(user);
             foreach (var (name, id) in scenarios)
-                Assert.True(rule.Contains(id) == await SucceedsAsync(() => scope.Get<PracticeService>().StartAsync(id)), $"{user.DisplayName}: {name}");
+                Assert.True(rule.Contains(id) == await Refusals.ServedAsync(() => scope.Get<PracticeService>().StartAsync(id)), $"{user.DisplayName}: {name}");
         }
         // The rule itself, spelled out once: the creator practises their own private published scenario, nobody else does.
         Assert.Equal([scenarios["open"], scenarios["mine-private"]], (await RuleAsync(org.ContentManager, (d, c) => d.Scenarios.PractisableBy(c).Select(s => s.Id).OrderBy(i => i).ToListAsync())));
@@ -116,7 +99,7 @@ public sealed class AccessRuleTests : OrganisationTestBase
         await using var asAdmin = await db.AsAsync(org.Admin);
         foreach (var (name, id) in scenarios)
         {
-            var assigned = await SucceedsAsync(() => asAdmin.Get<AssignmentService>().CreateAsync(new AssignmentInput(closers, id, Today, null)));
+            var assigned = await Refusals.ServedAsync(() => asAdmin.Get<AssignmentService>().CreateAsync(new AssignmentInput(closers, id, Today, null)), validationRefuses: true);
             Assert.True(open.Contains(id) == assigned, name);
         }
         await using var asTeamLearner = await db.AsAsync(teamLearner);
@@ -133,7 +116,7 @@ public sealed class AccessRuleTests : OrganisationTestBase
             var queries = scope.Get<ScenarioQueries>();
             Assert.Equal(rule, (await queries.SearchAsync(new ScenarioQuery(PageSize: 100))).Rows.Select(r => r.Id).Order());
             foreach (var (name, id) in scenarios)
-                Assert.True(rule.Contains(id) == await SucceedsAsync(() => queries.GetAsync(id)), $"{user.DisplayName}: {name}");
+                Assert.True(rule.Contains(id) == await Refusals.ServedAsync(() => queries.GetAsync(id)), $"{user.DisplayName}: {name}");
         }
     }
 
@@ -159,9 +142,9 @@ public sealed class AccessRuleTests : OrganisationTestBase
             {
                 var label = $"{user.DisplayName} following {learner.DisplayName}";
                 var follows = followed.Contains(learner.Id);
-                Assert.True(follows == await SucceedsAsync(() => scope.Get<SessionHistory>().ListForLearnerAsync(learner.Id)), label);
+                Assert.True(follows == await Refusals.ServedAsync(() => scope.Get<SessionHistory>().ListForLearnerAsync(learner.Id)), label);
                 if (learner.Id != user.Id)
-                    Assert.True(follows == await SucceedsAsync(() => scope.Get<PracticeService>().GetAsync(sessions[learner.Id])), label);
+                    Assert.True(follows == await Refusals.ServedAsync(() => scope.Get<PracticeService>().GetAsync(sessions[learner.Id])), label);
             }
             if (!user.Role.Can(Permission.ViewTeamProgress))
             {
@@ -197,7 +180,7 @@ public sealed class AccessRuleTests : OrganisationTestBase
             {
                 var label = $"{user.DisplayName}, team {team}";
                 var assignments = scope.Get<AssignmentService>();
-                var assigned = await SucceedsAsync(async () => await assignments.DeleteAsync(await assignments.CreateAsync(new AssignmentInput(team, scenarios["open"], Today, null))));
+                var assigned = await Refusals.ServedAsync(async () => await assignments.DeleteAsync(await assignments.CreateAsync(new AssignmentInput(team, scenarios["open"], Today, null))), validationRefuses: true);
                 Assert.True(led.Contains(team) == assigned, label);
             }
         }

@@ -74,22 +74,9 @@ public sealed class PagePolicyTests : OrganisationTestBase
                 await using var scope = await db.AsAsync(user);
                 var principal = await scope.Get<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
                 var admitted = (await authorization.AuthorizeAsync(principal, policy)).Succeeded;
-                var served = await SucceedsAsync(() => call(scope));
+                var served = await Refusals.ServedAsync(() => call(scope));
                 Assert.True(admitted == served, $"{page.Name} as {role}: the policy {(admitted ? "admits" : "refuses")} but the service {(served ? "serves" : "refuses")}.");
             }
-        }
-    }
-
-    private static async Task<bool> SucceedsAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (ForbiddenException)
-        {
-            return false;
         }
     }
 }

@@ -13,18 +13,9 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await ValidateAsync(db, doc, null, forPublish: false, ct);
-        var now = clock.GetUtcNow();
-        var scenario = new Scenario
-        {
-            OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
-            Visibility = CheckVisibility(visibility), Status = ScenarioStatus.Draft,
-        };
-        scenario.Apply(doc);
-        db.Scenarios.Add(scenario);
-        await db.SaveChangesAsync(ct);
-        await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
+        var id = await AddDraftAsync(db, caller, doc, CheckVisibility(visibility), ct);
         await tx.CommitAsync(ct);
-        return scenario.Id;
+        return id;
     }
 
     /// <summary>Saves the whole document; refused (and nothing written) when invalid or when <paramref name="revision"/> is stale.</summary>
@@ -73,18 +64,25 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var title = source.IsSystem ? doc.Title : "Copy of " + doc.Title;
         doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
         doc.Slug = await UniqueSlugAsync(db.Scenarios, source.Slug, new HashSet<string>(), ct);
+        var copyId = await AddDraftAsync(db, caller, doc, Visibility.Private, ct);
+        await tx.CommitAsync(ct);
+        return copyId;
+    }
+
+    /// <summary>A new draft owned by the caller, written with its search index row (inside the caller's transaction).</summary>
+    private async Task<int> AddDraftAsync(AppDbContext db, Caller caller, ScenarioDocument doc, Visibility visibility, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        var copy = new Scenario
+        var scenario = new Scenario
         {
             OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
-            Visibility = Visibility.Private, Status = ScenarioStatus.Draft,
+            Visibility = visibility, Status = ScenarioStatus.Draft,
         };
-        copy.Apply(doc);
-        db.Scenarios.Add(copy);
+        scenario.Apply(doc);
+        db.Scenarios.Add(scenario);
         await db.SaveChangesAsync(ct);
-        await ScenarioSearchIndex.UpsertAsync(db, copy, ct);
-        await tx.CommitAsync(ct);
-        return copy.Id;
+        await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
+        return scenario.Id;
     }
 
     private static string EditRefusal(Scenario s) => s switch

@@ -41,7 +41,9 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
             ? db.Scenarios.AsNoTracking()
             // The organisation in the SQL itself (not only in the global filter) lets SQLite walk the
             // (OrganisationId, UpdatedAt) index and stop at the page instead of sorting every match.
-            : db.Scenarios.FromSql($"SELECT * FROM Scenarios WHERE OrganisationId = {caller.OrganisationId.ToString().ToUpperInvariant()} AND Id IN (SELECT rowid FROM scenario_fts WHERE scenario_fts MATCH {match})").AsNoTracking();
+            : db.Scenarios.FromSql($"SELECT * FROM Scenarios WHERE OrganisationId = {
+                    caller.OrganisationId.ToString().ToUpperInvariant()
+                } AND Id IN (SELECT rowid FROM scenario_fts WHERE scenario_fts MATCH {match})").AsNoTracking();
         query = query.ReadableBy(caller);
         if (q.Domain is { } domain) query = query.Where(s => s.Domain == domain);
         if (!string.IsNullOrWhiteSpace(q.Category)) query = query.Where(s => s.Category == q.Category);
@@ -107,7 +109,10 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var s = await db.LoadReadableAsync(caller, id, ct);
-        var owner = s.IsSystem ? LibraryOwner : await db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? LibraryOwner;
-        return new ScenarioDetails(s.Id, s.ToDocument(), s.Status, s.Visibility, s.IsSystem, owner, s.Revision, s.UpdatedAt, ScenarioAccess.ActionsFor(caller, s));
+        var owner = s.IsSystem
+            ? LibraryOwner
+            : await db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? LibraryOwner;
+        return new ScenarioDetails(s.Id, s.ToDocument(), s.Status, s.Visibility, s.IsSystem, owner, s.Revision, s.UpdatedAt,
+            ScenarioAccess.ActionsFor(caller, s));
     }
 }

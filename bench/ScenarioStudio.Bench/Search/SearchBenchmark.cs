@@ -92,7 +92,8 @@ public static class SearchBenchmark
             var f = kind.Select(x => fts[x.i]).ToList();
             var l = kind.Select(x => like[x.i]).ToList();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {kind.Key,-12} n={f.Count,3}  fts {Percentile.Of(f.Select(t => t.Ms).ToList(), 50),7:0.0} {Percentile.Of(f.Select(t => t.Ms).ToList(), 95),7:0.0} {f.Max(t => t.Ms),7:0.0}  hits {f.Average(t => t.Total),8:0}" +
+                $"    {kind.Key,-12} n={f.Count,3}  fts {Percentile.Of(f.Select(t => t.Ms).ToList(), 50),7:0.0} " +
+                $"{Percentile.Of(f.Select(t => t.Ms).ToList(), 95),7:0.0} {f.Max(t => t.Ms),7:0.0}  hits {f.Average(t => t.Total),8:0}" +
                 $"   like {Percentile.Of(l.Select(t => t.Ms).ToList(), 50),8:0.0}  hits {l.Average(t => t.Total),8:0}"));
         }
         var slowest = fts.Select((t, i) => (t, q: queries[i])).OrderByDescending(x => x.t.Ms).Take(5);

@@ -157,7 +157,8 @@ public sealed class CoachJudgeTests
         Assert.True(courteous.Overall >= 80, Explain(courteous));
         var blaming = Judge.Assess(doc, 0, ideal + " Honestly, that's your own fault for waiting so long.");
         Assert.True(blaming.Overall <= 30, Explain(blaming));
-        var typos = Judge.Assess(doc, 0, ideal.Replace("Thanks", "Thnaks").Replace("confirm", "confrim").Replace("upfront", "upfornt").Replace("properly", "propperly"));
+        var typos = Judge.Assess(doc, 0,
+            ideal.Replace("Thanks", "Thnaks").Replace("confirm", "confrim").Replace("upfront", "upfornt").Replace("properly", "propperly"));
         Assert.True(typos.Overall >= 80, Explain(typos));
     }
 

@@ -35,7 +35,8 @@ public sealed class ScriptedCustomerTests
     {
         var renewal = ScenarioLibrary.All.Single(t => t.Key == "sales-software-renewal-price").Document;
         var objections = renewal.Phases[0].FollowUpObjections;
-        string Reply(params PracticeMessage[] history) => Customer.Line(new CustomerRequest(renewal, 0, history.Count(m => m.Speaker == Speaker.Customer), false, history));
+        string Reply(params PracticeMessage[] history) =>
+            Customer.Line(new CustomerRequest(renewal, 0, history.Count(m => m.Speaker == Speaker.Customer), false, history));
         var opening = Said(Speaker.Customer, 0, renewal.Phases[0].CustomerOpening);
 
         // A feature pitch meets "one system is much like another", the second objection in the list.
@@ -50,7 +51,8 @@ public sealed class ScriptedCustomerTests
     public void It_answers_rudeness_sharply_and_courtesy_warmly_and_the_same_conversation_gets_the_same_line()
     {
         PracticeMessage[] rude = [Said(Speaker.Customer, 0, Outage.Phases[0].CustomerOpening), Said(Speaker.Learner, 0, "Calm down, it's not my problem.")];
-        PracticeMessage[] polite = [Said(Speaker.Customer, 0, Outage.Phases[0].CustomerOpening), Said(Speaker.Learner, 0, "Thank you for your patience, I'm sorry, please bear with me.")];
+        PracticeMessage[] polite = [Said(Speaker.Customer, 0, Outage.Phases[0].CustomerOpening),
+            Said(Speaker.Learner, 0, "Thank you for your patience, I'm sorry, please bear with me.")];
         var sharp = Reply(0, 1, rude);
         Assert.Matches("tone|attitude|spoken to", sharp);
         var warm = Reply(0, 1, polite);

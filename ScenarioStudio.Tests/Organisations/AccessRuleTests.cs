@@ -39,7 +39,8 @@ public sealed class AccessRuleTests : OrganisationTestBase
         await using (var asCreator = await db.AsAsync(org.ContentManager))
         {
             var s = asCreator.Scenarios();
-            foreach (var (name, visibility) in new[] { ("open", Visibility.Organisation), ("mine-private", Visibility.Private), ("draft", Visibility.Organisation), ("in-review-private", Visibility.Private), ("archived", Visibility.Organisation) })
+            foreach (var (name, visibility) in new[] { ("open", Visibility.Organisation), ("mine-private", Visibility.Private),
+                ("draft", Visibility.Organisation), ("in-review-private", Visibility.Private), ("archived", Visibility.Organisation) })
                 scenarios[name] = await s.Commands.CreateAsync(ScenarioSamples.Publishable(name, phases: 2), visibility);
             await s.Lifecycle.SubmitForReviewAsync(scenarios["in-review-private"]);
         }
@@ -80,7 +81,8 @@ public sealed class AccessRuleTests : OrganisationTestBase
                 Assert.True(rule.Contains(id) == await Refusals.ServedAsync(() => scope.Get<PracticeService>().StartAsync(id)), $"{user.DisplayName}: {name}");
         }
         // The rule itself, spelled out once: the creator practises their own private published scenario, nobody else does.
-        Assert.Equal([scenarios["open"], scenarios["mine-private"]], (await RuleAsync(org.ContentManager, (d, c) => d.Scenarios.PractisableBy(c).Select(s => s.Id).OrderBy(i => i).ToListAsync())));
+        Assert.Equal([scenarios["open"], scenarios["mine-private"]],
+            (await RuleAsync(org.ContentManager, (d, c) => d.Scenarios.PractisableBy(c).Select(s => s.Id).OrderBy(i => i).ToListAsync())));
         Assert.Equal([scenarios["open"]], await RuleAsync(org.Learner, (d, c) => d.Scenarios.PractisableBy(c).Select(s => s.Id).ToListAsync()));
     }
 
@@ -99,7 +101,8 @@ public sealed class AccessRuleTests : OrganisationTestBase
         await using var asAdmin = await db.AsAsync(org.Admin);
         foreach (var (name, id) in scenarios)
         {
-            var assigned = await Refusals.ServedAsync(() => asAdmin.Get<AssignmentService>().CreateAsync(new AssignmentInput(closers, id, Today, null)), validationRefuses: true);
+            var assigned = await Refusals.ServedAsync(
+                () => asAdmin.Get<AssignmentService>().CreateAsync(new AssignmentInput(closers, id, Today, null)), validationRefuses: true);
             Assert.True(open.Contains(id) == assigned, name);
         }
         await using var asTeamLearner = await db.AsAsync(teamLearner);
@@ -161,7 +164,8 @@ public sealed class AccessRuleTests : OrganisationTestBase
 
         // The rule spelled out once: the team's manager follows the team (the deactivated member's history included)
         // and lists its active members; the manager of an empty team follows nobody; the Admin follows everyone.
-        Assert.Equal(new[] { org.Learner.Id, teamLearner.Id, teamReviewer.Id }.Order(), await RuleAsync(org.Manager, (d, c) => d.TraineesFollowedBy(c).OrderBy(i => i).ToListAsync()));
+        Assert.Equal(new[] { org.Learner.Id, teamLearner.Id, teamReviewer.Id }.Order(),
+            await RuleAsync(org.Manager, (d, c) => d.TraineesFollowedBy(c).OrderBy(i => i).ToListAsync()));
         Assert.Contains(leftLearner.Id, await RuleAsync(org.Manager, (d, c) => d.PeopleFollowedBy(c).ToListAsync()));
         Assert.Empty(await RuleAsync(otherManager, (d, c) => d.PeopleFollowedBy(c).ToListAsync()));
         Assert.Contains(loneLearner.Id, await RuleAsync(org.Admin, (d, c) => d.TraineesFollowedBy(c).ToListAsync()));
@@ -180,7 +184,9 @@ public sealed class AccessRuleTests : OrganisationTestBase
             {
                 var label = $"{user.DisplayName}, team {team}";
                 var assignments = scope.Get<AssignmentService>();
-                var assigned = await Refusals.ServedAsync(async () => await assignments.DeleteAsync(await assignments.CreateAsync(new AssignmentInput(team, scenarios["open"], Today, null))), validationRefuses: true);
+                var assigned = await Refusals.ServedAsync(
+                    async () => await assignments.DeleteAsync(await assignments.CreateAsync(new AssignmentInput(team, scenarios["open"], Today, null))),
+                    validationRefuses: true);
                 Assert.True(led.Contains(team) == assigned, label);
             }
         }

@@ -24,7 +24,8 @@ public sealed class AuthorisationTests : IAsyncLifetime
         ("reset link", [OrgRole.Admin], (u, o) => u.Get<MemberService>().CreatePasswordResetLinkAsync(o.Learner.Id)),
         ("update settings", [OrgRole.Admin], (u, _) => u.Get<Branding>().UpdateAsync("Renamed", "#112233")),
         ("upload logo", [OrgRole.Admin], (u, _) => u.Get<Branding>().SetLogoAsync(Png)),
-        ("create team", [OrgRole.Admin], (u, o) => u.Get<TeamService>().CreateAsync(new TeamInput("Team " + Guid.NewGuid().ToString("N")[..6], null, [o.ContentManager.Id]))),
+        ("create team", [OrgRole.Admin], (u, o) =>
+            u.Get<TeamService>().CreateAsync(new TeamInput("Team " + Guid.NewGuid().ToString("N")[..6], null, [o.ContentManager.Id]))),
         ("list teams", [OrgRole.Admin, OrgRole.Manager], (u, _) => u.Get<TeamService>().ListAsync()),
         ("list people", [OrgRole.Admin, OrgRole.Manager], (u, _) => u.Get<TeamService>().ListPeopleAsync()),
         ("read branding", OrgRoles.All, (u, _) => u.Get<Branding>().GetAsync()),

@@ -75,7 +75,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
                 var principal = await scope.Get<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
                 var admitted = (await authorization.AuthorizeAsync(principal, policy)).Succeeded;
                 var served = await Refusals.ServedAsync(() => call(scope));
-                Assert.True(admitted == served, $"{page.Name} as {role}: the policy {(admitted ? "admits" : "refuses")} but the service {(served ? "serves" : "refuses")}.");
+                Assert.True(admitted == served,
+                    $"{page.Name} as {role}: the policy {(admitted ? "admits" : "refuses")} but the service {(served ? "serves" : "refuses")}.");
             }
         }
     }

@@ -58,7 +58,8 @@ public sealed class PasswordPolicyTests(TestDatabase db) : IClassFixture<TestDat
     {
         var options = db.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
         Assert.Equal(10, options.Password.RequiredLength);
-        Assert.False(options.Password.RequireDigit || options.Password.RequireUppercase || options.Password.RequireNonAlphanumeric || options.Password.RequireLowercase);
+        Assert.False(options.Password.RequireDigit || options.Password.RequireUppercase
+            || options.Password.RequireNonAlphanumeric || options.Password.RequireLowercase);
         Assert.Equal(5, options.Lockout.MaxFailedAccessAttempts);
     }
 }

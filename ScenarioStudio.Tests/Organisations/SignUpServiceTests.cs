@@ -101,9 +101,12 @@ public sealed class SignUpServiceTests : IAsyncLifetime
         await using (var asAdmin = await db.AsAsync(admin)) await asAdmin.Get<MemberService>().RevokeInvitationAsync(revoked.Id);
         db.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
 
-        Assert.Contains("expired", (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("a@example.test", invitation: expiring.Token))).Message);
-        Assert.Contains("withdrawn", (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("b@example.test", invitation: revoked.Token))).Message);
-        Assert.Contains("not valid", (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("c@example.test", invitation: "made-up-token"))).Message);
+        Assert.Contains("expired",
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("a@example.test", invitation: expiring.Token))).Message);
+        Assert.Contains("withdrawn",
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("b@example.test", invitation: revoked.Token))).Message);
+        Assert.Contains("not valid",
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => RegisterAsync("c@example.test", invitation: "made-up-token"))).Message);
     }
 
     [Fact]

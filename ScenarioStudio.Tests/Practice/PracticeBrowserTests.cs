@@ -130,7 +130,8 @@ public sealed class PracticeBrowserTests(AppFixture app)
             var quoted = page.Locator(".bubble.coach .evidence").Filter(new() { HasTextRegex = new Regex("“[^”]{20,}”") });
             Assert.True(await quoted.CountAsync() > 0);
             var evidence = string.Join(" ", await page.Locator(".bubble.coach .evidence").AllTextContentsAsync());
-            Assert.Contains(ScenarioStudio.Ai.Coach.Text.Sentences(answer), s => evidence.Contains("“" + s[..Math.Min(s.Length, 40)], StringComparison.Ordinal));
+            Assert.Contains(ScenarioStudio.Ai.Coach.Text.Sentences(answer),
+                s => evidence.Contains("“" + s[..Math.Min(s.Length, 40)], StringComparison.Ordinal));
             await Assertions.Expect(page.Locator(".bubble.coach").Last).ToContainTextAsync("What went well");
             await page.ScreenshotAsync($"practice-06-own-words-{name}");
             Assert.Empty(app.PageErrors[page]);

@@ -27,7 +27,10 @@ public sealed class PracticePageComponentTests : MudTestContext
             var id = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable());
             await scenarios.Lifecycle.PublishAsync(id);
             await using var context = await db.OpenUnfilteredAsync();
-            context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "m" });
+            context.AiSettings.Add(new OrganisationAiSettings
+            {
+                OrganisationId = org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "m"
+            });
             await context.SaveChangesAsync();
             asLearner = await db.AsAsync(org.Learner);
             sessionId = await asLearner.Get<PracticeService>().StartAsync(id);

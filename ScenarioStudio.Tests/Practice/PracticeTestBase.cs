@@ -18,9 +18,11 @@ public abstract class PracticeTestBase : IAsyncLifetime
         await Db.InitializeAsync();
         Org = await Db.CreateOrganisationAsync("Acme");
         Scenario = ScenarioSamples.Publishable("Trial pack objection", phases: 2);
-        Scenario.Phases[0].IdealResponse = "I understand you want to start small. Let me suggest a two week pilot with onboarding included. Shall we pick a campaign for the trial?";
+        Scenario.Phases[0].IdealResponse = "I understand you want to start small. Let me suggest a two week pilot with onboarding included. " +
+            "Shall we pick a campaign for the trial?";
         Scenario.Phases[0].FollowUpObjections = ["Still sounds like a big commitment.", "I need to think about it."];
-        Scenario.Phases[1].IdealResponse = "Here is how the pilot works: we measure results after two weeks. What matters most to you in the campaign? Shall we book the onboarding call?";
+        Scenario.Phases[1].IdealResponse = "Here is how the pilot works: we measure results after two weeks. What matters most to you in the campaign? " +
+            "Shall we book the onboarding call?";
         Scenario.Ai.MaxTurns = 2;
         await using var asCreator = await Db.AsAsync(Org.ContentManager);
         ScenarioId = await asCreator.Get<ScenarioCommands>().CreateAsync(Scenario);

@@ -73,10 +73,12 @@ public sealed class AssignmentServiceTests : PracticeTestBase
         {
             Scenario Row(string title, ScenarioStatus status = ScenarioStatus.Published, Visibility visibility = Visibility.Organisation) => new()
             {
-                OrganisationId = Org.Id, CreatedById = Org.ContentManager.Id, Title = title, Slug = $"s-{Guid.NewGuid():N}", Status = status, Visibility = visibility,
+                OrganisationId = Org.Id, CreatedById = Org.ContentManager.Id, Title = title, Slug = $"s-{Guid.NewGuid():N}",
+                Status = status, Visibility = visibility,
             };
             context.Scenarios.AddRange(Enumerable.Range(0, 60).Select(i => Row($"Refund call {i:00}")));
-            context.Scenarios.AddRange(Row("Refund draft", ScenarioStatus.Draft), Row("Refund private", visibility: Visibility.Private), Row("Save 100% of the refund"));
+            context.Scenarios.AddRange(
+                Row("Refund draft", ScenarioStatus.Draft), Row("Refund private", visibility: Visibility.Private), Row("Save 100% of the refund"));
             await context.SaveChangesAsync();
         }
         await using var asManager = await Db.AsAsync(Org.Manager);

@@ -10,7 +10,8 @@ public sealed class ProgressServiceTests : PracticeTestBase
     private async Task<int> CompleteSessionAsync(PracticeService practice, bool well)
     {
         var id = await practice.StartAsync(ScenarioId);
-        var done = await practice.CompleteAsync(id, view => well ? Scenario.Phases[view.PhaseIndex].IdealResponse : "Okay, fine, whatever you think is best for now.");
+        var done = await practice.CompleteAsync(id,
+            view => well ? Scenario.Phases[view.PhaseIndex].IdealResponse : "Okay, fine, whatever you think is best for now.");
         return done.XpEarned;
     }
 

@@ -16,7 +16,8 @@ public sealed class ScenarioAnalyticsServiceTests : PracticeTestBase
         {
             var practice = asLearner.Get<PracticeService>();
             for (var i = 0; i < 2; i++)
-                scores.Add((await practice.CompleteAsync(await practice.StartAsync(ScenarioId), v => Scenario.Phases[v.PhaseIndex].IdealResponse)).OverallScore!.Value);
+                scores.Add((await practice.CompleteAsync(await practice.StartAsync(ScenarioId), v => Scenario.Phases[v.PhaseIndex].IdealResponse))
+                    .OverallScore!.Value);
             var abandoned = await practice.StartAsync(ScenarioId);
             await RunAiAsync(practice, abandoned);
         }
@@ -51,9 +52,12 @@ public sealed class ScenarioAnalyticsServiceTests : PracticeTestBase
         {
             context.PracticeSessions.AddRange(Enumerable.Range(0, 100).Select(_ => Session(Org.Id, ScenarioId, true, PhaseOutcome.Met, PhaseOutcome.Missed)));
             context.PracticeSessions.AddRange(Enumerable.Range(0, 50).Select(_ => Session(Org.Id, ScenarioId, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
-            context.PracticeSessions.AddRange(Enumerable.Range(0, 50).Select(_ => Session(Org.Id, ScenarioId, false, PhaseOutcome.Missed, PhaseOutcome.Pending)));
-            context.PracticeSessions.AddRange(Enumerable.Range(0, 5).Select(_ => Session(Org.Id, ScenarioId + 1000, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
-            context.PracticeSessions.AddRange(Enumerable.Range(0, 5).Select(_ => Session(globex.Id, ScenarioId, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 50)
+                .Select(_ => Session(Org.Id, ScenarioId, false, PhaseOutcome.Missed, PhaseOutcome.Pending)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 5)
+                .Select(_ => Session(Org.Id, ScenarioId + 1000, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
+            context.PracticeSessions.AddRange(Enumerable.Range(0, 5)
+                .Select(_ => Session(globex.Id, ScenarioId, true, PhaseOutcome.Missed, PhaseOutcome.Missed)));
             await context.SaveChangesAsync();
         }
 

@@ -25,7 +25,8 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
         await using var context = await db.OpenUnfilteredAsync();
         PracticeSession Session(string user, int scenario, string title, int? score, int daysAgo) => new()
         {
-            OrganisationId = org.Id, UserId = user, ScenarioId = scenario, ScenarioTitle = title, Stage = score is null ? SessionStage.LearnerAnswer : SessionStage.Completed,
+            OrganisationId = org.Id, UserId = user, ScenarioId = scenario, ScenarioTitle = title,
+            Stage = score is null ? SessionStage.LearnerAnswer : SessionStage.Completed,
             OverallScore = score, XpEarned = score ?? 0, StartedAt = now.AddDays(-daysAgo), UpdatedAt = now.AddDays(-daysAgo),
             CompletedAt = score is null ? null : now.AddDays(-daysAgo),
         };
@@ -46,7 +47,8 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
         var d = await asManager.Get<TeamDashboardService>().GetAsync(inactiveDays: 7);
 
         var learner = Assert.Single(d.Learners);
-        Assert.Equal((org.Learner.Id, 3, 2, 70, 60, 80, 140), (learner.LearnerId, learner.Started, learner.Completed, learner.AverageScore!.Value, learner.FirstScore!.Value, learner.LatestScore!.Value, learner.Xp));
+        Assert.Equal((org.Learner.Id, 3, 2, 70, 60, 80, 140), (learner.LearnerId, learner.Started, learner.Completed,
+            learner.AverageScore!.Value, learner.FirstScore!.Value, learner.LatestScore!.Value, learner.Xp));
         Assert.Equal(67, d.CompletionPercent); // 2 of 3
         Assert.Equal(70, d.AverageScore);
         Assert.Equal([("Trial pack", 2, 2, 70), ("Refund", 1, 0, 0)], d.Scenarios.Select(s => (s.Title, s.Attempts, s.Completed, s.AverageScore ?? 0)));

@@ -8,7 +8,8 @@ public sealed class MarkdownRendererTests
 
     [Fact]
     public void Formatting_and_safe_links_survive() =>
-        Assert.Equal("<p><strong>Be calm</strong> and see <a href=\"https://example.test/policy\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">the policy</a>.</p>",
+        Assert.Equal("<p><strong>Be calm</strong> and see <a href=\"https://example.test/policy\" " +
+            "rel=\"noopener noreferrer nofollow\" target=\"_blank\">the policy</a>.</p>",
             renderer.ToHtml("**Be calm** and see [the policy](https://example.test/policy).").Trim());
 
     [Theory]

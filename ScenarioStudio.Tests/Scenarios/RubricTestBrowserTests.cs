@@ -34,7 +34,8 @@ public sealed class RubricTestBrowserTests(AppFixture app)
             await creator.EvaluateAsync("window.scrollTo(0, 0)");
             await creator.ClickAsync(".mud-tab:has-text(\"Phases\")");
             await creator.ClickAsync("#phase-0-tests-run");
-            await Assertions.Expect(creator.Locator("#phase-0-tests-summary")).ToContainTextAsync($"of {doc.Phases[0].TestCases.Count} land in their band", new() { Timeout = 30_000 });
+            await Assertions.Expect(creator.Locator("#phase-0-tests-summary"))
+                .ToContainTextAsync($"of {doc.Phases[0].TestCases.Count} land in their band", new() { Timeout = 30_000 });
             await Assertions.Expect(creator.Locator("#phase-0-test-0-result")).ToContainTextAsync("Outside its band");
             await Assertions.Expect(creator.Locator("#phase-0-test-1-result")).ToContainTextAsync("In band");
             await creator.Locator("#phase-0-tests").ScrollIntoViewIfNeededAsync();

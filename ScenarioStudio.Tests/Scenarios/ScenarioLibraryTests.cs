@@ -148,7 +148,8 @@ public sealed class ScenarioLibraryTests : IAsyncLifetime
             var scenarios = asCreator.Scenarios();
             var details = await scenarios.Queries.GetAsync(templateId);
             Assert.False(details.Actions.CanEdit);
-            var ex = await Assert.ThrowsAsync<ForbiddenException>(() => scenarios.Commands.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision));
+            var ex = await Assert.ThrowsAsync<ForbiddenException>(() =>
+                scenarios.Commands.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision));
             Assert.Contains("Duplicate it", ex.Message);
             var copyId = await scenarios.Commands.DuplicateAsync(templateId);
             var copy = await scenarios.Queries.GetAsync(copyId);

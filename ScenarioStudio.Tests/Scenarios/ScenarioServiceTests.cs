@@ -80,7 +80,8 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         doc.Phases[2].CustomerOpening = " ";
         var id = await CreateAsync(doc); // a draft may be incomplete
 
-        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(org.ContentManager, async s => { await s.Lifecycle.SubmitForReviewAsync(id); return 0; }));
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            AsAsync(org.ContentManager, async s => { await s.Lifecycle.SubmitForReviewAsync(id); return 0; }));
         Assert.Equal(["Phases[1].IdealResponse", "Phases[2].CustomerOpening"], ex.Errors.Keys.Order());
         Assert.Equal(ScenarioStatus.Draft, (await AsAsync(org.Admin, s => s.Queries.GetAsync(id))).Status);
     }
@@ -117,7 +118,8 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Queries.GetAsync(draft)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Queries.GetAsync(privatePublished)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.CreateAsync(ScenarioSamples.Publishable("Mine"))));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.UpdateAsync(published, ScenarioSamples.Publishable("Published one"), Visibility.Organisation, 0)));
+        await Assert.ThrowsAsync<ForbiddenException>(() =>
+            AsAsync(org.Learner, s => s.Commands.UpdateAsync(published, ScenarioSamples.Publishable("Published one"), Visibility.Organisation, 0)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, s => s.Commands.DuplicateAsync(published)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(org.Learner, async s => { await s.Commands.DeleteAsync(published); return 0; }));
     }
@@ -154,7 +156,8 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         var other = await db.CreateOrganisationAsync("Globex");
 
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Queries.GetAsync(id)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Commands.UpdateAsync(id, ScenarioSamples.Publishable("Stolen"), Visibility.Organisation, 1)));
+        await Assert.ThrowsAsync<ForbiddenException>(() =>
+            AsAsync(other.Admin, s => s.Commands.UpdateAsync(id, ScenarioSamples.Publishable("Stolen"), Visibility.Organisation, 1)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, s => s.Commands.DuplicateAsync(id)));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.Commands.DeleteAsync(id); return 0; }));
         await Assert.ThrowsAsync<ForbiddenException>(() => AsAsync(other.Admin, async s => { await s.Lifecycle.ArchiveAsync(id); return 0; }));
@@ -208,10 +211,12 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
             doc.Difficulty = i <= 3 ? Difficulty.Beginner : Difficulty.Advanced;
             await CreateAsync(doc);
         }
-        var page = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Descending: false, Page: 1, PageSize: 2)));
+        var page = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(
+            new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Descending: false, Page: 1, PageSize: 2)));
         Assert.Equal(4, page.Total);
         Assert.Equal(["Scenario 05", "Scenario 07"], page.Rows.Select(r => r.Title));
-        var advanced = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(new ScenarioQuery(Difficulty: Difficulty.Advanced, OwnerId: org.ContentManager.Id)));
+        var advanced = await AsAsync(org.ContentManager,
+            s => s.Queries.SearchAsync(new ScenarioQuery(Difficulty: Difficulty.Advanced, OwnerId: org.ContentManager.Id)));
         Assert.Equal(4, advanced.Total);
         Assert.All(advanced.Rows, r => Assert.Equal($"{nameof(OrgRole.ContentManager)} of Acme", r.OwnerName));
     }

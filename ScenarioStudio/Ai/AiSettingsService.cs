@@ -100,8 +100,10 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         }
         e.Check(i.MaxTokens is >= 50 and <= 4000, "MaxTokens", "Max tokens is 50 to 4000.");
         e.Check(i.TimeoutSeconds is >= 5 and <= 300, "TimeoutSeconds", "The timeout is 5 to 300 seconds.");
-        e.Check(i.UserCallsPerMinute is >= 1 and <= 1000 && i.UserCallsPerDay is >= 1 and <= 100_000, "UserCallsPerMinute", "Per-user limits must be at least 1.");
-        e.Check(i.OrganisationCallsPerMinute is >= 1 and <= 10_000 && i.OrganisationCallsPerDay is >= 1 and <= 1_000_000, "OrganisationCallsPerMinute", "Organisation limits must be at least 1.");
+        e.Check(i.UserCallsPerMinute is >= 1 and <= 1000 && i.UserCallsPerDay is >= 1 and <= 100_000,
+            "UserCallsPerMinute", "Per-user limits must be at least 1.");
+        e.Check(i.OrganisationCallsPerMinute is >= 1 and <= 10_000 && i.OrganisationCallsPerDay is >= 1 and <= 1_000_000,
+            "OrganisationCallsPerMinute", "Organisation limits must be at least 1.");
         return e;
     }
 }

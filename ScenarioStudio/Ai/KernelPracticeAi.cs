@@ -42,7 +42,8 @@ public sealed class KernelPracticeAi : IPracticeAi
         var s = r.Scenario;
         var phase = s.Phases[r.PhaseIndex];
         var instruction = r.Turn == 0
-            ? (r.AfterMetPhase ? "Briefly acknowledge what the learner just said, then " : "") + $"open this phase. Say, in your own words: \"{phase.CustomerOpening}\""
+            ? (r.AfterMetPhase ? "Briefly acknowledge what the learner just said, then " : "")
+                + $"open this phase. Say, in your own words: \"{phase.CustomerOpening}\""
             : $"The learner has not yet convinced you. Push back, in your own words: \"{Objection(phase, r.Turn)}\"";
         var system = Prompts.Fill("customer", new Dictionary<string, string>
         {
@@ -103,10 +104,13 @@ public sealed class KernelPracticeAi : IPracticeAi
             history.AddUserMessage($"Your scores could not be read ({problem}). Reply with only the JSON object described above, nothing else.");
             var retry = await chat.GetChatMessageContentAsync(history, Settings(r.Scenario), cancellationToken: ct);
             var retryText = retry.Content ?? "";
-            var json = retryText.Contains(ScoresMarker, StringComparison.Ordinal) ? retryText[(retryText.IndexOf(ScoresMarker, StringComparison.Ordinal) + ScoresMarker.Length)..] : retryText;
+            var json = retryText.Contains(ScoresMarker, StringComparison.Ordinal)
+                ? retryText[(retryText.IndexOf(ScoresMarker, StringComparison.Ordinal) + ScoresMarker.Length)..]
+                : retryText;
             (assessment, problem) = ParseScores(json, r.Scenario.Rubric);
             if (assessment is null)
-                throw new AiProviderException($"The coach's scores could not be read twice ({problem}). Retry, or switch the organisation to the offline engine.");
+                throw new AiProviderException(
+                    $"The coach's scores could not be read twice ({problem}). Retry, or switch the organisation to the offline engine.");
         }
         yield return CoachEvent.Done(assessment);
     }
@@ -194,7 +198,8 @@ public sealed class KernelPracticeAi : IPracticeAi
     {
         var history = new ChatHistory("Reply with the single word OK.");
         history.AddUserMessage("Are you there?");
-        var reply = await chat.GetChatMessageContentAsync(history, new OpenAIPromptExecutionSettings { MaxTokens = 10, ModelId = settings.Model }, cancellationToken: ct);
+        var reply = await chat.GetChatMessageContentAsync(
+            history, new OpenAIPromptExecutionSettings { MaxTokens = 10, ModelId = settings.Model }, cancellationToken: ct);
         return reply.Content ?? "";
     }
 }

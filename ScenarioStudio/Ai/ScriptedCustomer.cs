@@ -13,7 +13,8 @@ namespace ScenarioStudio.Ai;
 /// </summary>
 public sealed class ScriptedCustomer(CoachJudge judge)
 {
-    private static readonly string[] Sharp = ["There's no need to take that tone with me.", "Excuse me? I don't appreciate being spoken to like that.", "Right. I'm not sure I like your attitude."];
+    private static readonly string[] Sharp = ["There's no need to take that tone with me.", "Excuse me? I don't appreciate being spoken to like that.",
+        "Right. I'm not sure I like your attitude."];
     private static readonly string[] Warm = ["Thanks, I appreciate that.", "That's kind of you, thank you.", "Okay, thank you for being straight with me."];
     private static readonly string[] Partly = ["Okay, that part makes sense.", "Right, I follow that bit.", "Fair enough, I get that."];
     private static readonly string[] MovingOn = ["Okay, that makes sense.", "Right, that helps.", "Fair enough.", "Alright, I can work with that."];
@@ -65,7 +66,10 @@ public sealed class ScriptedCustomer(CoachJudge judge)
         var material = judge.Material(r.Scenario, r.PhaseIndex);
         if (material.Objections.Count == 0) return "I'm still not convinced. What exactly would you do for me?";
         var said = r.History.Where(m => m.Speaker == Speaker.Customer && m.PhaseIndex == r.PhaseIndex).Select(m => m.Text).ToList();
-        var fresh = material.Objections.Select((o, i) => (o.Text, o.Vector, i)).Where(o => !said.Any(s => s.Contains(o.Text, StringComparison.Ordinal))).ToList();
+        var fresh = material.Objections
+            .Select((o, i) => (o.Text, o.Vector, i))
+            .Where(o => !said.Any(s => s.Contains(o.Text, StringComparison.Ordinal)))
+            .ToList();
         if (fresh.Count == 0) return material.Objections[(r.Turn - 1) % material.Objections.Count].Text;
         if (f is null) return fresh[0].Text;
         var missed = f.Requirements.Where(q => q.Credit < 0.5).Select(q => q.Requirement).ToList();
@@ -73,7 +77,10 @@ public sealed class ScriptedCustomer(CoachJudge judge)
         // What the learner just said weighs most (the customer answers it), then what is still missing.
         double Fit((string Text, float[] Vector, int Index) o) =>
             sentences.Select(s => CoachJudge.Sim(o.Vector, s)).DefaultIfEmpty(0).Max()
-            + 0.6 * missed.Select(q => Math.Max(CoachJudge.Sim(o.Vector, q.Vector), q.Anchor >= 0 ? CoachJudge.Sim(o.Vector, material.Ideal[q.Anchor].Vector) : 0)).DefaultIfEmpty(0).Max()
+            + 0.6 * missed
+                .Select(q => Math.Max(CoachJudge.Sim(o.Vector, q.Vector), q.Anchor >= 0 ? CoachJudge.Sim(o.Vector, material.Ideal[q.Anchor].Vector) : 0))
+                .DefaultIfEmpty(0)
+                .Max()
             - 0.01 * o.Index;
         return fresh.MaxBy(Fit).Text;
     }

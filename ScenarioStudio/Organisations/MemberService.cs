@@ -8,9 +8,11 @@ using ScenarioStudio.Data;
 
 namespace ScenarioStudio.Organisations;
 
-public sealed record MemberRow(string Id, string DisplayName, string Email, OrgRole Role, bool IsActive, bool IsLockedOut, bool TwoFactorEnabled, DateTimeOffset CreatedAt);
+public sealed record MemberRow(string Id, string DisplayName, string Email, OrgRole Role, bool IsActive, bool IsLockedOut, bool TwoFactorEnabled,
+    DateTimeOffset CreatedAt);
 
-public sealed record InvitationRow(Guid Id, OrgRole Role, string? Email, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? AcceptedAt, DateTimeOffset? RevokedAt)
+public sealed record InvitationRow(Guid Id, OrgRole Role, string? Email, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? AcceptedAt, DateTimeOffset? RevokedAt)
 {
     public string State(DateTimeOffset now) =>
         AcceptedAt is not null ? "Accepted" : RevokedAt is not null ? "Revoked" : ExpiresAt <= now ? "Expired" : "Open";

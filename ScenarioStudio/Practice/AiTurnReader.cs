@@ -35,7 +35,8 @@ internal sealed class AiTurnReader(IAsyncEnumerable<CoachEvent> source, TimeSpan
             }
             catch (OperationCanceledException ex)
             {
-                throw new AiProviderException($"The AI provider stopped answering for {idleTimeout.TotalSeconds:0} seconds. Retry, or ask an Admin to check the AI settings.", ex);
+                throw new AiProviderException(
+                    $"The AI provider stopped answering for {idleTimeout.TotalSeconds:0} seconds. Retry, or ask an Admin to check the AI settings.", ex);
             }
             catch (Exception ex) when (ex is not AiProviderException)
             {

@@ -6,7 +6,8 @@ public sealed record PhaseSummary(string Name, PhaseOutcome Outcome, int? FirstS
 
 public sealed record CriterionSummary(string Name, int Weight, int Average);
 
-public sealed record SessionSummary(int Overall, int XpEarned, IReadOnlyList<PhaseSummary> Phases, IReadOnlyList<CriterionSummary> Criteria, IReadOnlyList<string> PractiseNext);
+public sealed record SessionSummary(int Overall, int XpEarned, IReadOnlyList<PhaseSummary> Phases, IReadOnlyList<CriterionSummary> Criteria,
+    IReadOnlyList<string> PractiseNext);
 
 /// <summary>Figures for the end-of-session summary, computed from the saved messages only.</summary>
 public static class PracticeSummary
@@ -59,7 +60,11 @@ public static class PracticeSummary
             (int)Math.Round(assessments.SelectMany(a => a.Criteria).Where(x => x.Name == c.Name).Select(x => x.Score).DefaultIfEmpty(0).Average()))).ToList();
 
         var next = new List<string>();
-        next.AddRange(criteria.Where(c => c.Average < 70).OrderBy(c => c.Average).Take(2).Select(c => $"Work on {c.Name.ToLowerInvariant()} (average {c.Average})."));
+        next.AddRange(criteria
+            .Where(c => c.Average < 70)
+            .OrderBy(c => c.Average)
+            .Take(2)
+            .Select(c => $"Work on {c.Name.ToLowerInvariant()} (average {c.Average})."));
         next.AddRange(phases.Where(p => p.Outcome == PhaseOutcome.Missed).Select(p => $"Replay the “{p.Name}” phase: its objective was missed."));
         var lastTips = assessments.LastOrDefault()?.ToImprove.Take(1) ?? [];
         next.AddRange(lastTips);

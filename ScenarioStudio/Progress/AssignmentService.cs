@@ -137,7 +137,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             .Select(a => new
             {
                 a.Id, a.ScenarioId, a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note,
-                Done = db.PracticeSessions.Any(s => s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt),
+                Done = db.PracticeSessions.Any(s => s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId
+                    && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt),
             })
             .ToListAsync(ct);
         var today = await TodayForAsync(db, caller, ct);

@@ -48,10 +48,14 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
             new("first-session", "First steps", "Complete a practice session.", completed.Count > 0 ? ProgressRules.LocalDay(days[0], zone) : null),
             new("five-sessions", "Regular", "Complete five sessions.", completed.Count >= 5 ? ProgressRules.LocalDay(days[4], zone) : null),
             new("streak-7", "Seven-day streak", "Practise on seven days in a row.", ProgressRules.LongestStreak(days, zone).ReachedSevenOn),
-            new("score-90", "Top marks", "Score 90 or more in a session.", completed.FirstOrDefault(s => s.OverallScore >= 90) is { } top ? ProgressRules.LocalDay(top.CompletedAt!.Value, zone) : null),
+            new("score-90", "Top marks", "Score 90 or more in a session.",
+                completed.FirstOrDefault(s => s.OverallScore >= 90) is { } top ? ProgressRules.LocalDay(top.CompletedAt!.Value, zone) : null),
             new("all-phases", "Every phase mastered", "Meet the objective of every phase of a scenario.",
-                completed.FirstOrDefault(s => s.Outcomes.Count > 0 && s.Outcomes.All(o => o == PhaseOutcome.Met)) is { } all ? ProgressRules.LocalDay(all.CompletedAt!.Value, zone) : null),
-            new("xp-1000", "Committed", "Earn 1,000 XP.", xp >= 1000 ? ProgressRules.LocalDay(days[CumulativeIndex(completed.Select(s => s.XpEarned), 1000)], zone) : null),
+                completed.FirstOrDefault(s => s.Outcomes.Count > 0 && s.Outcomes.All(o => o == PhaseOutcome.Met)) is { } all
+                    ? ProgressRules.LocalDay(all.CompletedAt!.Value, zone)
+                    : null),
+            new("xp-1000", "Committed", "Earn 1,000 XP.",
+                xp >= 1000 ? ProgressRules.LocalDay(days[CumulativeIndex(completed.Select(s => s.XpEarned), 1000)], zone) : null),
         };
 
         var trend = completed.Where(s => s.OverallScore is not null).TakeLast(TrendLength)
@@ -70,7 +74,10 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
             .Take(4).ToList();
 
         return new LearnerProgress(me.DisplayName, xp, level, next, xp - floor, next - floor, ProgressRules.Streak(days, zone, now),
-            completed.Count, completed.Count(s => s.OverallScore is not null) is > 0 ? (int)Math.Round(completed.Where(s => s.OverallScore is not null).Average(s => s.OverallScore!.Value)) : null,
+            completed.Count,
+            completed.Count(s => s.OverallScore is not null) is > 0
+                ? (int)Math.Round(completed.Where(s => s.OverallScore is not null).Average(s => s.OverallScore!.Value))
+                : null,
             achievements, trend, criteria.Take(3).ToList(), criteria.AsEnumerable().Reverse().Take(3).Where(c => c.Average < 80).ToList(),
             (await history.ListMineAsync(ct)).Take(5).ToList(), suggestions);
     }

@@ -50,7 +50,11 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         learners = learners.Select(l => l.AverageScore < 0 ? l with { AverageScore = null } : l).ToList();
 
         var scenarios = (await sessions.GroupBy(s => new { s.ScenarioId, s.ScenarioTitle })
-                .Select(g => new { g.Key.ScenarioId, g.Key.ScenarioTitle, Attempts = g.Count(), Completed = g.Count(s => s.CompletedAt != null), Average = g.Average(s => (double?)s.OverallScore) })
+                .Select(g => new
+                {
+                    g.Key.ScenarioId, g.Key.ScenarioTitle, Attempts = g.Count(), Completed = g.Count(s => s.CompletedAt != null),
+                    Average = g.Average(s => (double?)s.OverallScore)
+                })
                 .OrderByDescending(g => g.Attempts).ThenBy(g => g.ScenarioTitle).ToListAsync(ct))
             .Select(g => new ScenarioSummary(g.ScenarioId, g.ScenarioTitle, g.Attempts, g.Completed, g.Average is { } a ? (int)Math.Round(a) : null)).ToList();
 

@@ -24,31 +24,53 @@ public static class XlsxWriter
     {
         var sheetName = SheetName(table.Name);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        Part(zip, "[Content_Types].xml", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
-            """);
-        Part(zip, "_rels/.rels", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """);
-        Part(zip, "xl/_rels/workbook.xml.rels", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
-            """);
+        Part(zip, "[Content_Types].xml",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
+            """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">""" +
+            """<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>""" +
+            """<Default Extension="xml" ContentType="application/xml"/>""" +
+            """<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>""" +
+            """<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>""" +
+            """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" +
+            """</Types>""");
+        Part(zip, "_rels/.rels",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
+            """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">""" +
+            """<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>""" +
+            """</Relationships>""");
+        Part(zip, "xl/_rels/workbook.xml.rels",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
+            """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">""" +
+            """<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """ +
+            """Target="worksheets/sheet1.xml"/>""" +
+            """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" +
+            """</Relationships>""");
         // Cell formats: 0 normal, 1 bold (header), 2 date and time.
-        Part(zip, "xl/styles.xml", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>
-            """);
+        Part(zip, "xl/styles.xml",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
+            """<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">""" +
+            """<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>""" +
+            """<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>""" +
+            """<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>""" +
+            """<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>""" +
+            """<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>""" +
+            """<cellXfs count="3">""" +
+            """<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>""" +
+            """<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>""" +
+            """<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>""" +
+            """</cellXfs></styleSheet>""");
 
         var rowCount = await WriteSheetAsync(zip, table, ct);
 
         var quoted = "'" + sheetName.Replace("'", "''") + "'";
-        Part(zip, "xl/workbook.xml", $"""
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{SecurityElement.Escape(sheetName)}" sheetId="1" r:id="rId1"/></sheets><definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{SecurityElement.Escape(quoted)}!$A$1:${ColumnName(table.Columns.Count)}${rowCount + 1}</definedName></definedNames></workbook>
-            """);
+        Part(zip, "xl/workbook.xml",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
+            """<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """ +
+            """xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">""" +
+            $"""<sheets><sheet name="{SecurityElement.Escape(sheetName)}" sheetId="1" r:id="rId1"/></sheets>""" +
+            """<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">""" +
+            $"""{SecurityElement.Escape(quoted)}!$A$1:${ColumnName(table.Columns.Count)}${rowCount + 1}</definedName></definedNames>""" +
+            """</workbook>""");
     }
 
     private static async Task<int> WriteSheetAsync(ZipArchive zip, ExportTable table, CancellationToken ct)
@@ -67,7 +89,9 @@ public static class XlsxWriter
         using var x = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = true });
         x.WriteStartDocument(standalone: true);
         x.WriteStartElement("worksheet", Main);
-        x.WriteRaw("""<sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>""");
+        x.WriteRaw("""<sheetViews><sheetView tabSelected="1" workbookViewId="0">""" +
+            """<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>""" +
+            """<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>""");
         x.WriteStartElement("cols", Main);
         for (var i = 0; i < columns.Count; i++)
         {
@@ -151,7 +175,8 @@ public static class XlsxWriter
     {
         foreach (var c in text)
         {
-            if (!XmlConvert.IsXmlChar(c) && !char.IsSurrogate(c)) return new string(text.Where(ch => XmlConvert.IsXmlChar(ch) || char.IsSurrogate(ch)).ToArray());
+            if (!XmlConvert.IsXmlChar(c) && !char.IsSurrogate(c))
+                return new string(text.Where(ch => XmlConvert.IsXmlChar(ch) || char.IsSurrogate(ch)).ToArray());
         }
         return text;
     }

@@ -43,7 +43,11 @@ public static class ScenarioExtensions
                 .Select(o => new
                 {
                     o.Id,
-                    AdminId = db.Users.Where(u => u.OrganisationId == o.Id && u.Role == OrgRole.Admin).OrderBy(u => u.CreatedAt).Select(u => u.Id).FirstOrDefault(),
+                    AdminId = db.Users
+                        .Where(u => u.OrganisationId == o.Id && u.Role == OrgRole.Admin)
+                        .OrderBy(u => u.CreatedAt)
+                        .Select(u => u.Id)
+                        .FirstOrDefault(),
                 })
                 .ToListAsync(ct);
             foreach (var org in organisations)

@@ -17,7 +17,8 @@ public static class ScenarioSearchIndex
     {
         await RemoveAsync(db, s.Id, ct);
         await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO scenario_fts(rowid, title, description, tags, phases) VALUES ({s.Id}, {s.Title}, {s.Description}, {string.Join(' ', s.Tags)}, {PhaseText(s)})", ct);
+            $"INSERT INTO scenario_fts(rowid, title, description, tags, phases) VALUES ({s.Id}, {s.Title}, {s.Description}, {
+                string.Join(' ', s.Tags)}, {PhaseText(s)})", ct);
     }
 
     public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) =>

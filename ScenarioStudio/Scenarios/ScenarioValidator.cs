@@ -52,7 +52,8 @@ public static partial class ScenarioValidator
     {
         e.Check(p.Name.Trim().Length is >= 2 and <= 80, $"{key}.Name", "Name the phase (2 to 80 characters).");
         e.Check(p.ExpectedMinutes is >= 1 and <= 30, $"{key}.ExpectedMinutes", "A phase takes 1 to 30 minutes.");
-        e.Check(p.KeyVocabulary.Count <= MaxListItems && p.EssentialPhrases.Count <= MaxListItems, key, $"Use at most {MaxListItems} words and phrases per phase.");
+        e.Check(p.KeyVocabulary.Count <= MaxListItems && p.EssentialPhrases.Count <= MaxListItems, key,
+            $"Use at most {MaxListItems} words and phrases per phase.");
         if (d.Domain == ScenarioDomain.Language)
         {
             e.Check(p.KeyVocabulary.Count(v => v.Trim().Length > 0) >= LanguageMinItems, $"{key}.KeyVocabulary",

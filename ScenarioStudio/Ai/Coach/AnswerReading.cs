@@ -42,7 +42,8 @@ public sealed class AnswerReading
         var sentences = raw.Select((s, i) =>
         {
             var words = Text.Words(corrected[i]);
-            return new AnswerSentence(s, corrected[i], words, vectors[i], IsSalad(s, words) || IsRecitation(s, vectors[i], material), IsFragment(words, material));
+            return new AnswerSentence(s, corrected[i], words, vectors[i],
+                IsSalad(s, words) || IsRecitation(s, vectors[i], material), IsFragment(words, material));
         }).ToList();
         return new AnswerReading
         {
@@ -69,13 +70,18 @@ public sealed class AnswerReading
         return false;
     }
 
-    /// <summary>A comma list whose pieces are mostly the phase's own phrases and words ("letter, full name, I'm sorry that letter, this call is recorded").</summary>
+    /// <summary>A comma list whose pieces are mostly the phase's own phrases and words
+    /// ("letter, full name, I'm sorry that letter, this call is recorded").</summary>
     private static bool IsRecitation(string raw, float[] vector, PhaseMaterial material)
     {
-        var chunks = raw.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Text.Words).Where(c => c.Count > 0).ToList();
+        var chunks = raw.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Text.Words)
+            .Where(c => c.Count > 0)
+            .ToList();
         // A sentence that says what an ideal sentence says is language, however many of the phrases it holds.
         if (chunks.Count < 4) return !material.Ideal.Any(i => CoachJudge.Sim(vector, i.Vector) >= 0.75) && IsRecitedRun(Text.Words(raw), material);
-        var recited = chunks.Count(c => material.PhraseItems.Any(p => Text.ContainsFuzzy(c, p) && c.Count <= p.Count + 2) || c.Count <= 2 && c.All(w => !Text.StopWords.Contains(w)));
+        var recited = chunks.Count(c => material.PhraseItems.Any(p => Text.ContainsFuzzy(c, p) && c.Count <= p.Count + 2)
+            || c.Count <= 2 && c.All(w => !Text.StopWords.Contains(w)));
         return recited * 10 >= chunks.Count * 6;
     }
 

@@ -93,7 +93,11 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (best is not null && req.Anchor >= 0)
             {
                 var anchor = m.Ideal[req.Anchor];
-                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems)) { contradicted = true; bestCredit = 0; }
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems))
+                {
+                    contradicted = true;
+                    bestCredit = 0;
+                }
                 // The ideal sentence states facts (an order number, a date, an amount): saying it without them is half the job.
                 var facts = anchor.Figures.Select(f => f.Value).Distinct().ToList();
                 if (facts.Count > 0 && bestCredit > 0)
@@ -105,7 +109,9 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
         }).ToList();
 
-        var idealCoverage = m.Ideal.Count == 0 ? 0 : m.Ideal.Average(i => Ramp(evidence.Select(s => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), t.Low, t.High));
+        var idealCoverage = m.Ideal.Count == 0
+            ? 0
+            : m.Ideal.Average(i => Ramp(evidence.Select(s => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), t.Low, t.High));
         var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
         var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
 
@@ -120,7 +126,11 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
                 var toMistake = Sim(evidence[k].Vector, mistake.Vector);
                 // Against the ideal sentences (utterances), and against the requirements (descriptions like the mistake itself).
                 if (toMistake >= t.MistakeSimilarity && toMistake >= toIdeal[k] + t.MistakeMargin
-                    || toMistake >= t.MistakeDescriptionSimilarity && toMistake >= toRequirement[k] + t.MistakeDescriptionMargin) { mistakes.Add((mistake, evidence[k].Text)); break; }
+                    || toMistake >= t.MistakeDescriptionSimilarity && toMistake >= toRequirement[k] + t.MistakeDescriptionMargin)
+                {
+                    mistakes.Add((mistake, evidence[k].Text));
+                    break;
+                }
             }
         }
 
@@ -139,7 +149,8 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var last = evidence.LastOrDefault();
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 
-        return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided, relevance < t.OffTopicSimilarity, endsForward);
+        return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided,
+            relevance < t.OffTopicSimilarity, endsForward);
     }
 
     /// <summary>

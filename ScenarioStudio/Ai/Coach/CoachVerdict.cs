@@ -14,7 +14,9 @@ public static class CoachVerdict
     public static Assessment Score(ScenarioDocument scenario, Findings f, CoachTuning t)
     {
         var m = f.Material;
-        var criteria = scenario.Rubric.Select((c, i) => ScoreCriterion(c, i < m.CriterionRequirementWeights.Count ? m.CriterionRequirementWeights[i] : null, f)).ToList();
+        var criteria = scenario.Rubric
+            .Select((c, i) => ScoreCriterion(c, i < m.CriterionRequirementWeights.Count ? m.CriterionRequirementWeights[i] : null, f))
+            .ToList();
         var totalWeight = Math.Max(1, scenario.Rubric.Sum(c => c.Weight));
         var overall = scenario.Rubric.Count == 0
             ? f.Content * 100
@@ -53,10 +55,12 @@ public static class CoachVerdict
                 (relevant * (f.WrongFigures.Count > 0 ? 0.35 : 1) * (f.Mistakes.Count > 0 ? 0.5 : 1),
                  f.WrongFigures.Count > 0 ? $"States {Quote(f.WrongFigures.Select(x => x.Text))}, which the scenario's facts do not support. {Met()}"
                  : f.Mistakes.Count > 0 ? $"Common mistake: {f.Mistakes[0].Mistake.Text}. {Met()}" : Met()),
-            _ when key.Contains("empath") || key.Contains("polite") || key.Contains("communicat") || key.Contains("confiden") || key.Contains("cultur") || key.Contains("tone") =>
+            _ when key.Contains("empath") || key.Contains("polite") || key.Contains("communicat") || key.Contains("confiden")
+                || key.Contains("cultur") || key.Contains("tone") =>
                 Tone(f, relevant, Met()),
             _ when key.Contains("clos") || key.Contains("commitment") || key.Contains("task") || key.Contains("structure") =>
-                (0.75 * relevant + (f.EndsForward ? 0.25 : 0), (f.EndsForward ? "Ends with a question or a next step. " : "Does not end with a question or a next step. ") + Met()),
+                (0.75 * relevant + (f.EndsForward ? 0.25 : 0),
+                    (f.EndsForward ? "Ends with a question or a next step. " : "Does not end with a question or a next step. ") + Met()),
             _ when key.Contains("time") || key.Contains("efficien") =>
                 (0.85 * f.Content + 0.15 * Concise(f), Met()),
             _ => (relevant, Met()),
@@ -71,7 +75,8 @@ public static class CoachVerdict
         var rate = f.Material.Vocabulary.Count == 0 ? 1 : Math.Min(1, used.Count / (double)Math.Min(3, f.Material.Vocabulary.Count));
         var missing = f.Material.Vocabulary.Select(v => v.Word).Except(used).Take(3).ToList();
         return (0.35 * rate + 0.65 * relevant,
-            (used.Count > 0 ? $"Used {Quote(used)} in real sentences." : "None of the key words in a real sentence.") + (missing.Count > 0 ? $" Could also use {Quote(missing)}." : ""));
+            (used.Count > 0 ? $"Used {Quote(used)} in real sentences." : "None of the key words in a real sentence.")
+                + (missing.Count > 0 ? $" Could also use {Quote(missing)}." : ""));
     }
 
     private static (double, string) Phrases(Findings f, double relevant)
@@ -109,17 +114,27 @@ public static class CoachVerdict
 
     private static (double, string) Verification(Findings f, double relevant, string met)
     {
-        var named = f.Material.Facts.Where(x => Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Label)) || Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Value))).Select(x => x.Label).ToList();
-        var checks = named.Count > 0 || Text.CountCues(f.Reading.Words, ["verify", "confirm", "security", "date of birth", "postcode", "identity", "check"]) > 0;
-        return (0.8 * relevant + (checks ? 0.2 : 0), (named.Count > 0 ? $"Checks {Quote(named.Take(3))}. " : checks ? "Checks the details before going on. " : "No check of identity or details. ") + met);
+        var named = f.Material.Facts
+            .Where(x => Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Label)) || Text.ContainsFuzzy(f.Reading.Words, Text.Words(x.Value)))
+            .Select(x => x.Label)
+            .ToList();
+        var checks = named.Count > 0
+            || Text.CountCues(f.Reading.Words, ["verify", "confirm", "security", "date of birth", "postcode", "identity", "check"]) > 0;
+        return (0.8 * relevant + (checks ? 0.2 : 0),
+            (named.Count > 0 ? $"Checks {Quote(named.Take(3))}. "
+                : checks ? "Checks the details before going on. "
+                : "No check of identity or details. ") + met);
     }
 
     private static (double, string) Documentation(Findings f, double relevant, string met)
     {
         var references = f.Reading.Figures.Where(x => x.Kind == "reference" && !f.WrongFigures.Contains(x)).Select(x => x.Text).ToList();
-        var records = Text.CountCues(f.Reading.Words, ["note", "record", "log", "reference", "case", "email", "in writing", "confirmation", "send", "summary", "text"]) > 0;
+        var records = Text.CountCues(f.Reading.Words,
+            ["note", "record", "log", "reference", "case", "email", "in writing", "confirmation", "send", "summary", "text"]) > 0;
         return (0.8 * relevant + (references.Count > 0 ? 0.2 : records ? 0.12 : 0),
-            (references.Count > 0 ? $"Gives the reference {Quote(references)}. " : records ? "Says what is recorded or sent. " : "Does not say what is recorded or sent. ") + met);
+            (references.Count > 0 ? $"Gives the reference {Quote(references)}. "
+                : records ? "Says what is recorded or sent. "
+                : "Does not say what is recorded or sent. ") + met);
     }
 
     private static (double, string) Tone(Findings f, double relevant, string met)
@@ -150,11 +165,14 @@ public static class CoachVerdict
         else if (f.Reading.SaladShare >= 0.25) Limit(28, "Part of the answer is a list of keywords; say what you mean in sentences.");
         if (f.Rude.Count > 0) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
         if (f.OffTopic) Limit(15, "Answer what the customer actually said.");
-        if (f.DisclosedBeforeVerification.Count > 0) Limit(35, $"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
+        if (f.DisclosedBeforeVerification.Count > 0)
+            Limit(35, $"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
         if (f.Unsupported.Count > 0) Limit(45, $"Only promise what the scenario allows: nothing in the policy backs {Quote(f.Unsupported.Take(1))}.");
-        if (f.WrongFigures.Count > 0) Limit(45, $"Check your figures: {Quote(f.WrongFigures.Select(x => x.Text))} is not what the scenario's facts say or allow.");
+        if (f.WrongFigures.Count > 0)
+            Limit(45, $"Check your figures: {Quote(f.WrongFigures.Select(x => x.Text))} is not what the scenario's facts say or allow.");
         var commission = f.Mistakes.Where(x => x.Mistake.QuotedForms.Count == 0).ToList();
-        if (commission.Count > 0) Limit(50 - 10 * (commission.Count - 1), $"Common mistake: {commission[0].Mistake.Text} (you said {Quote([commission[0].Said])}).");
+        if (commission.Count > 0)
+            Limit(50 - 10 * (commission.Count - 1), $"Common mistake: {commission[0].Mistake.Text} (you said {Quote([commission[0].Said])}).");
         var contradicted = f.Requirements.Where(r => r.Contradicted).ToList();
         if (contradicted.Count > 0) Limit(40, $"That says the opposite of what is needed: {contradicted[0].Requirement.Text}.");
         return (cap, reasons);
@@ -209,7 +227,8 @@ public static class CoachVerdict
         return s[..(cut > 40 ? cut : max)].TrimEnd(',', ';', ':') + "…";
     }
 
-    private static string Lower(string s) => s.Length > 0 && char.IsUpper(s[0]) && (s.Length == 1 || !char.IsUpper(s[1])) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
+    private static string Lower(string s) =>
+        s.Length > 0 && char.IsUpper(s[0]) && (s.Length == 1 || !char.IsUpper(s[1])) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 
     private static string Quote(IEnumerable<string> items) => string.Join(", ", items.Select(i => $"“{i}”"));
 }

@@ -19,7 +19,8 @@ public static partial class Courtesy
     private static readonly string[] PoliteCues = ["please", "thank", "thanks", "sorry", "appreciate", "understand", "would you", "could you", "happy to",
         "of course", "glad", "excuse me", "i'd like", "may i", "i'm afraid", "i hear", "that sounds", "must be", "no problem", "kind", "pardon"];
     private static readonly string[] ForwardCues = ["shall we", "shall i", "i'll", "i will", "we'll", "we will", "let's", "next step", "can i", "could you",
-        "would you", "would that", "book", "schedule", "send", "arrange", "confirm", "call you", "follow up", "set up", "email", "text you", "let me", "how about"];
+        "would you", "would that", "book", "schedule", "send", "arrange", "confirm", "call you", "follow up", "set up", "email", "text you",
+        "let me", "how about"];
 
     public static IReadOnlyList<string> Rude(AnswerReading reading, float[][] prototypes)
     {
@@ -36,8 +37,10 @@ public static partial class Courtesy
     }
 
     private static readonly string[] ConcessionCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
-        "discount", "free", "waive", "refund", "money back", "compensation", "credit", "cheaper", "match", "extra", "bonus", "no charge", "won't cost", "off your", "% off", "per cent off", "whole",
-        "have to pay", "must pay", "need to pay", "pay today", "pay now", "or it goes", "bailiff", "bailiffs", "court", "legal action", "full amount", "clear the"];
+        "discount", "free", "waive", "refund", "money back", "compensation", "credit", "cheaper", "match", "extra", "bonus", "no charge",
+        "won't cost", "off your", "% off", "per cent off", "whole",
+        "have to pay", "must pay", "need to pay", "pay today", "pay now", "or it goes", "bailiff", "bailiffs", "court", "legal action",
+        "full amount", "clear the"];
 
     /// <summary>The sentence gives something away, guarantees an outcome or demands payment: it needs the scenario's backing.</summary>
     public static bool Concedes(IReadOnlyList<string> words)
@@ -61,7 +64,9 @@ public static partial class Courtesy
         return Math.Min(1, Text.CountCues(words, PoliteCues) / 2.0);
     }
 
-    [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|you people|you lot|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
+    [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
+        @"get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|" +
+        @"you people|you lot|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
     private static partial Regex RudeExpression();
 
     [GeneratedRegex(@"^\s*(whatever|fine|ugh)\s*[.!]*\s*$", RegexOptions.IgnoreCase)]

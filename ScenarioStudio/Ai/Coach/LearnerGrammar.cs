@@ -11,8 +11,11 @@ public static partial class LearnerGrammar
     private static readonly (Regex Pattern, string Explanation)[] Patterns =
     [
         (new(@"\b(must|should|can|could|will|would|may|might) to \w+", RegexOptions.IgnoreCase), "no “to” after a modal verb"),
-        (new(@"\bsince (\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) (days?|weeks?|months?|years?|hours?)\b", RegexOptions.IgnoreCase), "“for” with a length of time, “since” with a starting point"),
-        (new(@"\b(during|from) (\d+|one|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b", RegexOptions.IgnoreCase), "“for” with a length of time"),
+        (new(@"\bsince (\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) (days?|weeks?|months?|years?|hours?)\b",
+                RegexOptions.IgnoreCase),
+            "“for” with a length of time, “since” with a starting point"),
+        (new(@"\b(during|from) (\d+|one|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b", RegexOptions.IgnoreCase),
+            "“for” with a length of time"),
         (new(@"\ballergic (of|from|with)\b", RegexOptions.IgnoreCase), "allergic to"),
         (new(@"\b(i am|i'm|we are|we're) agree\b", RegexOptions.IgnoreCase), "“I agree”, not “I am agree”"),
         (new(@"\bmore (better|worse|easier|cheaper|bigger|smaller)\b", RegexOptions.IgnoreCase), "a comparative needs no “more”"),

@@ -11,7 +11,8 @@ public sealed record AuthoredSentence(string Text, float[] Vector, IReadOnlyList
 public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor, IReadOnlyList<IReadOnlyList<string>> NamedFacts);
 
 /// <summary>A common mistake: a thing said (matched by meaning or by its quoted wrong words) or a thing left out.</summary>
-/// <param name="IsWording">The mistake quotes words ("Saying \"I have cough since five days\""): it is about wording, found by its quoted form only, never by meaning (the right sentence means the same).</param>
+/// <param name="IsWording">The mistake quotes words ("Saying \"I have cough since five days\""): it is about wording, found by its quoted
+/// form only, never by meaning (the right sentence means the same).</param>
 public sealed record Mistake(string Text, float[] Vector, bool IsOmission, IReadOnlyList<IReadOnlyList<string>> QuotedForms, bool IsWording);
 
 /// <summary>
@@ -42,14 +43,16 @@ public sealed partial class PhaseMaterial
     public required IReadOnlySet<string> KeyStems { get; init; }
     /// <summary>The phase forbids discussing amounts before the customer is verified (a requirement or mistake says so).</summary>
     public required bool AmountsWaitForVerification { get; init; }
-    /// <summary>What the scenario states anywhere (every ideal response, the knowledge base, the ticket card): what a learner's concession may rest on.</summary>
+    /// <summary>What the scenario states anywhere (every ideal response, the knowledge base, the ticket card): what a learner's concession
+    /// may rest on.</summary>
     public required IReadOnlyList<float[]> Statements { get; init; }
     /// <summary>The customer's follow-up objections with their meaning, for the offline customer to pick the one that fits.</summary>
     public required IReadOnlyList<(string Text, float[] Vector)> Objections { get; init; }
     /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
     public required IReadOnlyList<double[]> CriterionRequirementWeights { get; init; }
 
-    private static readonly string[] OmissionStarts = ["not ", "no ", "forgetting", "forgets", "skipping", "skips", "ignoring", "ignores", "leaving", "missing", "failing", "without", "never ", "ending without", "one-word", "only "];
+    private static readonly string[] OmissionStarts = ["not ", "no ", "forgetting", "forgets", "skipping", "skips", "ignoring", "ignores", "leaving",
+        "missing", "failing", "without", "never ", "ending without", "one-word", "only "];
 
     public static PhaseMaterial Build(ScenarioDocument scenario, int phaseIndex, EmbeddingCache embeddings)
     {
@@ -86,7 +89,9 @@ public sealed partial class PhaseMaterial
 
         var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.Words(t), Text.Figures(t))).ToList();
         var verificationLabels = scenario.Context.VerificationFacts
-            .Select(f => (IReadOnlyList<string>)Text.Words(f.Label).Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number")).ToList())
+            .Select(f => (IReadOnlyList<string>)Text.Words(f.Label)
+                .Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number"))
+                .ToList())
             .Where(l => l.Count > 0).ToList();
         var requirements = requirementTexts.Select((r, i) =>
         {
@@ -115,7 +120,8 @@ public sealed partial class PhaseMaterial
         {
             figures.Add($"{f.Kind}:{f.Value}");
             figures.Add(f.Value);
-            if (f.Kind == "percent" && decimal.TryParse(f.Value, System.Globalization.CultureInfo.InvariantCulture, out var p)) maxPercent = Math.Max(maxPercent, p);
+            if (f.Kind == "percent" && decimal.TryParse(f.Value, System.Globalization.CultureInfo.InvariantCulture, out var p))
+                maxPercent = Math.Max(maxPercent, p);
         }
 
         var criterionWeights = criterionVectors.Select(cv =>

@@ -133,9 +133,12 @@ public static partial class Text
     [GeneratedRegex(@"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b")]
     private static partial Regex Reference();
 
-    [GeneratedRegex(@"(?<cur>[£$€]\s?)?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<k>k\b)?\s*(?<pct>%|per ?cent)?(?<p>\s*(?<cur2>pounds|euros|dollars|quid))?(?<dur>[\s-]*(?:working |business |calendar )?(?:days?|weeks?|months?|years?|hours?|minutes?)\b)?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<cur>[£$€]\s?)?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<k>k\b)?\s*(?<pct>%|per ?cent)?" +
+        @"(?<p>\s*(?<cur2>pounds|euros|dollars|quid))?" +
+        @"(?<dur>[\s-]*(?:working |business |calendar )?(?:days?|weeks?|months?|years?|hours?|minutes?)\b)?", RegexOptions.IgnoreCase)]
     private static partial Regex Number();
 
-    [GeneratedRegex(@"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b(\s*(?:%|per ?cent))?")]
+    [GeneratedRegex(@"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" +
+        @"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b(\s*(?:%|per ?cent))?")]
     private static partial Regex NumberWord();
 }

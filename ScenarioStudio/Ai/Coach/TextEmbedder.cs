@@ -60,7 +60,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         // One sentence per run (batching pads every sentence to the longest and measured slower here), the sentences
         // of one answer side by side: ONNX Runtime runs a session from several threads at once, each run on one core.
         if (texts.Count == 1) result[0] = EmbedOne(session, tokenizer, texts[0]);
-        else Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => result[i] = EmbedOne(session, tokenizer, texts[i]));
+        else Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            i => result[i] = EmbedOne(session, tokenizer, texts[i]));
         return result;
     }
 
@@ -112,7 +113,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     {
         var assembly = typeof(MiniLMTokenizer).Assembly;
         var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("model.onnx", StringComparison.Ordinal));
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "0";
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0";
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"all-MiniLM-L6-v2-{string.Concat(version.Where(char.IsLetterOrDigit))}.onnx");
         using var stream = assembly.GetManifestResourceStream(resource)!;

@@ -91,22 +91,30 @@ public static class CoachBenchmark
         }
 
         foreach (var r in results.Where(r => r.Answer.Id == explain))
-            Log.Info($"{r.Answer.Id}: {r.Assessment.Overall}\n  {string.Join("\n  ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}: {c.Evidence}"))}\n  went well: {string.Join(" ", r.Assessment.WentWell)}\n  improve: {string.Join(" ", r.Assessment.ToImprove)}");
+            Log.Info($"{r.Answer.Id}: {r.Assessment.Overall}\n  {string.Join("\n  ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}: {c.Evidence}"))}" +
+                $"\n  went well: {string.Join(" ", r.Assessment.WentWell)}\n  improve: {string.Join(" ", r.Assessment.ToImprove)}");
 
         var human = results.Select(r => (double)r.Answer.HumanScore).ToArray();
         var engine = results.Select(r => (double)r.Assessment.Overall).ToArray();
         var spearman = Spearman(human, engine);
         var mad = results.Average(r => Math.Abs(r.Assessment.Overall - r.Answer.HumanScore));
         var agreement = results.Count(r => r.Assessment.ObjectiveMet == (r.Answer.HumanScore >= 70)) / (double)Math.Max(1, results.Count);
-        var stuffing = results.Where(r => r.Answer.Kind.Contains("stuffing", StringComparison.OrdinalIgnoreCase)).Select(r => r.Assessment.Overall).DefaultIfEmpty(0).Max();
+        var stuffing = results
+            .Where(r => r.Answer.Kind.Contains("stuffing", StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.Assessment.Overall)
+            .DefaultIfEmpty(0)
+            .Max();
         var ms = results.Select(r => r.Ms).Order().ToList();
         var p95 = ms.Count == 0 ? 0 : ms[(int)Math.Ceiling(0.95 * ms.Count) - 1];
 
         foreach (var kind in results.GroupBy(r => r.Answer.Kind).OrderBy(g => g.Key))
-            Log.Info($"  {kind.Key,-20} n={kind.Count(),3} human={kind.Average(r => r.Answer.HumanScore),5:F1} engine={kind.Average(r => r.Assessment.Overall),5:F1} mad={kind.Average(r => Math.Abs(r.Assessment.Overall - r.Answer.HumanScore)),5:F1}");
+            Log.Info($"  {kind.Key,-20} n={kind.Count(),3} human={kind.Average(r => r.Answer.HumanScore),5:F1} " +
+                $"engine={kind.Average(r => r.Assessment.Overall),5:F1} mad={kind.Average(r => Math.Abs(r.Assessment.Overall - r.Answer.HumanScore)),5:F1}");
         if (verbose)
             foreach (var r in results.OrderByDescending(r => Math.Abs(r.Assessment.Overall - r.Answer.HumanScore)).Take(40))
-                Log.Info($"  {r.Answer.Id} [{r.Answer.Kind}] human {r.Answer.HumanScore} engine {r.Assessment.Overall}: {r.Answer.Answer}\n      {string.Join(" | ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}"))}\n      {string.Join(" ", r.Assessment.ToImprove.Take(3))}");
+                Log.Info($"  {r.Answer.Id} [{r.Answer.Kind}] human {r.Answer.HumanScore} engine {r.Assessment.Overall}: {r.Answer.Answer}" +
+                    $"\n      {string.Join(" | ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}"))}" +
+                    $"\n      {string.Join(" ", r.Assessment.ToImprove.Take(3))}");
         Log.Info($"model working set +{modelMb:F0} MB");
 
         if (outPath is not null)
@@ -117,7 +125,8 @@ public static class CoachBenchmark
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"coach answers={results.Count} spearman={spearman:F3} mad={mad:F1} pass_agreement={agreement:F3} stuffing_max={stuffing} ms_p95={p95:F1} load_ms={load.ElapsedMilliseconds}"));
+            $"coach answers={results.Count} spearman={spearman:F3} mad={mad:F1} pass_agreement={agreement:F3}" +
+            $" stuffing_max={stuffing} ms_p95={p95:F1} load_ms={load.ElapsedMilliseconds}"));
         return 0;
     }
 

@@ -49,19 +49,23 @@ public static class DashboardBenchmark
         Log.Info($"learner progress: {Samples} calls over random learners");
         var random = new Random(DataSeed);
         var sampleLearners = Enumerable.Range(0, Samples).Select(_ => learners[random.Next(learners.Count)]).ToList();
-        var learnerMs = await TimeAsync(host, sampleLearners, Samples, async s => (await s.GetRequiredService<ProgressService>().GetMineAsync()).CompletedSessions);
+        var learnerMs = await TimeAsync(host, sampleLearners, Samples,
+            async s => (await s.GetRequiredService<ProgressService>().GetMineAsync()).CompletedSessions);
         var adminMs = await TimeAsync(host, [admin], 20, async s => (await s.GetRequiredService<TeamDashboardService>().GetAsync()).Learners.Count);
 
         Log.Info("export: every session of the organisation to Excel, as the Admin");
         var (rows, seconds, peakMb, bytes) = await ExportAsync(host, admin, ExportFormat.Excel);
         var csv = await ExportAsync(host, admin, ExportFormat.Csv);
-        Log.Info($"xlsx {bytes / 1024.0 / 1024.0:0.0} MB; csv {csv.Rows} rows in {csv.Seconds:0.00} s, peak {csv.PeakMb:0} MB, {csv.Bytes / 1024.0 / 1024.0:0.0} MB");
+        Log.Info($"xlsx {bytes / 1024.0 / 1024.0:0.0} MB; csv {csv.Rows} rows in {csv.Seconds:0.00} s, " +
+            $"peak {csv.PeakMb:0} MB, {csv.Bytes / 1024.0 / 1024.0:0.0} MB");
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dashboard sessions={sessions} manager_p95_ms={Percentile.Of(managerMs, 95):0.0} learner_p95_ms={Percentile.Of(learnerMs, 95):0.0} export_rows={rows} export_s={seconds:0.00} export_peak_mb={peakMb:0}"));
+            $"dashboard sessions={sessions} manager_p95_ms={Percentile.Of(managerMs, 95):0.0} learner_p95_ms={Percentile.Of(learnerMs, 95):0.0}" +
+            $" export_rows={rows} export_s={seconds:0.00} export_peak_mb={peakMb:0}"));
         Console.Out.Flush();
         Log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"p50: manager {Percentile.Of(managerMs, 50):0.0} ms, learner {Percentile.Of(learnerMs, 50):0.0} ms; admin (all 500 learners) p50 {Percentile.Of(adminMs, 50):0.0} p95 {Percentile.Of(adminMs, 95):0.0} ms; " +
+            $"p50: manager {Percentile.Of(managerMs, 50):0.0} ms, learner {Percentile.Of(learnerMs, 50):0.0}" +
+            $" ms; admin (all 500 learners) p50 {Percentile.Of(adminMs, 50):0.0} p95 {Percentile.Of(adminMs, 95):0.0} ms; " +
             $"ClosedXML's figure is {250_000 / 8.0:0} rows/s, this export {rows / seconds:0} rows/s"));
         return 0;
     }
@@ -71,7 +75,8 @@ public static class DashboardBenchmark
         var managers = new List<ApplicationUser>();
         var learners = new List<ApplicationUser>();
         for (var t = 0; t < Teams; t++) managers.Add(await host.AddMemberAsync(organisationId, OrgRole.Manager, $"Manager {t + 1}", withPassword: false));
-        for (var i = 0; i < Learners; i++) learners.Add(await host.AddMemberAsync(organisationId, OrgRole.Learner, $"Learner {i + 1:000}", withPassword: false));
+        for (var i = 0; i < Learners; i++)
+            learners.Add(await host.AddMemberAsync(organisationId, OrgRole.Learner, $"Learner {i + 1:000}", withPassword: false));
         await using var db = await host.OpenUnfilteredAsync();
         for (var t = 0; t < Teams; t++)
         {
@@ -228,7 +233,9 @@ public static class DashboardBenchmark
         GC.WaitForPendingFinalizers();
         GC.Collect();
         using (var before = Process.GetCurrentProcess())
-            Log.Info($"{format} export: working set before {before.WorkingSet64 / 1024.0 / 1024.0:0} MB, managed heap {GC.GetTotalMemory(false) / 1024.0 / 1024.0:0} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0:0} MB, private {before.PrivateMemorySize64 / 1024.0 / 1024.0:0} MB");
+            Log.Info($"{format} export: working set before {before.WorkingSet64 / 1024.0 / 1024.0:0} MB, " +
+                $"managed heap {GC.GetTotalMemory(false) / 1024.0 / 1024.0:0} MB, " +
+                $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0:0} MB, private {before.PrivateMemorySize64 / 1024.0 / 1024.0:0} MB");
         var path = Path.Combine(host.Directory, "export." + TableExport.Extension(format));
         long peak = 0;
         using var sampling = new CancellationTokenSource();

@@ -78,12 +78,15 @@ public static class SearchBreakdown
         e.WriteLine("  p-count, p-page = EF's COUNT and page SQL as sent, with \"OrganisationId = @TenantId AND\" added inside the FromSql");
         e.WriteLine("  (a plain equality SQLite can use an index for, unlike EF's \"@ef_filter__p2 OR OrganisationId = ...\").");
         e.WriteLine("  The other raw queries write the tenant filter as EF does, so they get EF's plan.");
-        e.WriteLine($"    {"kind",-12} {"n",3} | {"total",7} {"caller",7} {"count",7} {"page",7} {"other",7} | {"match",7} {"count",7} {"ef-page",7} {"sorted",7} {"unsorted",8} {"late",7} | {"p-count",7} {"p-page",7}");
+        e.WriteLine($"    {"kind",-12} {"n",3} | {"total",7} {"caller",7} {"count",7} {"page",7} {"other",7} | " +
+            $"{"match",7} {"count",7} {"ef-page",7} {"sorted",7} {"unsorted",8} {"late",7} | {"p-count",7} {"p-page",7}");
         foreach (var group in results.GroupBy(r => r.Query.Kind).Append(results.GroupBy(_ => "ALL").Single()))
         {
             string M(Func<Parts, double> f, int width = 7) => group.Average(f).ToString("0.0", CultureInfo.InvariantCulture).PadLeft(width);
-            e.WriteLine($"    {group.Key,-12} {group.Count(),3} | {M(r => r.Total)} {M(r => r.Caller)} {M(r => r.Count)} {M(r => r.Page)} {M(r => r.Other)} | " +
-                        $"{M(r => r.Match)} {M(r => r.RawCount)} {M(r => r.EfPage)} {M(r => r.SortedIds)} {M(r => r.UnsortedIds, 8)} {M(r => r.LatePage)} | {M(r => r.ProposedCount)} {M(r => r.ProposedPage)}");
+            e.WriteLine($"    {group.Key,-12} {group.Count(),3} | " +
+                        $"{M(r => r.Total)} {M(r => r.Caller)} {M(r => r.Count)} {M(r => r.Page)} {M(r => r.Other)} | " +
+                        $"{M(r => r.Match)} {M(r => r.RawCount)} {M(r => r.EfPage)} {M(r => r.SortedIds)} {M(r => r.UnsortedIds, 8)} {M(r => r.LatePage)} | " +
+                        $"{M(r => r.ProposedCount)} {M(r => r.ProposedPage)}");
         }
         var slowest = results.OrderByDescending(r => r.Total).Take(8).ToList();
         e.WriteLine();
@@ -91,7 +94,8 @@ public static class SearchBreakdown
         foreach (var r in slowest)
             e.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    {r.Query}: {r.Total:0.0} / {r.Caller:0.0} / {r.Count:0.0} / {r.Page:0.0} / {r.Other:0.0} | " +
-                $"{r.Match:0.0} / {r.RawCount:0.0} / {r.EfPage:0.0} / {r.SortedIds:0.0} / {r.UnsortedIds:0.0} / {r.LatePage:0.0} | {r.ProposedCount:0.0} / {r.ProposedPage:0.0}"));
+                $"{r.Match:0.0} / {r.RawCount:0.0} / {r.EfPage:0.0} / {r.SortedIds:0.0} / {r.UnsortedIds:0.0} / {r.LatePage:0.0} | " +
+                $"{r.ProposedCount:0.0} / {r.ProposedPage:0.0}"));
 
         // Plans for the query with the most matches (the expensive case for COUNT and ORDER BY).
         var widest = results.Where(r => r.Query.Domain is null && r.Query.Status is null).MaxBy(r => r.RawCount) ?? results[0];
@@ -135,7 +139,8 @@ public static class SearchBreakdown
     /// <summary>The page as EF builds it, except that the 25 rows are chosen first and only they get the subqueries.</summary>
     private static string LatePageSql(string matched) => $"""
         SELECT p.Id, p.Title, p.Slug, p.Domain, p.Category, p.Difficulty, p.Status, p.Visibility, p.IsSystem,
-            COALESCE((SELECT a.DisplayName FROM AspNetUsers AS a WHERE ($noTenant OR a.OrganisationId = $org) AND a.Id = p.CreatedById LIMIT 1), 'ScenarioStudio'),
+            COALESCE((SELECT a.DisplayName FROM AspNetUsers AS a WHERE ($noTenant OR a.OrganisationId = $org) AND a.Id = p.CreatedById LIMIT 1),
+                'ScenarioStudio'),
             (SELECT COUNT(*) FROM ScenarioPhases AS s0 WHERE ($noTenant OR s0.OrganisationId = $org) AND s0.ScenarioId = p.Id), p.EstimatedMinutes, p.UpdatedAt
         FROM (SELECT {RowColumns} FROM Scenarios WHERE {matched} ORDER BY UpdatedAt DESC, Id DESC LIMIT 25) AS p
         ORDER BY p.UpdatedAt DESC, p.Id DESC

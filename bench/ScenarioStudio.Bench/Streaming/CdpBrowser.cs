@@ -201,7 +201,8 @@ public sealed class CdpPage(CdpBrowser browser, string contextId, string targetI
     public async Task MinimiseAsync()
     {
         var window = await browser.SendAsync("Browser.getWindowForTarget", new { targetId });
-        await browser.SendAsync("Browser.setWindowBounds", new { windowId = window.GetProperty("windowId").GetInt32(), bounds = new { windowState = "minimized" } });
+        await browser.SendAsync("Browser.setWindowBounds",
+            new { windowId = window.GetProperty("windowId").GetInt32(), bounds = new { windowState = "minimized" } });
     }
 
     public Task CloseAsync() => browser.SendAsync("Target.disposeBrowserContext", new { browserContextId = contextId });

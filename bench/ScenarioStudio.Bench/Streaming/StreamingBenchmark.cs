@@ -153,10 +153,12 @@ public static class StreamingBenchmark
         var cpuPct = measured.Cpu.TotalMilliseconds / (measured.Wall.TotalMilliseconds * Environment.ProcessorCount) * 100;
         var kbPerCircuit = Math.Max(0, memoryAfter - memoryBefore) / 1024.0 / streams;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"streaming streams={streams} token_to_dom_p50_ms={Percentile.Of(measured.Latencies, 50):0.0} token_to_dom_p95_ms={Percentile.Of(measured.Latencies, 95):0.0} server_cpu_pct={cpuPct:0.0} kb_per_circuit={kbPerCircuit:0}"));
+            $"streaming streams={streams} token_to_dom_p50_ms={Percentile.Of(measured.Latencies, 50):0.0}" +
+            $" token_to_dom_p95_ms={Percentile.Of(measured.Latencies, 95):0.0} server_cpu_pct={cpuPct:0.0} kb_per_circuit={kbPerCircuit:0}"));
         Log.Info($"measured round: {measured.Describe(paint)}");
         Log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"process working set grew {(workingSetAfter - workingSetBefore) / 1024.0 / streams:0} KB per circuit (managed heap and native memory, e.g. socket buffers)"));
+            $"process working set grew {(workingSetAfter - workingSetBefore) / 1024.0 / streams:0}" +
+            $" KB per circuit (managed heap and native memory, e.g. socket buffers)"));
 
         if (csvPath is not null)
         {
@@ -169,7 +171,9 @@ public static class StreamingBenchmark
         for (var i = 0; i < 10; i++) { await Task.Delay(1000); GC.Collect(); GC.WaitForPendingFinalizers(); }
         var memoryClosed = GC.GetTotalMemory(forceFullCollection: true);
         Log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"after closing the {streams} pages: heap {memoryClosed / 1024.0 / 1024.0:0.0} MB, released {(memoryAfter - memoryClosed) / 1024.0 / streams:0} KB per page (before {memoryBefore / 1024.0 / 1024.0:0.0} MB, live {memoryAfter / 1024.0 / 1024.0:0.0} MB)"));
+            $"after closing the {streams} pages: heap {memoryClosed / 1024.0 / 1024.0:0.0}" +
+            $" MB, released {(memoryAfter - memoryClosed) / 1024.0 / streams:0}" +
+            $" KB per page (before {memoryBefore / 1024.0 / 1024.0:0.0} MB, live {memoryAfter / 1024.0 / 1024.0:0.0} MB)"));
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         return 0;
     }
@@ -254,14 +258,16 @@ public static class StreamingBenchmark
         public string Describe(bool paint)
         {
             var machine = Wall.TotalMilliseconds * Environment.ProcessorCount / 100;
-            var thirds = Enumerable.Range(0, 3).Select(part => Tokens.Where(t => Math.Min(t.Index * 3 / (StreamingBenchmark.Tokens + 1), 2) == part).Select(t => t.Ms).ToList());
+            var thirds = Enumerable.Range(0, 3)
+                .Select(part => Tokens.Where(t => Math.Min(t.Index * 3 / (StreamingBenchmark.Tokens + 1), 2) == part).Select(t => t.Ms).ToList());
             var browsers = BrowserCpu is { } chromium
                 ? Invariant($", Chromium {chromium.TotalMilliseconds / machine:0.0}% ({(paint ? "windows open, painting" : "windows minimised")})")
                 : "";
             return Invariant($"token_to_dom p50/p95 {Percentile.Of(Latencies, 50):0}/{Percentile.Of(Latencies, 95):0} ms, by third of the stream ") +
                 string.Join(", ", thirds.Select(p => Invariant($"{Percentile.Of(p, 50):0}/{Percentile.Of(p, 95):0}"))) +
                 Invariant($" ms; took {Wall.TotalSeconds:0.0} s; app and model server {Cpu.TotalMilliseconds / machine:0.0}% of the machine{browsers}") +
-                Invariant($"; GCs gen0/1/2 {Gcs}, paused {Paused.TotalMilliseconds:0} ms; JIT compiled {JitCompiled} methods in {JitTime.TotalMilliseconds:0} ms");
+                Invariant($"; GCs gen0/1/2 {Gcs}, paused {Paused.TotalMilliseconds:0} ms; JIT compiled {JitCompiled} methods in {
+                    JitTime.TotalMilliseconds:0} ms");
         }
     }
 
@@ -323,7 +329,11 @@ public static class StreamingBenchmark
             await using (var scope = services.CreateAsyncScope())
             {
                 var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-                learner = new ApplicationUser { OrganisationId = admin.OrganisationId, Role = OrgRole.Learner, DisplayName = $"Learner {i}", UserName = email, Email = email, EmailConfirmed = true };
+                learner = new ApplicationUser
+                {
+                    OrganisationId = admin.OrganisationId, Role = OrgRole.Learner, DisplayName = $"Learner {i}", UserName = email, Email = email,
+                    EmailConfirmed = true
+                };
                 var created = await users.CreateAsync(learner, Password);
                 if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
             }

@@ -69,7 +69,8 @@ public sealed class TimedModelServer : IAsyncDisposable
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 sent[i] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             }
-            await context.Response.WriteAsync("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"bench\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+            await context.Response.WriteAsync("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"bench\"," +
+                "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
             await context.Response.Body.FlushAsync();
         });
         await app.StartAsync();

@@ -65,4 +65,25 @@ public sealed class FirstTryTests : MudTestContext
         var card = Render<ScoreCard>(p => p.Add(c => c.Assessment, Scores(40, 40, 40)).Add(c => c.FirstTry, Scores(60, 60, 60)));
         Assert.Equal("−20", card.Find(".first-try .down").TextContent);
     }
+
+    [Theory]
+    [InlineData(8, "score-low")]
+    [InlineData(55, "score-mid")]
+    [InlineData(94, "score-high")]
+    public void The_coach_bubble_takes_the_colour_of_its_score_not_green_at_8(int overall, string expected)
+    {
+        var cut = Render<MessageItem>(p => p.Add(m => m.Message, Message(3, Speaker.Coach, MessageKind.Feedback, Scores(overall, overall, overall)))
+            .Add(m => m.CustomerName, "Graham"));
+        var bubble = cut.Find(".bubble.coach");
+        Assert.Contains(expected, bubble.ClassList);
+        Assert.Single(bubble.ClassList, c => c.StartsWith("score-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_coach_bubble_without_scores_has_no_score_colour()
+    {
+        var cut = Render<MessageItem>(p => p.Add(m => m.Message, Message(3, Speaker.Coach, MessageKind.Feedback, stopped: true))
+            .Add(m => m.CustomerName, "Graham"));
+        Assert.DoesNotContain(cut.Find(".bubble.coach").ClassList, c => c.StartsWith("score-", StringComparison.Ordinal));
+    }
 }

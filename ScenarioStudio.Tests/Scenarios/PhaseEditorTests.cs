@@ -122,4 +122,19 @@ public sealed class PhaseEditorTests : MudTestContext
         Assert.Empty(editor.FindAll("#phase-0-remove"));
         Assert.True(editor.Find("#add-phase").HasAttribute("disabled"));
     }
+
+    [Fact]
+    public void A_reloaded_document_shows_every_phase_open_again()
+    {
+        var editor = RenderEditor();
+        int Open() => editor.FindAll(".phase").Count(phase => phase.QuerySelector(".mud-grid") is not null);
+        Assert.Equal(3, Open());
+        editor.FindAll("button[aria-label='Show or hide phase']")[0].Click();
+        Assert.Equal(2, Open());
+
+        // The page reloads the scenario after a save or a lifecycle action: a new list of new phase objects.
+        List<Phase> reloaded = [.. phases.Select(p => new Phase { Name = p.Name })];
+        editor.Render(p => p.Add(e => e.Phases, reloaded));
+        Assert.Equal(3, Open());
+    }
 }

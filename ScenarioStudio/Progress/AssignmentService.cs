@@ -43,7 +43,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
     {
         var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var teams = await Teams(db, caller).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
+        var teams = await db.TeamsLedBy(caller).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
         return new AssignmentOptions(teams.Select(t => (t.Id, t.Name)).ToList());
     }
 
@@ -57,7 +57,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         // The explicit organisation lets SQLite seek its index; the tenant filter alone is an OR it cannot seek with.
-        var query = Practisable(db).Where(s => s.OrganisationId == caller.OrganisationId);
+        var query = db.Scenarios.OpenToLearners().Where(s => s.OrganisationId == caller.OrganisationId);
         var typed = (text ?? "").Trim();
         if (typed.Length > 100) typed = typed[..100]; // no title is longer
         if (typed.Length > 0)
@@ -73,7 +73,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
     {
         var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var teams = Teams(db, caller).Select(t => t.Id);
+        var teams = db.TeamsLedBy(caller).Select(t => t.Id);
         return await db.Assignments.AsNoTracking().Where(a => teams.Contains(a.TeamId))
             .OrderBy(a => a.DueOn).ThenBy(a => a.Team!.Name)
             .Select(a => new AssignmentRow(a.Id, a.TeamId, a.Team!.Name, a.ScenarioId, a.Scenario!.Title, a.DueOn, a.Note,
@@ -92,7 +92,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         if (team is null) errors.Add(nameof(input.TeamId), "Choose a team.");
         else if (!caller.Leads(team))
             throw new ForbiddenException("You can assign practice only to the teams you lead.");
-        if (!await Practisable(db).AnyAsync(s => s.Id == input.ScenarioId, ct))
+        // Assignments go to a team: only what every learner may practise.
+        if (!await db.Scenarios.OpenToLearners().AnyAsync(s => s.Id == input.ScenarioId, ct))
             errors.Add(nameof(input.ScenarioId), "Choose a published scenario that learners can see.");
         var today = Today();
         if (input.DueOn is not { } due) errors.Add(nameof(input.DueOn), "Choose a due date.");
@@ -161,9 +162,4 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var zone = await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.TimeZone).SingleAsync(ct);
         return ProgressRules.LocalDay(clock.GetUtcNow(), ProgressRules.Zone(zone));
     }
-
-    private static IQueryable<Team> Teams(AppDbContext db, Caller caller) => db.TeamsLedBy(caller);
-
-    /// <summary>Assignments go to a team: only what every learner may practise.</summary>
-    private static IQueryable<Scenario> Practisable(AppDbContext db) => db.Scenarios.OpenToLearners();
 }

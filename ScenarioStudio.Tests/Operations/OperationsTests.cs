@@ -39,6 +39,7 @@ public sealed class OperationsTests : IDisposable
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.Contains("script-src 'self'", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.Contains("connect-src 'self';", csp); // the circuit's socket to this origin only, not ws: to any host
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 

@@ -77,15 +77,18 @@ public static class WebUiExtensions
     }
 
     /// <summary>
-    /// A CSP Blazor Server works with: scripts only from this origin, the circuit's WebSocket to this origin,
-    /// inline styles (MudBlazor positions popovers with style attributes), no framing, no plugins.
+    /// A CSP Blazor Server works with: scripts only from this origin; connections (the circuit's WebSocket included:
+    /// CSP 3 lets 'self' match ws/wss to the same host) only to this origin; no framing, no plugins. Styles keep
+    /// 'unsafe-inline' because MudBlazor needs it twice over: its theme provider writes the organisation's theme as an
+    /// inline style element, and popovers, charts and progress bars are positioned with style attributes; markup
+    /// injection is stopped where text is rendered instead (Razor encodes, charts go through TextChart).
     /// </summary>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy =
             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-            "font-src 'self' data:; connect-src 'self' ws: wss:; media-src 'self' blob:; object-src 'none'; " +
+            "font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; object-src 'none'; " +
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";

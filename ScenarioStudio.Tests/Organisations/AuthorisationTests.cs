@@ -22,6 +22,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
         ("change role", [OrgRole.Admin], (u, o) => u.Get<MemberService>().ChangeRoleAsync(o.Learner.Id, OrgRole.Reviewer)),
         ("deactivate", [OrgRole.Admin], (u, o) => u.Get<MemberService>().SetActiveAsync(o.Learner.Id, false)),
         ("reset link", [OrgRole.Admin], (u, o) => u.Get<MemberService>().CreatePasswordResetLinkAsync(o.Learner.Id)),
+        ("sign out everywhere", [OrgRole.Admin], (u, o) => u.Get<MemberService>().SignOutEverywhereAsync(o.Learner.Id)),
         ("update settings", [OrgRole.Admin], (u, _) => u.Get<Branding>().UpdateAsync("Renamed", "#112233")),
         ("upload logo", [OrgRole.Admin], (u, _) => u.Get<Branding>().SetLogoAsync(Png)),
         ("create team", [OrgRole.Admin], (u, o) =>
@@ -70,6 +71,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
         await Assert.ThrowsAsync<ForbiddenException>(() => members.ChangeRoleAsync(acme.Learner.Id, OrgRole.Admin));
         await Assert.ThrowsAsync<ForbiddenException>(() => members.SetActiveAsync(acme.Admin.Id, false));
         await Assert.ThrowsAsync<ForbiddenException>(() => members.CreatePasswordResetLinkAsync(acme.Admin.Id));
+        await Assert.ThrowsAsync<ForbiddenException>(() => members.SignOutEverywhereAsync(acme.Admin.Id));
         await Assert.ThrowsAsync<ForbiddenException>(() => members.RevokeInvitationAsync(acmeInvitation));
         await Assert.ThrowsAsync<ForbiddenException>(() => teams.UpdateAsync(acmeTeam, new TeamInput("Stolen", null, [])));
         await Assert.ThrowsAsync<ForbiddenException>(() => teams.DeleteAsync(acmeTeam));

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
 /// <summary>The logo over HTTP (in-memory test server), signed in through the real sign-in form.</summary>
-public sealed partial class LogoEndpointTests : IDisposable
+public sealed class LogoEndpointTests : IDisposable
 {
     private const string Email = "admin@logo.test";
     private const string Password = "harbour lantern violet 7";
@@ -35,7 +35,7 @@ public sealed partial class LogoEndpointTests : IDisposable
         var admin = await SignUpAsync();
         await SetLogoAsync(admin, Png);
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        await SignInAsync(client);
+        await HttpSignIn.SignInAsync(client, Email, Password);
 
         var first = await client.GetAsync("/branding/logo?v=1");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -80,29 +80,6 @@ public sealed partial class LogoEndpointTests : IDisposable
         scope.ServiceProvider.GetRequiredService<CurrentUser>().Use(principal);
         await scope.ServiceProvider.GetRequiredService<Branding>().SetLogoAsync(image);
     }
-
-    /// <summary>Posts the sign-in form with its antiforgery token, as a browser does; the client keeps the cookie.</summary>
-    private static async Task SignInAsync(HttpClient client)
-    {
-        var form = await client.GetStringAsync("/Account/Login");
-        string Hidden(string name) => HiddenInput().Matches(form).Select(m => m.Value)
-            .Where(i => i.Contains($"name=\"{name}\"")).Select(i => ValueAttribute().Match(i).Groups[1].Value).Single();
-        var post = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Hidden("__RequestVerificationToken")),
-            ["_handler"] = Hidden("_handler"),
-            ["Input.Email"] = Email,
-            ["Input.Password"] = Password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
-        Assert.DoesNotContain("Login", post.Headers.Location!.ToString());
-    }
-
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>")]
-    private static partial Regex HiddenInput();
-
-    [GeneratedRegex("value=\"([^\"]*)\"")]
-    private static partial Regex ValueAttribute();
 
     public void Dispose()
     {

@@ -29,6 +29,7 @@ public static class AccountExtensions
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
         });
+        services.AddSignInSessions();
         services.AddAuthorization(options => options.AddPermissionPolicies());
 
         services.AddIdentityCore<ApplicationUser>(options =>

@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace ScenarioStudio.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every minute (role changes and deactivation apply quickly) an interactive circuit is connected.
+// This is a server-side AuthenticationStateProvider that revalidates the connected user every minute while an interactive
+// circuit is connected: the sign-in session must still exist (not signed out) and the account's security stamp be
+// unchanged (role changes, password resets and deactivation apply within a minute to open pages too).
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        SignInSessionStore sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
@@ -22,7 +24,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        return await sessions.IsCurrentAsync(authenticationState.User, cancellationToken)
+            && await ValidateSecurityStampAsync(userManager, authenticationState.User);
     }
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)

@@ -48,6 +48,7 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Progress.Assignment> Assignments => Set<Progress.Assignment>();
     public DbSet<AiCall> AiCalls => Set<AiCall>();
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
+    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

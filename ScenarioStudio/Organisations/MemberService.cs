@@ -116,6 +116,13 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
             user => user.IsActive = active, ct);
     }
 
+    /// <summary>Ends every session of the member on every device (a new security stamp); their next request asks them to sign in.</summary>
+    public async Task SignOutEverywhereAsync(string userId, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ManageMembers, ct);
+        await UpdateMemberAsync(caller, userId, _ => null, _ => { }, ct);
+    }
+
     /// <summary>Applies a change to one member in a transaction that also checks the organisation keeps an active Admin.</summary>
     private async Task UpdateMemberAsync(Caller caller, string userId, Func<ApplicationUser, string?> removesAdmin,
         Action<ApplicationUser> change, CancellationToken ct)

@@ -17,12 +17,14 @@ builder.AddAi();
 builder.AddPractice();
 builder.AddProgress();
 builder.AddWebUi();
+builder.AddReverseProxy();
 
 var app = builder.Build();
 
 await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
 
+app.UseReverseProxy();
 app.UseWebUi();
 app.MapWebUi();
 app.MapAccounts();

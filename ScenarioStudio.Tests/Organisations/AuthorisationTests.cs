@@ -9,7 +9,7 @@ namespace ScenarioStudio.Tests.Organisations;
 public sealed class AuthorisationTests : IAsyncLifetime
 {
     private readonly TestDatabase db = new();
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    private static readonly byte[] Png = TestImages.Png();
 
     public Task InitializeAsync() => db.InitializeAsync();
     public Task DisposeAsync() => db.DisposeAsync();

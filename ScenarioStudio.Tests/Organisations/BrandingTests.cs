@@ -32,18 +32,23 @@ public sealed class BrandingTests : OrganisationTestBase
         await Assert.ThrowsAsync<ValidationFailedException>(() => branding.SetLogoAsync(huge));
         Assert.Null((await branding.GetAsync()).LogoUrl);
 
-        var jpeg = new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3 };
+        await Assert.ThrowsAsync<ValidationFailedException>(() => branding.SetLogoAsync(TestImages.DeclaredHugePng(16000, 16000)));
+        Assert.Null((await branding.GetAsync()).LogoUrl);
+
+        var jpeg = TestImages.Encode(1024, 256, SkiaSharp.SKEncodedImageFormat.Jpeg);
         var info = await branding.SetLogoAsync(jpeg);
         Assert.NotNull(info.LogoUrl);
         var logo = await branding.GetLogoAsync();
-        Assert.Equal("image/jpeg", logo!.ContentType);
-        Assert.Equal(jpeg, logo.Content);
+        // Stored as a fresh PNG, scaled to the logo's 512 px.
+        Assert.Equal("image/png", logo!.ContentType);
+        using var stored = SkiaSharp.SKBitmap.Decode(logo.Content);
+        Assert.Equal((512, 128), (stored.Width, stored.Height));
     }
 
     [Fact]
     public async Task The_branding_is_read_without_the_logo_once_per_organisation_and_refreshed_when_it_changes()
     {
-        var jpeg = new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3 };
+        var jpeg = TestImages.Encode(40, 40, SkiaSharp.SKEncodedImageFormat.Jpeg);
         string firstUrl;
         await using (var asAdmin = await db.AsAsync(org.Admin))
             firstUrl = (await asAdmin.Get<Branding>().SetLogoAsync(jpeg)).LogoUrl!;

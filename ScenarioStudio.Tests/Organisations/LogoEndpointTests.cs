@@ -14,8 +14,8 @@ public sealed class LogoEndpointTests : IDisposable
 {
     private const string Email = "admin@logo.test";
     private const string Password = "harbour lantern violet 7";
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 4, 5, 6];
+    private static readonly byte[] Png = TestImages.Png();
+    private static readonly byte[] Jpeg = TestImages.Encode(48, 48, SkiaSharp.SKEncodedImageFormat.Jpeg, SkiaSharp.SKColors.Orange);
 
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-logo", Guid.NewGuid().ToString("N"));
     private readonly WebApplicationFactory<Program> factory;
@@ -40,7 +40,7 @@ public sealed class LogoEndpointTests : IDisposable
         var first = await client.GetAsync("/branding/logo?v=1");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("image/png", first.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(Png, await first.Content.ReadAsByteArrayAsync());
+        Assert.Equal((64, 32), Size(await first.Content.ReadAsByteArrayAsync()));
         var etag = first.Headers.ETag ?? throw new Xunit.Sdk.XunitException("The logo has no ETag.");
         Assert.Contains("max-age", first.Headers.CacheControl!.ToString());
         Assert.True(first.Headers.CacheControl.Private);
@@ -54,9 +54,16 @@ public sealed class LogoEndpointTests : IDisposable
         await SetLogoAsync(admin, Jpeg);
         var changed = await GetAsync(client, etag);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        Assert.Equal(Jpeg, await changed.Content.ReadAsByteArrayAsync());
+        Assert.Equal((48, 48), Size(await changed.Content.ReadAsByteArrayAsync()));
         Assert.NotEqual(etag, changed.Headers.ETag);
         Assert.Equal(HttpStatusCode.NotModified, (await GetAsync(client, changed.Headers.ETag!)).StatusCode);
+    }
+
+    /// <summary>The served logo's size: what is stored is a fresh PNG of the upload, not its bytes.</summary>
+    private static (int, int) Size(byte[] image)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(image);
+        return (bitmap.Width, bitmap.Height);
     }
 
     private static Task<HttpResponseMessage> GetAsync(HttpClient client, EntityTagHeaderValue ifNoneMatch)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using ScenarioStudio.Data;
+using ScenarioStudio.Uploads;
 
 namespace ScenarioStudio.Organisations;
 
@@ -21,6 +22,7 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
     public const string DefaultPrimaryColour = "#3B5BDB";
     public const int MaxNameLength = 80;
     public const int MaxLogoBytes = 256 * 1024;
+    public const int MaxLogoSide = 512;
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
 
     /// <summary>Raised in this circuit after the settings change, so the layout re-themes at once.</summary>
@@ -54,10 +56,12 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
         var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
         if (content.Length == 0 || content.Length > MaxLogoBytes)
             throw new ValidationFailedException("Logo", $"The logo must be an image of at most {MaxLogoBytes / 1024} KB.");
-        var contentType = SniffImageType(content)
-            ?? throw new ValidationFailedException("Logo", "The logo must be a PNG, JPEG or WebP image.");
+        // Decoded within a pixel budget and stored as a freshly encoded PNG of at most 512 px a side: every member's
+        // browser shows it, so nothing of the uploaded file but its pixels is kept.
+        var (logo, problem) = UploadedImage.Clean(content, MaxLogoSide);
+        if (logo is null) throw new ValidationFailedException("Logo", problem!);
 
-        return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, content).SetProperty(x => x.LogoContentType, contentType)
+        return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, logo.Content).SetProperty(x => x.LogoContentType, logo.ContentType)
             .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1), ct);
     }
 
@@ -117,15 +121,6 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
     private static string CacheKey(Guid organisationId) => $"branding:{organisationId:N}";
 
     private static string ETag(Guid organisationId, int logoVersion) => $"\"{organisationId:N}-{logoVersion}\"";
-
-    /// <summary>Only raster formats whose magic bytes match: SVG is refused because it can carry script.</summary>
-    internal static string? SniffImageType(ReadOnlySpan<byte> b)
-    {
-        if (b.Length >= 8 && b[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A })) return "image/png";
-        if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "image/jpeg";
-        if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8)) return "image/webp";
-        return null;
-    }
 
     // The organisation is in the URL too, so a browser shared by members of two organisations never shows one the other's logo.
     private static BrandingInfo ToInfo(Guid organisationId, Settings s) =>

@@ -9,8 +9,14 @@ public sealed class ForbiddenException(string message) : Exception(message);
 /// <summary>Thrown when a save is based on an older revision than the stored one.</summary>
 public sealed class ConcurrencyConflictException() : Exception("Someone else saved this scenario meanwhile. Reload it to see their changes.");
 
-/// <summary>The AI provider failed, timed out or answered something unusable; the message is shown with Retry.</summary>
-public sealed class AiProviderException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The AI provider failed, timed out or answered something unusable. The message is written for a learner and shown
+/// with Retry; <see cref="Detail"/> (the endpoint's own words) is for Admins: logged, and shown on the AI settings page.
+/// </summary>
+public sealed class AiProviderException(string message, Exception? inner = null, string? detail = null) : Exception(message, inner)
+{
+    public string Detail => detail ?? InnerException?.Message ?? Message;
+}
 
 /// <summary>Input a service refused; <see cref="Errors"/> maps a field name to its messages, shown next to that field.</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)

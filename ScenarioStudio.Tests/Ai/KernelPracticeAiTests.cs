@@ -148,7 +148,8 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
         server.Enqueue(ScriptedReply.Text("Nice.\nSCORES: " + ScoresJson(valid: false)), ScriptedReply.Text("not json at all"));
 
         var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
-        Assert.Contains("could not be read twice", ex.Message);
+        Assert.Equal("The coach's answer could not be read. Retry.", ex.Message);
+        Assert.Contains("could not be read twice", ex.Detail);
         var view = await practice.GetAsync(id);
         Assert.Equal(SessionStage.CoachAnswer, view.Stage); // still the coach's turn: Retry works
         Assert.DoesNotContain(view.Messages, m => m.Speaker == Speaker.Coach);
@@ -167,7 +168,7 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
         server.Enqueue(new ScriptedReply([], Hang: true));
 
         var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
-        Assert.Contains("stopped answering", ex.Message);
+        Assert.Equal(AiTurnReader.TimeoutMessage, ex.Message);
         Assert.Empty((await practice.GetAsync(id)).Messages);
 
         server.Enqueue(ScriptedReply.Text("Sorry, I was distracted. I want a trial pack."));
@@ -183,8 +184,90 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
         var id = await practice.StartAsync(ScenarioId);
         server.Enqueue(new ScriptedReply([], Status: 500));
         var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
-        Assert.StartsWith("The AI provider failed", ex.Message);
+        Assert.Equal(AiTurnReader.FailureMessage, ex.Message);
         Assert.Equal(SessionStage.CustomerTurn, (await practice.GetAsync(id)).Stage);
+    }
+
+    [Fact]
+    public async Task A_learner_sees_a_plain_message_and_the_admin_sees_the_providers_words_on_the_settings_page()
+    {
+        // Nothing listens on the endpoint: the connector reports the refused connection with the address.
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            var settings = await context.AiSettings.SingleAsync(s => s.OrganisationId == Org.Id);
+            settings.Endpoint = "http://127.0.0.1:9";
+            await context.SaveChangesAsync();
+        }
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+
+        Assert.Equal(AiTurnReader.FailureMessage, ex.Message);
+        Assert.DoesNotContain("127.0.0.1", ex.Message);
+        Assert.DoesNotContain("offline engine", ex.Message);
+        await using var asAdmin = await Db.AsAsync(Org.Admin);
+        var shown = await asAdmin.Get<AiSettingsService>().GetAsync();
+        Assert.Contains("127.0.0.1:9", shown.LastProblem);
+        Assert.Equal(Db.Clock.Now, shown.LastProblemAt);
+    }
+
+    public static TheoryData<string> Echoes => new(["(Say your next line now.)", "prompt"]);
+
+    [Theory]
+    [MemberData(nameof(Echoes))]
+    public async Task A_server_that_echoes_the_prompt_is_reported_not_shown_as_the_customer(string echo)
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(echo == "prompt" ? ScriptedReply.EchoesThePrompt() : ScriptedReply.Text(echo));
+
+        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
+
+        Assert.Equal(KernelPracticeAi.EchoMessage, ex.Message);
+        Assert.Empty((await practice.GetAsync(id)).Messages);
+        await using var asAdmin = await Db.AsAsync(Org.Admin);
+        Assert.Contains("repeated the prompt", (await asAdmin.Get<AiSettingsService>().GetAsync()).LastProblem);
+    }
+
+    [Fact]
+    public async Task A_customer_line_that_only_starts_like_the_prompt_streams_as_usual()
+    {
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        var id = await practice.StartAsync(ScenarioId);
+        server.Enqueue(ScriptedReply.Text("(sighs) You are the third person I've spoken to today."));
+
+        var (_, saved) = await RunAiAsync(practice, id);
+
+        Assert.Equal("(sighs) You are the third person I've spoken to today.", saved.Text);
+    }
+
+    public static TheoryData<string, string> ConnectionTests => new()
+    {
+        { "follows", "Connected: test-model answered and followed the test instruction." },
+        { "chats", "did not follow the test instruction (it said “Hello! How can I help you today?”)" },
+        { "echoes", "it repeated the prompt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConnectionTests))]
+    public async Task Test_connection_passes_only_when_the_model_follows_the_instruction(string model, string expected)
+    {
+        await using var asAdmin = await Db.AsAsync(Org.Admin);
+        var settings = asAdmin.Get<AiSettingsService>();
+        var input = await settings.GetAsync();
+        server.Enqueue(model switch
+        {
+            "follows" => ScriptedReply.FollowsTheTestInstruction(),
+            "echoes" => ScriptedReply.EchoesThePrompt(),
+            _ => ScriptedReply.Text("Hello! How can I help you today?"),
+        });
+
+        if (model == "follows") Assert.Equal(expected, await settings.TestAsync(input));
+        else Assert.Contains(expected, (await Assert.ThrowsAsync<AiProviderException>(() => settings.TestAsync(input))).Message);
     }
 
     [Fact]

@@ -8,10 +8,22 @@ using Microsoft.Extensions.Logging;
 namespace ScenarioStudio.Tests.Infrastructure;
 
 /// <summary>What the fake model does for one request.</summary>
-public sealed record ScriptedReply(IReadOnlyList<string> Chunks, int DelayMs = 0, bool Hang = false, int Status = 200)
+/// <param name="Compute">When set, the reply's text is computed from the request (e.g. to follow its instruction).</param>
+public sealed record ScriptedReply(IReadOnlyList<string> Chunks, int DelayMs = 0, bool Hang = false, int Status = 200,
+    Func<JsonDocument, string>? Compute = null)
 {
     public static ScriptedReply Text(string text, int delayMs = 0) =>
         new(text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), delayMs);
+
+    /// <summary>A model that follows the settings page's test instruction: it replies with the code word it was given.</summary>
+    public static ScriptedReply FollowsTheTestInstruction() => new([], Compute: body =>
+        System.Text.RegularExpressions.Regex.Match(FirstMessage(body), "ZEBRA-[0-9]+").Value);
+
+    /// <summary>A server that echoes the prompt back: the first message of the request.</summary>
+    public static ScriptedReply EchoesThePrompt() => new([], Compute: FirstMessage);
+
+    private static string FirstMessage(JsonDocument body) =>
+        body.RootElement.GetProperty("messages")[0].GetProperty("content").GetString() ?? "";
 }
 
 /// <summary>
@@ -54,6 +66,7 @@ public sealed class LoopbackOpenAiServer : IAsyncDisposable
             server!.Requests.Enqueue(body);
             server.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             var reply = server.replies.TryDequeue(out var r) ? r : server.Default;
+            if (reply.Compute is not null) reply = reply with { Chunks = [reply.Compute(body)] };
             if (reply.Status != 200)
             {
                 context.Response.StatusCode = reply.Status;

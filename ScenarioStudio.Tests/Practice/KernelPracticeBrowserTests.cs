@@ -38,9 +38,12 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
         await page.FillFieldAsync("#ai-endpoint", server.BaseUrl);
         await page.FillFieldAsync("#ai-model", "loopback-model");
         await page.FillFieldAsync("#ai-key", "sk-loopback");
-        server.Enqueue(ScriptedReply.Text("OK"));
+        server.Enqueue(ScriptedReply.Text("Hello! How can I help you today?"));
         await page.ClickAsync("#test-ai");
-        await Assertions.Expect(page.Locator("#ai-test-result")).ToContainTextAsync("Connected: loopback-model answered “OK”");
+        await Assertions.Expect(page.Locator("#ai-test-result")).ToContainTextAsync("did not follow the test instruction");
+        server.Enqueue(ScriptedReply.FollowsTheTestInstruction());
+        await page.ClickAsync("#test-ai");
+        await Assertions.Expect(page.Locator("#ai-test-result")).ToContainTextAsync("Connected: loopback-model answered and followed the test instruction.");
         await page.ClickAsync("#save-ai");
         await Assertions.Expect(page.Locator("label[for=ai-key]")).ToHaveTextAsync("API key (stored encrypted; type to replace)");
         await page.ScreenshotAsync("practice-04-ai-settings");

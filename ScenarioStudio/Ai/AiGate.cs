@@ -11,7 +11,7 @@ namespace ScenarioStudio.Ai;
 /// organisation). Every AI call passes through <see cref="OpenAsync"/>.
 /// </summary>
 public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectionProvider protection,
-    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge, AiCallPruning pruning)
+    IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge, AiCallPruning pruning, ILogger<AiGate> log)
 {
     public const string KeyPurpose = "ScenarioStudio.Ai.ApiKey";
     /// <summary>The longest window a limit counts calls over (per day); older calls are pruned.</summary>
@@ -40,6 +40,20 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         await db.SaveChangesAsync(ct);
         await pruning.PruneIfDueAsync(ct);
         return (Create(settings), settings);
+    }
+
+    /// <summary>
+    /// A provider failure a learner met: logged with its detail, and kept as the organisation's last problem for the
+    /// AI settings page (the learner saw only a plain message).
+    /// </summary>
+    public async Task RecordProblemAsync(Caller caller, AiProviderException problem)
+    {
+        log.LogWarning(problem, "AI provider problem for organisation {OrganisationId}: {Detail}", caller.OrganisationId, problem.Detail);
+        var detail = problem.Detail.Length <= 500 ? problem.Detail : problem.Detail[..500];
+        var now = clock.GetUtcNow();
+        // Recorded even when the learner has left the page: the Admin needs to know.
+        await using var db = await tenantDb.OpenAsync(caller, CancellationToken.None);
+        await db.AiSettings.ExecuteUpdateAsync(s => s.SetProperty(x => x.LastProblem, detail).SetProperty(x => x.LastProblemAt, now));
     }
 
     public IPracticeAi Create(OrganisationAiSettings settings) => settings.Provider switch

@@ -20,6 +20,9 @@ public sealed class AiSettingsInput
     public int UserCallsPerDay { get; set; } = 500;
     public int OrganisationCallsPerMinute { get; set; } = 200;
     public int OrganisationCallsPerDay { get; set; } = 10_000;
+    /// <summary>Read-only: the last provider failure learners met, in the provider's words.</summary>
+    public string? LastProblem { get; init; }
+    public DateTimeOffset? LastProblemAt { get; init; }
 }
 
 public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate)
@@ -34,6 +37,7 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
             Provider = s.Provider, Endpoint = s.Endpoint, Model = s.Model, HasApiKey = s.ProtectedApiKey is not null, MaxTokens = s.MaxTokens,
             TimeoutSeconds = s.TimeoutSeconds, UserCallsPerMinute = s.UserCallsPerMinute, UserCallsPerDay = s.UserCallsPerDay,
             OrganisationCallsPerMinute = s.OrganisationCallsPerMinute, OrganisationCallsPerDay = s.OrganisationCallsPerDay,
+            LastProblem = s.LastProblem, LastProblemAt = s.LastProblemAt,
         };
     }
 
@@ -45,6 +49,8 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         var s = await db.AiSettings.SingleOrDefaultAsync(ct);
         if (s is null) db.AiSettings.Add(s = new OrganisationAiSettings { OrganisationId = caller.OrganisationId });
         Apply(input, s);
+        // New settings: the last problem was the old settings' problem.
+        (s.LastProblem, s.LastProblemAt) = (null, null);
         await db.SaveChangesAsync(ct);
     }
 
@@ -63,10 +69,17 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         try
         {
             var ai = (KernelPracticeAi)gate.Create(trial);
-            var reply = await ai.PingAsync(timeout.Token);
-            return $"Connected: {input.Model} answered “{(reply.Length > 60 ? reply[..60] : reply)}”.";
+            var (followed, echoed, reply) = await ai.TestAsync(timeout.Token);
+            var quoted = reply.Length > 80 ? reply[..80] + "…" : reply;
+            if (echoed)
+                throw new AiProviderException($"The server answered, but it repeated the prompt (“{quoted}”): it is not running a chat model. "
+                    + "Check the endpoint and the model name.");
+            if (!followed)
+                throw new AiProviderException($"The server answered, but {input.Model} did not follow the test instruction (it said “{quoted}”). "
+                    + "Practice needs a model that follows instructions: check the model name, or choose a stronger model.");
+            return $"Connected: {input.Model} answered and followed the test instruction.";
         }
-        catch (Exception ex) when (ex is not ForbiddenException)
+        catch (Exception ex) when (ex is not (ForbiddenException or AiProviderException))
         {
             throw new AiProviderException(ex is OperationCanceledException
                 ? "No answer within the timeout. Check the endpoint address and that the server is running."

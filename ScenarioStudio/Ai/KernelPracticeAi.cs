@@ -21,6 +21,9 @@ public sealed class KernelPracticeAi : IPracticeAi
 {
     public const string HttpClientName = "ai-provider";
     private const string ScoresMarker = "SCORES:";
+    /// <summary>The last message of every customer request: a model that repeats it is echoing, not playing the customer.</summary>
+    internal const string NextLineCue = "(Say your next line now.)";
+    internal const string EchoMessage = "The AI customer's reply didn't make sense. Retry; if it keeps happening, tell your Admin.";
 
     private readonly IChatCompletionService chat;
     private readonly OrganisationAiSettings settings;
@@ -59,12 +62,31 @@ public sealed class KernelPracticeAi : IPracticeAi
             if (m.Speaker == Speaker.Customer) history.AddAssistantMessage(m.Text);
             else history.AddUserMessage(m.Text);
         }
-        history.AddUserMessage("(Say your next line now.)");
+        history.AddUserMessage(NextLineCue);
+        // A server that echoes the prompt (a misconfigured proxy, a completion endpoint without a chat template) would
+        // put our own instructions in the customer's mouth. While the reply is still the start of one of them it is
+        // held back; a real line differs within a few characters and then streams without delay.
+        string[] echoes = [NextLineCue, system[..Math.Min(60, system.Length)]];
+        var said = new StringBuilder();
+        var held = true;
         await foreach (var chunk in chat.GetStreamingChatMessageContentsAsync(history, Settings(s), cancellationToken: ct))
         {
-            if (!string.IsNullOrEmpty(chunk.Content)) yield return chunk.Content;
+            if (string.IsNullOrEmpty(chunk.Content)) continue;
+            if (!held) { said.Append(chunk.Content); yield return chunk.Content; continue; }
+            said.Append(chunk.Content);
+            var start = said.ToString().TrimStart();
+            if (echoes.Any(e => start.StartsWith(e, StringComparison.OrdinalIgnoreCase))) throw Echo(start);
+            if (echoes.Any(e => e.StartsWith(start, StringComparison.OrdinalIgnoreCase))) continue;
+            held = false;
+            yield return said.ToString();
         }
+        if (held && said.Length > 0 || said.ToString().Contains(NextLineCue, StringComparison.OrdinalIgnoreCase)) throw Echo(said.ToString());
+        if (held) yield return said.ToString();
     }
+
+    private static AiProviderException Echo(string reply) => new(EchoMessage, detail:
+        $"The model repeated the prompt instead of answering (its reply began \"{(reply.Length > 80 ? reply[..80] + "…" : reply)}\"). "
+        + "Check that the endpoint is an OpenAI-compatible chat completions server and that the model is a chat model.");
 
     public async IAsyncEnumerable<CoachEvent> StreamCoachAsync(CoachRequest r, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -109,8 +131,8 @@ public sealed class KernelPracticeAi : IPracticeAi
                 : retryText;
             (assessment, problem) = ParseScores(json, r.Scenario.Rubric);
             if (assessment is null)
-                throw new AiProviderException(
-                    $"The coach's scores could not be read twice ({problem}). Retry, or switch the organisation to the offline engine.");
+                throw new AiProviderException("The coach's answer could not be read. Retry.",
+                    detail: $"The model's scores could not be read twice ({problem}). A stronger model, or the offline engine, avoids this.");
         }
         yield return CoachEvent.Done(assessment);
     }
@@ -193,13 +215,20 @@ public sealed class KernelPracticeAi : IPracticeAi
         ModelId = string.IsNullOrWhiteSpace(s.Ai.ModelOverride) ? settings.Model : s.Ai.ModelOverride,
     };
 
-    /// <summary>A short non-streamed call, for the settings page's "test connection".</summary>
-    public async Task<string> PingAsync(CancellationToken ct)
+    /// <summary>
+    /// A short non-streamed call, for the settings page's "test connection": the model is asked to reply with a fresh
+    /// code word; only a reply that carries it, and not the instruction itself, shows a model that follows instructions.
+    /// </summary>
+    public async Task<(bool Followed, bool Echoed, string Reply)> TestAsync(CancellationToken ct)
     {
-        var history = new ChatHistory("Reply with the single word OK.");
-        history.AddUserMessage("Are you there?");
-        var reply = await chat.GetChatMessageContentAsync(
-            history, new OpenAIPromptExecutionSettings { MaxTokens = 10, ModelId = settings.Model }, cancellationToken: ct);
-        return reply.Content ?? "";
+        var code = "ZEBRA-" + Random.Shared.Next(1000, 10_000);
+        var instruction = $"Reply with exactly this code word and nothing else: {code}";
+        var history = new ChatHistory(instruction);
+        history.AddUserMessage("What is the code word?");
+        var reply = (await chat.GetChatMessageContentAsync(
+            history, new OpenAIPromptExecutionSettings { MaxTokens = 20, ModelId = settings.Model }, cancellationToken: ct)).Content ?? "";
+        var echoed = reply.Contains("Reply with exactly", StringComparison.OrdinalIgnoreCase)
+            || reply.Contains("What is the code word", StringComparison.Ordinal);
+        return (!echoed && reply.Contains(code, StringComparison.OrdinalIgnoreCase), echoed, reply.Trim());
     }
 }

@@ -21,6 +21,9 @@ public sealed class OrganisationAiSettings : IOrganisationOwned
     public int UserCallsPerDay { get; set; } = 500;
     public int OrganisationCallsPerMinute { get; set; } = 200;
     public int OrganisationCallsPerDay { get; set; } = 10_000;
+    /// <summary>The last provider failure learners met, in the provider's own words, for the Admin (learners see a plain message).</summary>
+    public string? LastProblem { get; set; }
+    public DateTimeOffset? LastProblemAt { get; set; }
 
     /// <summary>The engine recorded on a session: "Offline", or the model of an OpenAI-compatible endpoint.</summary>
     public string EngineName
@@ -51,6 +54,7 @@ internal sealed class OrganisationAiSettingsConfiguration : IEntityTypeConfigura
         b.Property(s => s.Endpoint).HasMaxLength(300);
         b.Property(s => s.Model).HasMaxLength(100);
         b.Property(s => s.ProtectedApiKey).HasMaxLength(2000);
+        b.Property(s => s.LastProblem).HasMaxLength(500);
     }
 }
 

@@ -7,10 +7,15 @@ namespace ScenarioStudio.Practice;
 /// <summary>
 /// Reads one AI turn from the engine: passes its tokens on, keeps the whole text and the assessment, and turns
 /// the ways a stream ends into what the learner sees. Cancelling the caller's token is Stop (<see cref="Stopped"/>);
-/// no token for <paramref name="idleTimeout"/>, or any provider failure, is an <see cref="AiProviderException"/>.
+/// no token for <paramref name="idleTimeout"/>, or any provider failure, is an <see cref="AiProviderException"/> with a
+/// plain message for the learner and the provider's own words as its detail, handed to <paramref name="onProblem"/>
+/// (which records it for the Admin) before it is thrown.
 /// </summary>
-internal sealed class AiTurnReader(IAsyncEnumerable<CoachEvent> source, TimeSpan idleTimeout)
+internal sealed class AiTurnReader(IAsyncEnumerable<CoachEvent> source, TimeSpan idleTimeout, Func<AiProviderException, Task> onProblem)
 {
+    public const string TimeoutMessage = "The AI took too long to answer. Retry in a moment.";
+    public const string FailureMessage = "The AI couldn't answer just now. Retry in a moment; if it keeps happening, tell your Admin.";
+
     private readonly StringBuilder text = new();
 
     public string Text => text.ToString();
@@ -35,12 +40,21 @@ internal sealed class AiTurnReader(IAsyncEnumerable<CoachEvent> source, TimeSpan
             }
             catch (OperationCanceledException ex)
             {
-                throw new AiProviderException(
-                    $"The AI provider stopped answering for {idleTimeout.TotalSeconds:0} seconds. Retry, or ask an Admin to check the AI settings.", ex);
+                var problem = new AiProviderException(TimeoutMessage, ex,
+                    $"The AI provider sent nothing for {idleTimeout.TotalSeconds:0} seconds (the timeout under Administration → AI).");
+                await onProblem(problem);
+                throw problem;
             }
-            catch (Exception ex) when (ex is not AiProviderException)
+            catch (AiProviderException ex)
             {
-                throw new AiProviderException("The AI provider failed: " + ex.Message, ex);
+                await onProblem(ex);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                var problem = new AiProviderException(FailureMessage, ex);
+                await onProblem(problem);
+                throw problem;
             }
             idle.CancelAfter(idleTimeout);
             if (e.Current.Assessment is { } a) Assessment = a;

@@ -89,7 +89,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
 
         var (ai, settings) = await gate.OpenAsync(caller, ct);
         var source = session.Stage == SessionStage.CustomerTurn ? CustomerEvents(ai, session, ct) : ai.StreamCoachAsync(CoachRequestFor(session), ct);
-        var reader = new AiTurnReader(source, TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds)));
+        var reader = new AiTurnReader(source, TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds)), p => gate.RecordProblemAsync(caller, p));
         await foreach (var token in reader.ReadAsync(ct))
             yield return new AiTurnEvent(token, null);
         if (!reader.Stopped && session.Stage != SessionStage.CustomerTurn && reader.Assessment is null)

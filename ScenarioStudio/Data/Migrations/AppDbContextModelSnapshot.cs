@@ -241,6 +241,13 @@ namespace ScenarioStudio.Data.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastProblemAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxTokens")
                         .HasColumnType("INTEGER");
 

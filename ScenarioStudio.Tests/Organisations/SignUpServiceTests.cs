@@ -122,6 +122,45 @@ public sealed class SignUpServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ten_simultaneous_sign_ups_on_one_invitation_make_one_account_and_nine_clear_refusals()
+    {
+        var admin = await RegisterAsync("first@example.test", org: "Acme");
+        var invitation = await InviteAsync(admin, OrgRole.Learner);
+
+        // Every racer has its own scope (its own connection and transaction), as ten browsers posting at once have.
+        // Every racer awaits the same start signal; all ten state reads may finish before any account is created.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racers = Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            try
+            {
+                // As the page does: the form shows the invitation's state, then the same scope registers.
+                await WithSignUpAsync(async s =>
+                {
+                    await s.GetStateAsync(invitation.Token);
+                    return await s.RegisterAsync(new SignUpRequest($"racer{i}@example.test", "Some Person", TestPasswords.Good, null, invitation.Token));
+                });
+                return (Joined: true, Message: "");
+            }
+            catch (ValidationFailedException ex)
+            {
+                return (Joined: false, ex.Message);
+            }
+        })).ToList();
+        start.SetResult();
+        var outcomes = await Task.WhenAll(racers);
+
+        Assert.Single(outcomes, o => o.Joined);
+        Assert.All(outcomes.Where(o => !o.Joined), o => Assert.Contains("already been used", o.Message));
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.Equal(2, await check.Users.CountAsync(u => u.OrganisationId == admin.OrganisationId));
+        var stored = await check.Invitations.SingleAsync();
+        var winner = await check.Users.SingleAsync(u => u.Email!.StartsWith("racer"));
+        Assert.Equal(winner.Id, stored.AcceptedById);
+    }
+
+    [Fact]
     public async Task Only_a_hash_of_the_invitation_token_is_stored()
     {
         var admin = await RegisterAsync("first@example.test", org: "Acme");

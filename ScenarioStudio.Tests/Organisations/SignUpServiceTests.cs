@@ -62,6 +62,16 @@ public sealed class SignUpServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_signup_password_holding_the_organisation_name_from_the_same_form_is_refused_at_the_field()
+    {
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            RegisterAsync("first@example.test", org: "Peer Review Studio", password: "peer review studio 2026"));
+        Assert.Contains("organisation's name", Assert.Single(ex.Errors["Password"]));
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.False(await check.Organisations.AnyAsync());
+    }
+
+    [Fact]
     public async Task After_the_first_run_self_signup_without_an_invitation_is_refused_with_a_clear_message()
     {
         await RegisterAsync("first@example.test", org: "Acme");

@@ -62,6 +62,16 @@ public sealed class SignUpServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_signup_password_holding_the_organisation_name_from_the_same_form_is_refused_at_the_field()
+    {
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            RegisterAsync("first@example.test", org: "Peer Review Studio", password: "peer review studio 2026"));
+        Assert.Contains("organisation's name", Assert.Single(ex.Errors["Password"]));
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.False(await check.Organisations.AnyAsync());
+    }
+
+    [Fact]
     public async Task After_the_first_run_self_signup_without_an_invitation_is_refused_with_a_clear_message()
     {
         await RegisterAsync("first@example.test", org: "Acme");
@@ -119,6 +129,45 @@ public sealed class SignUpServiceTests : IAsyncLifetime
         Assert.Contains("Email", ex.Errors.Keys);
         var kim = await RegisterAsync("KIM@example.test", invitation: invitation.Token);
         Assert.Equal(OrgRole.Learner, kim.Role);
+    }
+
+    [Fact]
+    public async Task Ten_simultaneous_sign_ups_on_one_invitation_make_one_account_and_nine_clear_refusals()
+    {
+        var admin = await RegisterAsync("first@example.test", org: "Acme");
+        var invitation = await InviteAsync(admin, OrgRole.Learner);
+
+        // Every racer has its own scope (its own connection and transaction), as ten browsers posting at once have.
+        // Every racer awaits the same start signal; all ten state reads may finish before any account is created.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racers = Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            try
+            {
+                // As the page does: the form shows the invitation's state, then the same scope registers.
+                await WithSignUpAsync(async s =>
+                {
+                    await s.GetStateAsync(invitation.Token);
+                    return await s.RegisterAsync(new SignUpRequest($"racer{i}@example.test", "Some Person", TestPasswords.Good, null, invitation.Token));
+                });
+                return (Joined: true, Message: "");
+            }
+            catch (ValidationFailedException ex)
+            {
+                return (Joined: false, ex.Message);
+            }
+        })).ToList();
+        start.SetResult();
+        var outcomes = await Task.WhenAll(racers);
+
+        Assert.Single(outcomes, o => o.Joined);
+        Assert.All(outcomes.Where(o => !o.Joined), o => Assert.Contains("already been used", o.Message));
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.Equal(2, await check.Users.CountAsync(u => u.OrganisationId == admin.OrganisationId));
+        var stored = await check.Invitations.SingleAsync();
+        var winner = await check.Users.SingleAsync(u => u.Email!.StartsWith("racer"));
+        Assert.Equal(winner.Id, stored.AcceptedById);
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public static class AccountExtensions
             .AddSignInManager<ScenarioStudioSignInManager>()
             .AddClaimsPrincipalFactory<ScenarioStudioClaimsFactory>()
             .AddPasswordValidator<CommonPasswordValidator>()
+            .AddPasswordValidator<AccountWordsPasswordValidator>()
             .AddDefaultTokenProviders();
 
         services.AddScoped<SignUpService>();

@@ -5,7 +5,7 @@ namespace ScenarioStudio.Account;
 
 /// <summary>
 /// ASVS 5.0 password checks beyond length: refuse passwords from a list of common ones (also when only
-/// digits or symbols were added around a listed word) and passwords built from the account's own e-mail or name.
+/// digits or symbols were added around a listed word). The account's own words are <see cref="AccountWordsPasswordValidator"/>'s.
 /// </summary>
 public sealed class CommonPasswordValidator : IPasswordValidator<ApplicationUser>
 {
@@ -22,11 +22,6 @@ public sealed class CommonPasswordValidator : IPasswordValidator<ApplicationUser
             return Fail($"Use at most {MaxLength} characters.");
         if (IsCommon(password))
             return Fail("This password is too common and easy to guess. Try a longer phrase of unrelated words.");
-        var lower = password.ToLowerInvariant();
-        var local = user.Email?.Split('@')[0].ToLowerInvariant();
-        if ((local is { Length: >= 4 } && lower.Contains(local)) ||
-            (user.DisplayName.Length >= 4 && lower.Contains(user.DisplayName.ToLowerInvariant().Replace(" ", ""))))
-            return Fail("Your password must not contain your name or e-mail address.");
         return Task.FromResult(IdentityResult.Success);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
@@ -19,6 +20,8 @@ public sealed record SignUpRequest(string Email, string DisplayName, string Pass
 public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock)
 {
     public const string ClosedMessage = "Sign-up is by invitation only. Ask an Admin of your organisation for an invitation link.";
+    public const string UsedMessage = "This invitation link has already been used. Ask your Admin for a new one.";
+    public const string BusyMessage = "Many people are joining at this moment. Wait a few seconds and try again.";
 
     public async Task<SignUpState> GetStateAsync(string? invitationToken, CancellationToken ct = default)
     {
@@ -32,6 +35,20 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
 
     public async Task<ApplicationUser> RegisterAsync(SignUpRequest request, CancellationToken ct = default)
     {
+        try
+        {
+            return await CreateAccountAsync(request, ct);
+        }
+        catch (Exception ex) when (IsBusy(ex))
+        {
+            // SQLite serialises writers and waits up to its busy timeout; past it, a racer is refused in words, not with a crash.
+            var problem = request.InvitationToken is { } token ? (await FindInvitationAsync(token, ct)).Problem : null;
+            throw new ValidationFailedException("Invitation", problem ?? BusyMessage);
+        }
+    }
+
+    private async Task<ApplicationUser> CreateAccountAsync(SignUpRequest request, CancellationToken ct)
+    {
         var email = request.Email.Trim();
         var displayName = request.DisplayName.Trim();
         var errors = new FieldErrors()
@@ -40,7 +57,6 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var firstRun = !await db.Organisations.AnyAsync(ct);
         ApplicationUser user;
-        Invitation? invitation = null;
         if (firstRun)
         {
             var orgName = request.OrganisationName?.Trim() ?? "";
@@ -56,12 +72,20 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
         {
             if (string.IsNullOrWhiteSpace(request.InvitationToken))
                 throw new ValidationFailedException("Invitation", ClosedMessage);
-            (invitation, var problem) = await FindInvitationAsync(request.InvitationToken, ct);
+            var (invitation, problem) = await FindInvitationAsync(request.InvitationToken, ct);
             if (invitation is null) throw new ValidationFailedException("Invitation", problem!);
             if (invitation.Email is not null && !string.Equals(invitation.Email, email, StringComparison.OrdinalIgnoreCase))
                 errors.Add(nameof(request.Email), $"This invitation is for {invitation.Email}.");
             errors.ThrowIfAny();
             user = new ApplicationUser { OrganisationId = invitation.OrganisationId, Role = invitation.Role };
+            // Claimed before the account exists, by a conditional update the database decides: of several people posting
+            // one link at once exactly one changes the row, the others are refused. Creating the account in the same
+            // transaction: if that fails (a refused password), the claim is rolled back with it.
+            var now = clock.GetUtcNow();
+            var claimed = await db.Invitations.Where(i => i.Id == invitation.Id).Where(Invitation.OpenAt(now))
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedById, user.Id), ct);
+            if (claimed == 0)
+                throw new ValidationFailedException("Invitation", (await FindInvitationAsync(request.InvitationToken, ct)).Problem ?? UsedMessage);
         }
 
         user.DisplayName = displayName;
@@ -76,12 +100,6 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
             // A new organisation starts with the seeded scenario library.
             await library.SeedAsync(db, user.OrganisationId, user.Id, ct);
         }
-        if (invitation is not null)
-        {
-            invitation.AcceptedAt = clock.GetUtcNow();
-            invitation.AcceptedById = user.Id;
-            await db.SaveChangesAsync(ct);
-        }
         await tx.CommitAsync(ct);
         return user;
     }
@@ -89,17 +107,22 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
     private async Task<(Invitation? Invitation, string? Problem)> FindInvitationAsync(string token, CancellationToken ct)
     {
         var hash = MemberService.HashToken(token.Trim());
-        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
+        // Not tracked: a copy read earlier in this scope (the page reads the state first) would hide a later acceptance.
+        var invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
         var now = clock.GetUtcNow();
         return invitation switch
         {
             null => (null, "This invitation link is not valid. Check that you copied the whole link."),
-            { AcceptedAt: not null } => (null, "This invitation link has already been used. Ask your Admin for a new one."),
+            { AcceptedAt: not null } => (null, UsedMessage),
             { RevokedAt: not null } => (null, "This invitation was withdrawn. Ask your Admin for a new one."),
             _ when invitation.ExpiresAt <= now => (null, "This invitation link has expired. Ask your Admin for a new one."),
             _ => (invitation, null),
         };
     }
+
+    /// <summary>SQLite's busy or locked refusal, raw or wrapped by EF Core.</summary>
+    private static bool IsBusy(Exception ex) =>
+        (ex as SqliteException ?? ex.InnerException as SqliteException) is { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED };
 
     internal static Dictionary<string, string[]> IdentityErrorsByField(IEnumerable<IdentityError> errors) =>
         errors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) || e.Code == CommonPasswordValidator.Code ? "Password"

@@ -6,7 +6,12 @@ namespace ScenarioStudio.Components;
 
 public static class WebUiExtensions
 {
-    private static readonly string[] RateLimitedPosts = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register"];
+    /// <summary>
+    /// The rate-limit policy of the pages that take a password, a code or an invitation (sign-in, two-factor, recovery codes,
+    /// sign-up and invitation redemption, password reset): <c>@attribute [EnableRateLimiting(WebUiExtensions.AccountPosts)]</c>.
+    /// It is endpoint metadata, so every spelling of the URL that reaches the page (case, trailing slash) is limited.
+    /// </summary>
+    public const string AccountPosts = "account-posts";
 
     public static IHostApplicationBuilder AddWebUi(this IHostApplicationBuilder builder)
     {
@@ -14,7 +19,8 @@ public static class WebUiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<Layout.AppTheme>();
 
-        // Sign-in and sign-up posts are limited per client address; everything else is unlimited.
+        // Posts to the account pages share one budget per client address; reading a form costs nothing; other endpoints
+        // are unlimited. The policy is attached to the pages themselves (endpoint metadata), not matched against paths.
         var perMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
         builder.Services.AddRateLimiter(options =>
         {
@@ -23,14 +29,12 @@ public static class WebUiExtensions
             {
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 return new ValueTask(context.HttpContext.Response.WriteAsync(
-                    "Too many sign-in attempts from this address. Wait a minute and try again.", ct));
+                    "Too many attempts from this address. Wait a minute and try again.", ct));
             };
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                HttpMethods.IsPost(context.Request.Method) &&
-                RateLimitedPosts.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
-                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
-                    : RateLimitPartition.GetNoLimiter("unlimited"));
+            options.AddPolicy(AccountPosts, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter("read"));
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -23,6 +24,10 @@ public sealed class Invitation : IOrganisationOwned
     public DateTimeOffset? RevokedAt { get; set; }
 
     public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
+
+    /// <summary><see cref="IsOpen"/> as a filter the database evaluates: the condition of the update that accepts an invitation.</summary>
+    public static Expression<Func<Invitation, bool>> OpenAt(DateTimeOffset now) =>
+        i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now;
 }
 
 internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>

@@ -5,7 +5,7 @@ namespace ScenarioStudio.Progress;
 
 /// <summary>
 /// Writes a dashboard-sized table as an .xlsx workbook through ClosedXML: a bold, frozen header with an autofilter,
-/// numbers and dates as typed cells, text set explicitly as text (never a formula), columns fitted to their content.
+/// numbers and dates as typed cells, text set explicitly as text (never a formula, no apostrophe), columns fitted to their content.
 /// ClosedXML holds the whole workbook in memory, so <see cref="TableExport"/> sends only small tables here.
 /// </summary>
 public static class ClosedXmlWriter
@@ -17,8 +17,7 @@ public static class ClosedXmlWriter
         for (var c = 0; c < columns.Count; c++)
         {
             var cell = sheet.Cell(1, c + 1);
-            cell.SetValue(TableExport.Neutralise(columns[c].Header));
-            cell.DataType = XLDataType.Text;
+            SetText(cell, columns[c].Header);
             cell.Style.Font.Bold = true;
         }
         for (var r = 0; r < rows.Count; r++)
@@ -38,9 +37,7 @@ public static class ClosedXmlWriter
                         cell.Style.DateFormat.Format = "yyyy-mm-dd hh:mm";
                         break;
                     case var other:
-                        // Set as text explicitly: ClosedXML must never read a leading '=' as a formula.
-                        cell.SetValue(TableExport.Neutralise(Convert.ToString(other, CultureInfo.InvariantCulture) ?? ""));
-                        cell.DataType = XLDataType.Text;
+                        SetText(cell, Convert.ToString(other, CultureInfo.InvariantCulture) ?? "");
                         break;
                 }
             }
@@ -49,5 +46,17 @@ public static class ClosedXmlWriter
         sheet.SheetView.FreezeRows(1);
         sheet.Columns().AdjustToContents();
         workbook.SaveAs(output);
+    }
+
+    /// <summary>
+    /// A text cell: typed as text, so a leading '=' is shown, never run; format "@" and the quote prefix (Excel's own
+    /// record of a typed apostrophe, not part of the value) keep it text when someone edits the cell.
+    /// </summary>
+    private static void SetText(IXLCell cell, string text)
+    {
+        cell.SetValue(text);
+        cell.DataType = XLDataType.Text;
+        cell.Style.NumberFormat.Format = "@";
+        cell.Style.IncludeQuotePrefix = true;
     }
 }

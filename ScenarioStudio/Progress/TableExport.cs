@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -23,14 +24,32 @@ public sealed record ExportColumn(string Header, ColumnKind Kind = ColumnKind.Te
 public enum ExportFormat { Csv, Excel }
 
 /// <summary>
-/// Writes tables as CSV and Excel. Text cells that a spreadsheet would run as a formula (starting with = + - @,
-/// tab, carriage return or NUL) are neutralised with a leading apostrophe in both formats.
+/// Writes tables as CSV and Excel. In CSV every text field is quoted, and text a spreadsheet would run as a formula is
+/// neutralised with an apostrophe wherever a cell could begin: at the start of the value and after every comma,
+/// semicolon, tab or line break in it, because Excel in a German, French or Dutch locale splits a CSV line on
+/// semicolons and a misread quote would split a field on commas. In Excel, text is a typed text cell (never a formula,
+/// format "@", quote prefix), so it keeps its own first character and no apostrophe shows.
 /// </summary>
 public static class TableExport
 {
-    private static readonly char[] Dangerous = ['=', '+', '-', '@', '\t', '\r', '\0'];
+    /// <summary>What starts a formula (or hides one: a quote may open a field a spreadsheet then reads as a formula).</summary>
+    private static readonly SearchValues<char> Dangerous = SearchValues.Create("=+-@\t\r\0\"");
+    /// <summary>Where a spreadsheet may start a new cell when it reads a CSV line with another separator.</summary>
+    private static readonly SearchValues<char> CellBreaks = SearchValues.Create(",;\t\r\n");
+    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",;\"\r\n");
 
-    public static string Neutralise(string text) => text.Length > 0 && Dangerous.Contains(text[0]) ? "'" + text : text;
+    /// <summary>The text with an apostrophe before each place where a cell could begin with a formula character.</summary>
+    public static string Neutralise(string text)
+    {
+        StringBuilder? result = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if ((i == 0 || CellBreaks.Contains(text[i - 1])) && Dangerous.Contains(text[i]))
+                (result ??= new StringBuilder(text.Length + 4).Append(text, 0, i)).Append('\'');
+            result?.Append(text[i]);
+        }
+        return result?.ToString() ?? text;
+    }
 
     public static string ContentType(ExportFormat format) => format == ExportFormat.Csv
         ? "text/csv; charset=utf-8"
@@ -80,7 +99,8 @@ public static class TableExport
     {
         // UTF-8 with a byte-order mark, so Excel opens accented names correctly.
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(string.Join(',', table.Columns.Select(c => Quote(Neutralise(c.Header)))) + "\r\n");
+        // The header is ours, plain words as a rule: quoted only when it needs it; the rows' text always is.
+        await writer.WriteAsync(string.Join(',', table.Columns.Select(c => CsvText(c.Header, alwaysQuote: false))) + "\r\n");
         var line = new StringBuilder();
         await foreach (var row in table.Rows.WithCancellation(ct))
         {
@@ -88,21 +108,38 @@ public static class TableExport
             for (var i = 0; i < table.Columns.Count; i++)
             {
                 if (i > 0) line.Append(',');
-                line.Append(Quote(Format(row[i], table.Columns[i].Kind)));
+                line.Append(CsvField(row[i], table.Columns[i].Kind));
             }
             await writer.WriteAsync(line.Append("\r\n"), ct);
         }
         await writer.FlushAsync(ct);
     }
 
-    /// <summary>The text of a cell in CSV (and the width estimate in Excel).</summary>
+    /// <summary>The text of a cell as a person reads it (the width estimate in Excel; CSV neutralises and quotes it).</summary>
     public static string Format(object? value, ColumnKind kind) => value switch
     {
         null => "",
         DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         IFormattable f when kind == ColumnKind.Number => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => Neutralise(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    /// <summary>
+    /// One CSV field: numbers and dates as they are, text neutralised and always quoted, so a semicolon, comma or line
+    /// break inside it never separates cells, whichever separator the spreadsheet assumes.
+    /// </summary>
+    public static string CsvField(object? value, ColumnKind kind) => value switch
+    {
+        null => "",
+        DateTimeOffset => Format(value, kind),
+        IFormattable when kind == ColumnKind.Number => Format(value, kind),
+        _ => CsvText(Format(value, kind), alwaysQuote: true),
+    };
+
+    /// <summary>Neutralised text, quoted when asked or when it holds a separator of either kind, a quote or a line break.</summary>
+    private static string CsvText(string text, bool alwaysQuote)
+    {
+        text = Neutralise(text);
+        return alwaysQuote || text.AsSpan().ContainsAny(NeedsQuotes) ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    }
 }

@@ -18,7 +18,7 @@ public static class XlsxWriter
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const int WidthSampleRows = 200;
-    private const int HeaderStyle = 1, DateStyle = 2;
+    private const int HeaderStyle = 1, DateStyle = 2, TextStyle = 3;
 
     public static async Task WriteAsync(ExportTable table, Stream output, CancellationToken ct = default)
     {
@@ -45,7 +45,8 @@ public static class XlsxWriter
             """Target="worksheets/sheet1.xml"/>""" +
             """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" +
             """</Relationships>""");
-        // Cell formats: 0 normal, 1 bold (header), 2 date and time.
+        // Cell formats: 0 normal, 1 bold text (header), 2 date and time, 3 text. Text is format 49 ("@") with the quote
+        // prefix, Excel's own record of a typed apostrophe: a value starting with '=' stays text when someone edits it.
         Part(zip, "xl/styles.xml",
             """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
             """<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">""" +
@@ -54,10 +55,11 @@ public static class XlsxWriter
             """<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>""" +
             """<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>""" +
             """<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>""" +
-            """<cellXfs count="3">""" +
+            """<cellXfs count="4">""" +
             """<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>""" +
-            """<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>""" +
+            """<xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/>""" +
             """<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>""" +
+            """<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>""" +
             """</cellXfs></styleSheet>""");
 
         var rowCount = await WriteSheetAsync(zip, table, ct);
@@ -107,7 +109,7 @@ public static class XlsxWriter
         x.WriteStartElement("sheetData", Main);
         x.WriteStartElement("row", Main);
         x.WriteAttributeString("r", "1");
-        foreach (var column in columns) TextCell(x, TableExport.Neutralise(column.Header), HeaderStyle);
+        foreach (var column in columns) TextCell(x, column.Header, HeaderStyle);
         x.WriteEndElement();
 
         var count = 0;
@@ -147,14 +149,14 @@ public static class XlsxWriter
                     x.WriteEndElement();
                     break;
                 case var other:
-                    TextCell(x, TableExport.Neutralise(Convert.ToString(other, CultureInfo.InvariantCulture) ?? ""), style: 0);
+                    TextCell(x, Convert.ToString(other, CultureInfo.InvariantCulture) ?? "", TextStyle);
                     break;
             }
         }
         x.WriteEndElement();
     }
 
-    /// <summary>A text cell (inline string, never a formula); characters XML cannot carry are dropped.</summary>
+    /// <summary>A text cell (inline string, never a formula, shown as written); characters XML cannot carry are dropped.</summary>
     private static void TextCell(XmlWriter x, string text, int style)
     {
         x.WriteStartElement("c", Main);

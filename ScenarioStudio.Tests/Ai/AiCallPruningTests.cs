@@ -5,8 +5,21 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Ai;
 
+/// <summary>Calls to a real provider are counted for the limits (the offline engine's are not) and pruned after a day.</summary>
 public sealed class AiCallPruningTests : OrganisationTestBase
 {
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // A provider that costs money: opening the gate builds its client but calls nothing.
+        await using var context = await db.OpenUnfilteredAsync();
+        context.AiSettings.Add(new OrganisationAiSettings
+        {
+            OrganisationId = org.Id, Provider = AiProvider.OpenAiCompatible, Endpoint = "http://127.0.0.1:9", Model = "m",
+        });
+        await context.SaveChangesAsync();
+    }
+
     [Fact]
     public async Task Calls_older_than_the_longest_limit_window_are_deleted_when_a_call_is_recorded_at_most_every_ten_minutes()
     {
@@ -34,7 +47,7 @@ public sealed class AiCallPruningTests : OrganisationTestBase
     {
         await using (var context = await db.OpenUnfilteredAsync())
         {
-            context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = org.Id, UserCallsPerDay = 3 });
+            (await context.AiSettings.SingleAsync(s => s.OrganisationId == org.Id)).UserCallsPerDay = 3;
             await context.SaveChangesAsync();
         }
         var now = db.Clock.GetUtcNow();

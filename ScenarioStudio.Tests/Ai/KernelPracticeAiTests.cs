@@ -160,6 +160,31 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
     }
 
     [Fact]
+    public async Task The_per_user_limit_refuses_calls_beyond_it_with_a_clear_message()
+    {
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            (await context.AiSettings.SingleAsync(s => s.OrganisationId == Org.Id)).UserCallsPerMinute = 2;
+            await context.SaveChangesAsync();
+        }
+        var (practice, id, scope) = await StartAtCoachAsync(); // one call so far: the customer's opening
+        await using var _ = scope;
+        var ex = await Assert.ThrowsAsync<AiProviderException>(async () =>
+        {
+            server.Enqueue(ScriptedReply.Text("Fine.\nSCORES: " + ScoresJson(40)));
+            await RunAiAsync(practice, id);
+            await practice.SubmitAsync(id, "Shall we start a pilot on Monday?");
+            await RunAiAsync(practice, id);
+        });
+        Assert.Contains("limit for this minute", ex.Message);
+        Db.Clock.Advance(TimeSpan.FromMinutes(1.5));
+        server.Enqueue(ScriptedReply.Text("Better.\nSCORES: " + ScoresJson(75)));
+        await RunAiAsync(practice, id);
+        await using var check = await Db.OpenUnfilteredAsync();
+        Assert.Equal(3, await check.AiCalls.CountAsync());
+    }
+
+    [Fact]
     public async Task A_provider_that_hangs_times_out_into_a_retryable_error()
     {
         await using var scope = await Db.AsAsync(Org.Learner);

@@ -5,7 +5,6 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
-using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
 
@@ -48,7 +47,10 @@ public sealed class HostileContentBrowserTests(AppFixture app)
             ("/dashboard", P[6]), ("/admin/members", P[6]), ("/teams", P[2]), ("/admin/settings", P[5]),
             ($"/learners/{learner.Id}/sessions", P[0]), ($"/practice/{sessionId}", P[9]),
         };
-        var learnerPages = new (string Path, string Shows)[] { ("/", P[5]), ("/progress", P[0]), ("/practice/history", P[0]), ($"/practice/{sessionId}", P[9]) };
+        var learnerPages = new (string Path, string Shows)[]
+        {
+            ("/", P[5]), ("/progress", P[0]), ("/practice/history", P[0]), ($"/practice/{sessionId}", P[9]),
+        };
 
         await VisitAsync(admin.Email!, adminPages);
         await VisitAsync(learner.Email!, learnerPages);
@@ -84,6 +86,7 @@ public sealed class HostileContentBrowserTests(AppFixture app)
 
     private async Task<(ApplicationUser Admin, ApplicationUser Learner, int ScenarioId, Guid SessionId)> SeedAsync()
     {
+        await app.PeopleAsync(); // the collection's own organisation comes first, through the first-run sign-up
         ApplicationUser admin, manager, learner;
         await using (var scope = app.Services.CreateAsyncScope())
         {

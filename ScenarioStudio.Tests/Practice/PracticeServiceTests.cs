@@ -38,8 +38,10 @@ public sealed class PracticeServiceTests : PracticeTestBase
         var done = await practice.GetAsync(id);
         Assert.Equal(SessionStage.Completed, done.Stage);
         Assert.All(done.Outcomes, o => Assert.Equal(PhaseOutcome.Met, o));
-        Assert.InRange(done.OverallScore!.Value, 85, 100);
-        Assert.Equal((int)Math.Round(Scenario.XpReward * done.OverallScore.Value / 100.0), done.XpEarned);
+        // First tries count: phase 1's weak first answer, phase 2's ideal one; the phase 1 repeat shows the improvement.
+        var secondFirstTry = done.Messages.First(m => m.PhaseIndex == 1 && m.Assessment is not null).Assessment!.Overall;
+        Assert.Equal((int)Math.Round((first.Assessment.Overall + secondFirstTry) / 2.0, MidpointRounding.AwayFromZero), done.OverallScore);
+        Assert.Equal((int)Math.Round(Scenario.XpReward * done.OverallScore!.Value / 100.0), done.XpEarned);
         var summary = PracticeSummary.Build(done);
         Assert.Equal(2, summary.Phases.Count);
         Assert.True(summary.Phases[0].RepeatScore > summary.Phases[0].FirstScore);
@@ -231,25 +233,21 @@ public sealed class PracticeServiceTests : PracticeTestBase
     }
 
     [Fact]
-    public async Task The_per_user_limit_refuses_calls_beyond_it_with_a_clear_message()
+    public async Task The_offline_engine_costs_nothing_so_its_turns_are_neither_limited_nor_counted()
     {
         await using (var context = await Db.OpenUnfilteredAsync())
         {
-            context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = Org.Id, UserCallsPerMinute = 2 });
+            context.AiSettings.Add(new OrganisationAiSettings { OrganisationId = Org.Id, Provider = AiProvider.Offline, UserCallsPerMinute = 1,
+                OrganisationCallsPerMinute = 1 });
             await context.SaveChangesAsync();
         }
         await using var asLearner = await Db.AsAsync(Org.Learner);
         var practice = asLearner.Get<PracticeService>();
-        var id = await practice.StartAsync(ScenarioId);
-        await RunAiAsync(practice, id);
-        await practice.SubmitAsync(id, "I understand, shall we talk?");
-        await RunAiAsync(practice, id);
-        await practice.SubmitAsync(id, "I understand, shall we start a pilot?");
-        var ex = await Assert.ThrowsAsync<AiProviderException>(() => RunAiAsync(practice, id));
-        Assert.Contains("limit for this minute", ex.Message);
-        Db.Clock.Advance(TimeSpan.FromMinutes(1.5));
-        await RunAiAsync(practice, id);
+
+        var done = await practice.CompleteAsync(await practice.StartAsync(ScenarioId), v => v.Scenario.Phases[v.PhaseIndex].IdealResponse);
+
+        Assert.Equal(SessionStage.Completed, done.Stage);
         await using var check = await Db.OpenUnfilteredAsync();
-        Assert.Equal(3, await check.AiCalls.CountAsync());
+        Assert.Equal(0, await check.AiCalls.CountAsync());
     }
 }

@@ -28,7 +28,7 @@ public sealed class ScenarioAnalyticsServiceTests : PracticeTestBase
         Assert.Equal((3, 2, 67), (a.Attempts, a.Completed, a.CompletionPercent));
         Assert.Equal((int)Math.Round(scores.Average()), a.AverageScore);
         Assert.Equal(Scenario.Rubric.Select(r => r.Name).Order(), a.Criteria.Select(c => c.Name).Order());
-        Assert.All(a.Criteria, c => Assert.Equal(8, c.Samples)); // 2 sessions × 2 phases × (answer + repeat)
+        Assert.All(a.Criteria, c => Assert.Equal(4, c.Samples)); // 2 sessions × 2 phases × the first try (repeats show improvement, not skill)
         Assert.Equal([3, 2], a.Phases.Select(p => p.Reached));
         Assert.Equal([1, 0], a.Phases.Select(p => p.StoppedHere));
         Assert.Equal([0.7, 1.0], a.Phases.Select(p => p.AverageTurns)); // 2 answers over 3 sessions reaching phase 1

@@ -8,7 +8,8 @@ namespace ScenarioStudio.Ai;
 
 /// <summary>
 /// Picks the organisation's AI provider and enforces its limits (calls per minute and per day, per user and per
-/// organisation). Every AI call passes through <see cref="OpenAsync"/>.
+/// organisation). Every AI call passes through <see cref="OpenAsync"/>. The offline engine costs nothing and runs on
+/// this server: its turns are neither limited nor counted.
 /// </summary>
 public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectionProvider protection,
     IOptions<OfflineAiOptions> offlineOptions, IHttpClientFactory httpClients, Coach.CoachJudge judge, AiCallPruning pruning, ILogger<AiGate> log)
@@ -21,6 +22,7 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
     {
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var settings = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
+        if (settings.Provider == AiProvider.Offline) return (Create(settings), settings);
         var now = clock.GetUtcNow();
         var minuteAgo = now.AddMinutes(-1);
         var dayAgo = now - LongestWindow;

@@ -9,7 +9,7 @@ namespace ScenarioStudio.Practice;
 
 public sealed record SessionView(Guid Id, int ScenarioId, string ScenarioTitle, ScenarioDocument Scenario, SessionStage Stage, int PhaseIndex,
     int TurnInPhase, IReadOnlyList<PhaseOutcome> Outcomes, IReadOnlyList<PracticeMessage> Messages, int? OverallScore, int XpEarned,
-    string LearnerName, bool IsOwner, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt)
+    string LearnerName, bool IsOwner, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, bool MayMoveOn = false)
 {
     public bool AiTurnDue => Stage is SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat;
 }
@@ -54,7 +54,21 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         var s = await LoadAsync(db, caller, id, forWriting: false, ct);
         var learner = await db.Users.Where(u => u.Id == s.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return new SessionView(s.Id, s.ScenarioId, s.ScenarioTitle, s.Snapshot, s.Stage, s.PhaseIndex, s.TurnInPhase, s.Outcomes,
-            s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, s.UserId == caller.UserId, s.StartedAt, s.CompletedAt);
+            s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, s.UserId == caller.UserId, s.StartedAt, s.CompletedAt,
+            SessionFlow.MayMoveOn(s));
+    }
+
+    /// <summary>Moves on from a phase whose first try met its objective, without repeating (offered, not forced).</summary>
+    public async Task MoveOnAsync(Guid id, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.Practise, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var session = await LoadAsync(db, caller, id, forWriting: true, ct);
+        SessionFlow.MoveOn(session, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (session.Stage == SessionStage.Completed) events.SessionCompleted(session.OrganisationId, session.UserId);
     }
 
     /// <summary>Saves the learner's answer (or repeat) and hands the turn to the coach.</summary>

@@ -68,7 +68,11 @@ public sealed record Assessment(
     IReadOnlyList<string> WentWell,
     IReadOnlyList<string> ToImprove,
     string BetterVersion,
-    bool ObjectiveMet);
+    bool ObjectiveMet)
+{
+    /// <summary>Set on a repeat that recites the better version it was shown (marked, and never the skill measure).</summary>
+    public bool CopiedBetterVersion { get; init; }
+}
 
 public sealed record CriterionScore(string Name, int Score, string Evidence);
 

@@ -2,7 +2,8 @@ using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Practice;
 
-public sealed record PhaseSummary(string Name, PhaseOutcome Outcome, int? FirstScore, int? RepeatScore, string? FirstAnswer, string? RepeatAnswer);
+public sealed record PhaseSummary(string Name, PhaseOutcome Outcome, int? FirstScore, int? RepeatScore, string? FirstAnswer, string? RepeatAnswer,
+    bool RepeatCopied = false);
 
 public sealed record CriterionSummary(string Name, int Weight, int Average);
 
@@ -12,14 +13,29 @@ public sealed record SessionSummary(int Overall, int XpEarned, IReadOnlyList<Pha
 /// <summary>Figures for the end-of-session summary, computed from the saved messages only.</summary>
 public static class PracticeSummary
 {
-    /// <summary>The session score: per phase the best scored attempt, averaged over all phases (a phase never scored counts 0).</summary>
+    /// <summary>
+    /// The session score, a measure of skill: per phase the best first try (a repeat after seeing the better version
+    /// shows improvement, not skill), averaged over all phases; a phase never answered counts 0. Rounded half away
+    /// from zero, as SQLite's ROUND does in the migration that rescored older sessions.
+    /// </summary>
     public static int Overall(ScenarioDocument scenario, IEnumerable<PracticeMessage> messages)
     {
-        var scored = Scored(messages).ToList();
         if (scenario.Phases.Count == 0) return 0;
+        var firstTries = FirstTryFeedback(messages).ToList();
         var total = Enumerable.Range(0, scenario.Phases.Count)
-            .Sum(p => scored.Where(m => m.PhaseIndex == p).Select(m => m.Assessment!.Overall).DefaultIfEmpty(0).Max());
-        return (int)Math.Round(total / (double)scenario.Phases.Count);
+            .Sum(p => firstTries.Where(m => m.PhaseIndex == p).Select(m => m.Assessment!.Overall).DefaultIfEmpty(0).Max());
+        return (int)Math.Round(total / (double)scenario.Phases.Count, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>The coach's kept assessments of first tries (answers), not of repeats.</summary>
+    public static IEnumerable<PracticeMessage> FirstTryFeedback(IEnumerable<PracticeMessage> messages)
+    {
+        PracticeMessage? learner = null;
+        foreach (var m in messages.OrderBy(m => m.Sequence))
+        {
+            if (m.Speaker == Speaker.Learner) learner = m;
+            else if (m.Speaker == Speaker.Coach && m.Assessment is not null && !m.Stopped && learner?.Kind == MessageKind.Answer) yield return m;
+        }
     }
 
     /// <summary>
@@ -50,14 +66,18 @@ public static class PracticeSummary
             var inPhase = ordered.Where(m => m.PhaseIndex == i).ToList();
             var repeat = inPhase.LastOrDefault(m => m.Kind == MessageKind.Repeat);
             var answer = inPhase.LastOrDefault(m => m.Kind == MessageKind.Answer);
-            int? ScoreAfter(PracticeMessage? learner) => learner is null ? null
-                : inPhase.FirstOrDefault(m => m.Sequence > learner.Sequence && m.Assessment is not null && !m.Stopped)?.Assessment!.Overall;
-            return new PhaseSummary(phase.Name, s.Outcomes.ElementAtOrDefault(i), ScoreAfter(answer), ScoreAfter(repeat), answer?.Text, repeat?.Text);
+            Assessment? After(PracticeMessage? learner) => learner is null ? null
+                : inPhase.FirstOrDefault(m => m.Sequence > learner.Sequence && m.Assessment is not null && !m.Stopped)?.Assessment;
+            var repeated = After(repeat);
+            return new PhaseSummary(phase.Name, s.Outcomes.ElementAtOrDefault(i), After(answer)?.Overall, repeated?.Overall, answer?.Text, repeat?.Text,
+                repeated?.CopiedBetterVersion == true);
         }).ToList();
 
-        var assessments = Scored(ordered).Select(m => m.Assessment!).ToList();
+        // First tries only, like the session score and the dashboards: the repeat is shown beside each phase as the improvement.
+        var assessments = FirstTryFeedback(ordered).Select(m => m.Assessment!).ToList();
         var criteria = s.Scenario.Rubric.Select(c => new CriterionSummary(c.Name, c.Weight,
-            (int)Math.Round(assessments.SelectMany(a => a.Criteria).Where(x => x.Name == c.Name).Select(x => x.Score).DefaultIfEmpty(0).Average()))).ToList();
+            (int)Math.Round(assessments.SelectMany(a => a.Criteria).Where(x => x.Name == c.Name).Select(x => x.Score).DefaultIfEmpty(0).Average(),
+                MidpointRounding.AwayFromZero))).ToList();
 
         var next = new List<string>();
         next.AddRange(criteria
@@ -73,7 +93,4 @@ public static class PracticeSummary
         var overall = s.OverallScore ?? Overall(s.Scenario, ordered);
         return new SessionSummary(overall, s.XpEarned, phases, criteria, next);
     }
-
-    private static IEnumerable<PracticeMessage> Scored(IEnumerable<PracticeMessage> messages) =>
-        messages.Where(m => m.Speaker == Speaker.Coach && m.Assessment is not null && !m.Stopped);
 }

@@ -49,11 +49,14 @@ public static class SessionFlow
                 message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped: true, assessment, now);
                 break;
             case SessionStage.CoachAnswer:
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now);
+                // The first try is the skill measure: its criterion scores feed the dashboards and analytics.
+                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now, countsForScores: true);
                 session.Stage = SessionStage.LearnerRepeat;
                 break;
             case SessionStage.CoachRepeat:
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now);
+                // The repeat shows the improvement; one that recites the better version it was shown is marked as a copy.
+                if (assessment is not null && CopiesBetterVersion(session)) assessment = assessment with { CopiedBetterVersion = true };
+                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now, countsForScores: false);
                 AfterRepeat(session, now);
                 break;
             default:
@@ -84,7 +87,60 @@ public static class SessionFlow
         return last;
     }
 
-    /// <summary>After the repeat is scored: the phase is met (either try passed), pushed back on, or missed.</summary>
+    /// <summary>The first try already met the phase's objective: the learner may move on without repeating.</summary>
+    public static bool MayMoveOn(PracticeSession session) =>
+        session.Stage == SessionStage.LearnerRepeat && LastFeedback(session)?.Assessment?.ObjectiveMet == true;
+
+    /// <summary>Moves on from a phase whose first try met the objective, without the (offered, not forced) repeat.</summary>
+    public static void MoveOn(PracticeSession session, DateTimeOffset now)
+    {
+        if (!MayMoveOn(session))
+            throw new ValidationFailedException("Answer", "Repeat your answer first: the objective of this phase is not met yet.");
+        session.UpdatedAt = now;
+        AfterRepeat(session, now);
+    }
+
+    /// <summary>
+    /// The learner's repeat is the better version they were just shown, near enough word for word (nine in ten of its
+    /// words in the same order): it shows they can read, not that they can say it.
+    /// </summary>
+    public static bool CopiesBetterVersion(PracticeSession session)
+    {
+        var ordered = session.Messages.OrderBy(m => m.Sequence).ToList();
+        var repeat = ordered.LastOrDefault(m => m.Speaker == Speaker.Learner);
+        var shown = ordered.LastOrDefault(m => m.Speaker == Speaker.Coach && m.Assessment is not null && !m.Stopped)?.Assessment?.BetterVersion;
+        if (repeat?.Kind != MessageKind.Repeat || string.IsNullOrWhiteSpace(shown)) return false;
+        var said = Words(repeat.Text);
+        var model = Words(shown);
+        if (said.Length == 0 || model.Length == 0) return false;
+        return LongestCommonRun(said, model) * 10 >= Math.Max(said.Length, model.Length) * 9;
+    }
+
+    private static string[] Words(string text) => text.ToLowerInvariant()
+        .Split((char[])[' ', '\n', '\t', '.', ',', '!', '?', ';', ':', '"', '“', '”'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The length of the longest common subsequence of two word lists.</summary>
+    private static int LongestCommonRun(string[] a, string[] b)
+    {
+        var row = new int[b.Length + 1];
+        foreach (var word in a)
+        {
+            var diagonal = 0;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = word == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    private static PracticeMessage? LastFeedback(PracticeSession session) =>
+        session.Messages.Where(m => m.PhaseIndex == session.PhaseIndex && m.Speaker == Speaker.Coach && !m.Stopped)
+            .OrderBy(m => m.Sequence).LastOrDefault();
+
+    /// <summary>After the repeat is scored (or skipped): the phase is met (either try passed), pushed back on, or missed.</summary>
     private static void AfterRepeat(PracticeSession session, DateTimeOffset now)
     {
         var feedback = session.Messages.Where(m => m.PhaseIndex == session.PhaseIndex && m.Assessment is not null && !m.Stopped)
@@ -112,7 +168,7 @@ public static class SessionFlow
     }
 
     private static PracticeMessage Append(PracticeSession s, Speaker speaker, MessageKind kind, string text, bool stopped, Assessment? assessment,
-        DateTimeOffset now)
+        DateTimeOffset now, bool countsForScores = false)
     {
         var message = new PracticeMessage
         {
@@ -120,7 +176,7 @@ public static class SessionFlow
             PhaseIndex = s.PhaseIndex, Speaker = speaker, Kind = kind, Text = text.Length > MaxMessageLength ? text[..MaxMessageLength] : text,
             Stopped = stopped, Assessment = assessment, CreatedAt = now,
         };
-        if (assessment is not null && !stopped) message.Scores = CriterionResult.For(s, assessment);
+        if (assessment is not null && !stopped && countsForScores) message.Scores = CriterionResult.For(s, assessment);
         s.Messages.Add(message);
         s.UpdatedAt = now;
         return message;

@@ -37,6 +37,25 @@ public sealed class CoachJudgeTests
 
     [Theory]
     [MemberData(nameof(Phases))]
+    public void The_better_version_keeps_the_learners_good_sentence_and_replaces_the_rest_from_the_ideal(string key, int phase)
+    {
+        var doc = Template(key);
+        var ideal = Text.Sentences(doc.Phases[phase].IdealResponse);
+        var said = ideal.MaxBy(x => x.Length)!; // the learner said the ideal's longest sentence, their way
+        var own = "So, " + char.ToLowerInvariant(said[0]) + said[1..];
+        var answer = own + " I'll take another 15% off today, whatever it costs us.";
+
+        var better = Judge.Assess(doc, phase, answer).BetterVersion;
+
+        Assert.Contains(own, better, StringComparison.Ordinal);
+        Assert.All(ideal.Where(x => x != said), sentence => Assert.Contains(sentence, better, StringComparison.Ordinal));
+        Assert.DoesNotContain("15%", better, StringComparison.Ordinal);
+        // Nothing close to keep: the ideal response as the creator wrote it.
+        Assert.Equal(doc.Phases[phase].IdealResponse, Judge.Assess(doc, phase, "The weather was lovely in Lisbon last week.").BetterVersion);
+    }
+
+    [Theory]
+    [MemberData(nameof(Phases))]
     public void Stuffing_empty_off_topic_and_rude_answers_score_at_most_30(string key, int phase)
     {
         var doc = Template(key);

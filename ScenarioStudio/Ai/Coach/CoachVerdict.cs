@@ -33,7 +33,40 @@ public static class CoachVerdict
         var score = (int)Math.Round(Math.Clamp(overall, 0, 100));
         if (cap <= 30) criteria = criteria.Select(c => c with { Score = Math.Min(c.Score, Math.Max(score, (int)cap)) }).ToList();
 
-        return new Assessment(score, criteria, WentWell(f), ToImprove(f, reasons, score), m.Phase.IdealResponse, score >= CoachJudge.PassScore);
+        return new Assessment(score, criteria, WentWell(f), ToImprove(f, reasons, score), BetterVersion(f), score >= CoachJudge.PassScore);
+    }
+
+    /// <summary>How close a learner's sentence must be to an ideal one to stand in for it in the better version.</summary>
+    private const double KeepSimilarity = 0.7;
+
+    /// <summary>
+    /// The ideal response adapted to what the learner said: each ideal sentence the learner already said in their own
+    /// words (close in meaning, with its facts, not contradicted) is kept as they said it, and the others come from the
+    /// ideal response, in its order. Only clean sentences are kept: none holding a common mistake, a wrong figure,
+    /// rudeness or an unsupported promise, so the better version never repeats what capped the score.
+    /// </summary>
+    internal static string BetterVersion(Findings f)
+    {
+        var m = f.Material;
+        var flagged = f.Mistakes.Select(x => x.Said).Concat(f.Rude).Concat(f.Unsupported).ToHashSet();
+        var wrong = f.WrongFigures.Select(x => x.Text).ToList();
+        var usable = f.Reading.Evidence
+            .Where(s => !s.IsFragment && !flagged.Contains(s.Text) && !wrong.Any(w => s.Text.Contains(w, StringComparison.Ordinal)))
+            .ToList();
+        var kept = new HashSet<AnswerSentence>();
+        var parts = m.Ideal.Select(ideal =>
+        {
+            var (best, similarity) = usable.Where(s => !kept.Contains(s))
+                .Select(s => (s, CoachJudge.Sim(s.Vector, ideal.Vector))).OrderByDescending(x => x.Item2).FirstOrDefault();
+            var keep = best is not null && similarity >= KeepSimilarity
+                && ideal.Figures.All(fact => Text.Figures(best.Text).Any(said => said.Value == fact.Value))
+                && !Negation.Contradicts(best.Words, ideal.Words, m.KeyStems);
+            if (!keep) return ideal.Text;
+            kept.Add(best!);
+            return best!.Text.Trim();
+        }).ToList();
+        // Nothing of theirs to keep: the ideal response as the creator wrote it, paragraphs and all.
+        return kept.Count == 0 ? m.Phase.IdealResponse : string.Join(" ", parts);
     }
 
     private static CriterionScore ScoreCriterion(RubricCriterion criterion, double[]? weights, Findings f)

@@ -16,6 +16,9 @@ public sealed class ConcurrencyConflictException() : Exception("Someone else sav
 public sealed class AiProviderException(string message, Exception? inner = null, string? detail = null) : Exception(message, inner)
 {
     public string Detail => detail ?? InnerException?.Message ?? Message;
+
+    /// <summary>Set when an AI limit was reached: the moment a retry will be allowed again.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
 }
 
 /// <summary>Input a service refused; <see cref="Errors"/> maps a field name to its messages, shown next to that field.</summary>

@@ -176,7 +176,9 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
             await practice.SubmitAsync(id, "Shall we start a pilot on Monday?");
             await RunAiAsync(practice, id);
         });
-        Assert.Contains("limit for this minute", ex.Message);
+        // Both calls were made at the test clock's "now": the limit allows the next one a minute after the older.
+        Assert.Equal("You have reached your AI limit for this minute. You can continue in 60 seconds.", ex.Message);
+        Assert.Equal(Db.Clock.Now.AddMinutes(1), ex.RetryAt);
         Db.Clock.Advance(TimeSpan.FromMinutes(1.5));
         server.Enqueue(ScriptedReply.Text("Better.\nSCORES: " + ScoresJson(75)));
         await RunAiAsync(practice, id);

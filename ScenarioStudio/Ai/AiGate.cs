@@ -27,21 +27,40 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         var minuteAgo = now.AddMinutes(-1);
         var dayAgo = now - LongestWindow;
         var calls = db.AiCalls.Where(c => c.At > dayAgo);
-        var userDay = await calls.CountAsync(c => c.UserId == caller.UserId, ct);
-        var userMinute = await calls.CountAsync(c => c.UserId == caller.UserId && c.At > minuteAgo, ct);
-        if (userMinute >= settings.UserCallsPerMinute || userDay >= settings.UserCallsPerDay)
-            throw new AiProviderException(userMinute >= settings.UserCallsPerMinute
-                ? "You have reached your AI limit for this minute. Wait a moment, then retry."
-                : "You have reached your AI limit for today. Ask an Admin if you need more.");
-        var orgMinute = await calls.CountAsync(c => c.At > minuteAgo, ct);
-        var orgDay = await calls.CountAsync(ct);
-        if (orgMinute >= settings.OrganisationCallsPerMinute || orgDay >= settings.OrganisationCallsPerDay)
-            throw new AiProviderException("Your organisation has reached its AI limit for now. Retry later or ask an Admin to raise it.");
+        var mine = calls.Where(c => c.UserId == caller.UserId);
+        if (await mine.CountAsync(c => c.At > minuteAgo, ct) >= settings.UserCallsPerMinute)
+            throw await LimitReachedAsync("You have reached your AI limit for this minute.", mine.Where(c => c.At > minuteAgo),
+                settings.UserCallsPerMinute, TimeSpan.FromMinutes(1), now, ct);
+        if (await mine.CountAsync(ct) >= settings.UserCallsPerDay)
+            throw await LimitReachedAsync("You have reached your AI limit for today (ask an Admin if you need more).", mine,
+                settings.UserCallsPerDay, LongestWindow, now, ct);
+        if (await calls.CountAsync(c => c.At > minuteAgo, ct) >= settings.OrganisationCallsPerMinute)
+            throw await LimitReachedAsync("Your organisation has reached its AI limit for this minute.", calls.Where(c => c.At > minuteAgo),
+                settings.OrganisationCallsPerMinute, TimeSpan.FromMinutes(1), now, ct);
+        if (await calls.CountAsync(ct) >= settings.OrganisationCallsPerDay)
+            throw await LimitReachedAsync("Your organisation has reached its AI limit for today (an Admin can raise it).", calls,
+                settings.OrganisationCallsPerDay, LongestWindow, now, ct);
 
         db.AiCalls.Add(new AiCall { OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now });
         await db.SaveChangesAsync(ct);
         await pruning.PruneIfDueAsync(ct);
         return (Create(settings), settings);
+    }
+
+    /// <summary>
+    /// The limit of <paramref name="limit"/> calls per sliding <paramref name="window"/> is reached: a call is allowed
+    /// again when the <paramref name="limit"/>-th newest call in the window leaves it. The message says when.
+    /// </summary>
+    private static async Task<AiProviderException> LimitReachedAsync(string reached, IQueryable<AiCall> inWindow, int limit, TimeSpan window,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var leaving = await inWindow.OrderByDescending(c => c.At).Skip(Math.Max(0, limit - 1)).Select(c => c.At).FirstOrDefaultAsync(ct);
+        var retryAt = (leaving == default ? now : leaving) + window;
+        var wait = retryAt - now;
+        var when = wait.TotalSeconds < 90 ? $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds"
+            : wait.TotalMinutes < 90 ? $"{(int)Math.Ceiling(wait.TotalMinutes)} minutes"
+            : $"{(int)wait.TotalHours} h {wait.Minutes} min";
+        return new AiProviderException($"{reached} You can continue in {when}.") { RetryAt = retryAt };
     }
 
     /// <summary>

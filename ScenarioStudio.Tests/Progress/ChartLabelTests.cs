@@ -22,7 +22,21 @@ public sealed class ChartLabelTests : MudTestContext
             .Add(c => c.Type, type).Add(c => c.SeriesName, "Average")
             .Add(c => c.Labels, labels).Add(c => c.Values, labels.Select((_, i) => (double)i * 7).ToList())).Find("svg");
 
-        HostilePayloads.AssertInert(Draw(HostilePayloads.Harmless), Draw(HostilePayloads.All), HostilePayloads.All);
+        // Twelve labels share the width: each is shortened, as text, before it is encoded.
+        var max = TextChart.MaxLabelLength(12);
+        var shortened = HostilePayloads.All.Select(p => p.Length <= max ? p : p[..(max - 1)].TrimEnd() + "…");
+        HostilePayloads.AssertInert(Draw(HostilePayloads.Harmless), Draw(HostilePayloads.All), shortened);
+    }
+
+    [Fact]
+    public void Long_labels_are_shortened_so_they_do_not_run_into_each_other()
+    {
+        string[] names = ["Objection handling", "Communication and empathy with the customer", "Verification", "Technical accuracy", "Closing"];
+        var chart = Render<TextChart>(p => p.Add(c => c.Type, ChartType.Bar).Add(c => c.SeriesName, "Average")
+            .Add(c => c.Labels, names).Add(c => c.Values, [50.0, 60, 70, 80, 90]));
+
+        var drawn = chart.FindAll("g.mud-charts-xaxis text").Select(t => t.TextContent).ToList();
+        Assert.Equal(["Objection handl…", "Communication a…", "Verification", "Technical accur…", "Closing"], drawn); // 16 characters each
     }
 
     [Fact]

@@ -160,6 +160,27 @@ public sealed class KernelPracticeAiTests : PracticeTestBase
     }
 
     [Fact]
+    public async Task The_ai_customer_is_given_the_verification_facts_to_answer_identity_questions()
+    {
+        var doc = Tests.Scenarios.ScenarioSamples.Publishable("Outage verification", phases: 2);
+        doc.Context.VerificationFacts = [new CardField { Label = "Date of birth", Value = "12 March 1985" }];
+        int scenarioId;
+        await using (var asAdmin = await Db.AsAsync(Org.Admin))
+        {
+            var scenarios = asAdmin.Scenarios();
+            scenarioId = await scenarios.Commands.CreateAsync(doc);
+            await scenarios.Lifecycle.PublishAsync(scenarioId);
+        }
+        await using var scope = await Db.AsAsync(Org.Learner);
+        var practice = scope.Get<PracticeService>();
+        server.Enqueue(ScriptedReply.Text("Hello, my internet is down."));
+        await RunAiAsync(practice, await practice.StartAsync(scenarioId));
+
+        var system = server.Requests.Last().RootElement.GetProperty("messages")[0].GetProperty("content").GetString()!;
+        Assert.Contains("Date of birth: 12 March 1985", system);
+    }
+
+    [Fact]
     public async Task The_per_user_limit_refuses_calls_beyond_it_with_a_clear_message()
     {
         await using (var context = await Db.OpenUnfilteredAsync())

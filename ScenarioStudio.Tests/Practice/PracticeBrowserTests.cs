@@ -198,6 +198,34 @@ public sealed class PracticeBrowserTests(AppFixture app)
         Assert.Empty(app.PageErrors[page]);
     }
 
+    [Fact]
+    public async Task A_learner_sees_the_facts_to_verify_the_customer_against_while_practising()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        ScenarioDocument scenario;
+        await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
+        {
+            var scenarios = asLearner.Scenarios();
+            scenarioId = (await scenarios.Queries.ListTemplatesAsync()).First(t => t.Title.StartsWith("Internet outage", StringComparison.Ordinal)).Id;
+            scenario = (await scenarios.Queries.GetAsync(scenarioId)).Document;
+        }
+        Assert.NotEmpty(scenario.Context.VerificationFacts);
+        foreach (var (width, name) in new[] { (1366, "desktop"), (375, "phone") })
+        {
+            var page = await app.NewPageAsync(width, 900);
+            await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+            await page.GotoAsync($"/scenarios/{scenarioId}");
+            await page.WaitForCircuitAsync();
+            await page.ClickAsync("#practise");
+            var facts = page.Locator("#verification-facts");
+            await Assertions.Expect(facts).ToContainTextAsync("Verify the customer");
+            foreach (var fact in scenario.Context.VerificationFacts) await Assertions.Expect(facts).ToContainTextAsync(fact.Value);
+            await page.ScreenshotAsync($"practice-09-verification-{name}");
+            Assert.Empty(app.PageErrors[page]);
+        }
+    }
+
     private static async Task AnswerAsync(IPage page, string text)
     {
         var box = page.Locator("#answer-input");

@@ -55,6 +55,8 @@ public sealed class KernelPracticeAi : IPracticeAi
             ["hidden"] = string.Join("; ", s.Persona.HiddenInformation), ["style"] = s.Persona.SpeakingStyle, ["brief"] = s.Context.LearnerBrief,
             ["phase_name"] = phase.Name, ["phase_description"] = phase.Description, ["objectives"] = string.Join("; ", phase.Objectives),
             ["persona_prompt"] = s.Ai.PersonaPrompt, ["locale"] = s.Locale, ["instruction"] = instruction,
+            ["verification"] = s.Context.VerificationFacts.Count == 0 ? "none are needed."
+                : string.Join("; ", s.Context.VerificationFacts.Select(f => $"{f.Label}: {f.Value}")),
         });
         var history = new ChatHistory(system);
         foreach (var m in r.History.Where(m => m.Speaker != Speaker.Coach && !string.IsNullOrWhiteSpace(m.Text)))

@@ -35,6 +35,11 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await admin.ClickAsync("#create-invitation");
         var link = (await admin.Locator("#invitation-link").InnerTextAsync()).Trim();
         Assert.StartsWith(app.BaseUrl + "/Account/Register?invitation=", link);
+        // The link is shown once: Copy puts it on the clipboard and says so.
+        await admin.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await admin.ClickAsync("#copy-invitation-link");
+        await Assertions.Expect(admin.Locator("#copy-invitation-link")).ToHaveTextAsync("Copied");
+        Assert.Equal(link, await admin.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         await Assertions.Expect(admin.Locator("#invitation-table")).ToContainTextAsync("Open");
         await admin.ScreenshotAsync("foundation-03-members");
 

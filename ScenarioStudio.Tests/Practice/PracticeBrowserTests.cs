@@ -226,6 +226,51 @@ public sealed class PracticeBrowserTests(AppFixture app)
         }
     }
 
+    [Fact]
+    public async Task On_a_phone_the_goals_sit_above_the_answer_box_the_summary_comes_first_and_there_is_no_keyboard_hint()
+    {
+        var people = await app.PeopleAsync();
+        Guid finished, open;
+        await using (var asLearner = await app.AsAsync(people[OrgRole.Learner]))
+        {
+            var practice = asLearner.Get<ScenarioStudio.Practice.PracticeService>();
+            var scenarioId = (await asLearner.Scenarios().Queries.ListTemplatesAsync()).First(t => t.PhaseCount == 2).Id;
+            finished = await practice.StartAsync(scenarioId);
+            await practice.CompleteAsync(finished, v => v.Scenario.Phases[v.PhaseIndex].IdealResponse);
+            open = await practice.StartAsync(scenarioId);
+        }
+        var phone = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = 375, Height = 812 }, IsMobile = true, HasTouch = true,
+        });
+        var page = await phone.NewPageAsync();
+        await page.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+
+        await page.GotoAsync($"/practice/{open}");
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#answer-input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#phone-goals")).ToBeVisibleAsync();
+        Assert.True((await page.Locator("#phone-goals").BoundingBoxAsync())!.Y < (await page.Locator("#answer-input").BoundingBoxAsync())!.Y);
+        await Assertions.Expect(page.Locator(".ctrl-enter-hint")).Not.ToBeVisibleAsync();
+        await page.ScreenshotAsync("practice-10-phone-goals");
+
+        await page.GotoAsync($"/practice/{finished}");
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#session-summary")).ToBeVisibleAsync();
+        Assert.True((await page.Locator("#session-summary").BoundingBoxAsync())!.Y < (await page.Locator(".bubble").First.BoundingBoxAsync())!.Y);
+        await page.ScreenshotAsync("practice-11-phone-summary-first");
+        await phone.CloseAsync();
+
+        var desktop = await app.NewPageAsync(1366, 900);
+        await desktop.SignInAsync(people[OrgRole.Learner], AppFixture.Password);
+        await desktop.GotoAsync($"/practice/{open}");
+        await desktop.WaitForCircuitAsync();
+        await Assertions.Expect(desktop.Locator(".ctrl-enter-hint")).ToBeVisibleAsync();
+        await Assertions.Expect(desktop.Locator("#phone-goals")).Not.ToBeVisibleAsync();
+    }
+
+    private IBrowser Browser => app.Browser;
+
     private static async Task AnswerAsync(IPage page, string text)
     {
         var box = page.Locator("#answer-input");

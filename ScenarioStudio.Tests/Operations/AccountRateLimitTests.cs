@@ -1,12 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Components;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Operations;
 
@@ -18,20 +18,12 @@ public sealed class AccountRateLimitTests : IDisposable
 {
     private const int Limit = 3;
     private const string ClientHeader = "X-Test-Client-Address";
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-ratelimit", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public AccountRateLimitTests()
+    private readonly TestApp factory = new(new Dictionary<string, string>
     {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("RateLimits:SignInPerMinute", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            // The in-memory server has no client address: a test header stands in for the connection's remote address.
-            web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
-        });
-    }
+        ["RateLimits:SignInPerMinute"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    },
+    // The in-memory server has no client address: a test header stands in for the connection's remote address.
+    web => web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>()));
 
     private static readonly string[] Pages =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword",
@@ -43,7 +35,7 @@ public sealed class AccountRateLimitTests : IDisposable
     [MemberData(nameof(LimitedPages))]
     public async Task Posts_spelled_with_another_case_or_a_trailing_slash_share_the_limit_and_get_429(string page)
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         string[] spellings = [page + "/", page.ToLowerInvariant(), page.ToUpperInvariant() + "/", page.ToLowerInvariant() + "/?invitation=x"];
 
         for (var i = 0; i < 5; i++) Assert.NotEqual(HttpStatusCode.TooManyRequests, (await client.GetAsync(spellings[i % 4])).StatusCode);
@@ -58,7 +50,7 @@ public sealed class AccountRateLimitTests : IDisposable
     [Fact]
     public async Task Every_account_page_shares_one_budget_per_client_address()
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         await PostAsync(client, "/account/login/", "10.0.0.1");
         await PostAsync(client, "/Account/Register/", "10.0.0.1");
         await PostAsync(client, "/account/resetpassword", "10.0.0.1");
@@ -103,10 +95,5 @@ public sealed class AccountRateLimitTests : IDisposable
         };
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

@@ -1,23 +1,12 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Operations;
 
 /// <summary>The app over HTTP (in-memory test server): health, headers, sign-in rate limit, keys on disk.</summary>
 public sealed class OperationsTests : IDisposable
 {
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-ops", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public OperationsTests()
-    {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("RateLimits:SignInPerMinute", "3");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+    private readonly TestApp factory = new(new Dictionary<string, string> { ["RateLimits:SignInPerMinute"] = "3" });
 
     [Fact]
     public async Task Health_reports_the_database_and_the_data_directory_holds_the_database_and_keys()
@@ -26,9 +15,9 @@ public sealed class OperationsTests : IDisposable
         var response = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"database\":\"Healthy\"", await response.Content.ReadAsStringAsync());
-        Assert.True(File.Exists(Path.Combine(dataDirectory, "scenariostudio.db")));
+        Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "scenariostudio.db")));
         await client.GetAsync("/Account/Login"); // the antiforgery token makes the first key
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.xml"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(factory.DataDirectory, "keys"), "*.xml"));
     }
 
     [Fact]
@@ -46,7 +35,7 @@ public sealed class OperationsTests : IDisposable
     [Fact]
     public async Task Sign_in_posts_beyond_the_limit_get_429()
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
@@ -64,7 +53,7 @@ public sealed class OperationsTests : IDisposable
     [Fact]
     public async Task A_form_post_without_an_antiforgery_token_is_rejected()
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         var post = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["returnUrl"] = "/" }));
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
     }
@@ -72,7 +61,7 @@ public sealed class OperationsTests : IDisposable
     [Fact]
     public async Task Private_pages_and_the_logo_need_a_signed_in_member()
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         var logo = await client.GetAsync("/branding/logo");
         Assert.Equal(HttpStatusCode.Redirect, logo.StatusCode);
         Assert.Contains("/Account/Login", logo.Headers.Location!.ToString());
@@ -80,10 +69,5 @@ public sealed class OperationsTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, members.StatusCode);
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Operations;
 
@@ -11,19 +11,10 @@ namespace ScenarioStudio.Tests.Operations;
 public sealed class ReverseProxyTests : IDisposable
 {
     private static readonly IPAddress Proxy = IPAddress.Parse("10.0.0.5");
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-proxy", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public ReverseProxyTests()
+    private readonly TestApp factory = new(new Dictionary<string, string>
     {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("ReverseProxy:KnownProxies:0", Proxy.ToString());
-            web.UseSetting("RateLimits:SignInPerMinute", "2");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+        ["ReverseProxy:KnownProxies:0"] = Proxy.ToString(), ["RateLimits:SignInPerMinute"] = "2",
+    });
 
     [Fact]
     public async Task Https_through_the_trusted_proxy_gets_secure_cookies_and_hsts()
@@ -79,10 +70,5 @@ public sealed class ReverseProxyTests : IDisposable
         return done.Response;
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

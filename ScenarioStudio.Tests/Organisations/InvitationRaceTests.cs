@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
@@ -16,18 +16,7 @@ namespace ScenarioStudio.Tests.Organisations;
 /// </summary>
 public sealed partial class InvitationRaceTests : IDisposable
 {
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-race", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public InvitationRaceTests()
-    {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("RateLimits:SignInPerMinute", "1000");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+    private readonly TestApp factory = new(new Dictionary<string, string> { ["RateLimits:SignInPerMinute"] = "1000" });
 
     [Fact]
     public async Task Ten_simultaneous_posts_of_one_invitation_make_one_account_and_nine_pages_saying_it_was_used()
@@ -38,7 +27,7 @@ public sealed partial class InvitationRaceTests : IDisposable
         var racers = new List<(HttpClient Client, string Antiforgery)>();
         for (var i = 0; i < 10; i++)
         {
-            var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            var client = factory.NewClient();
             var form = await client.GetStringAsync($"/Account/Register?invitation={token}");
             racers.Add((client, AntiforgeryField().Match(form).Groups[1].Value));
         }
@@ -82,10 +71,5 @@ public sealed partial class InvitationRaceTests : IDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
@@ -17,24 +16,14 @@ public sealed class LogoEndpointTests : IDisposable
     private static readonly byte[] Png = TestImages.Png();
     private static readonly byte[] Jpeg = TestImages.Encode(48, 48, SkiaSharp.SKEncodedImageFormat.Jpeg, SkiaSharp.SKColors.Orange);
 
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-logo", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public LogoEndpointTests()
-    {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+    private readonly TestApp factory = new();
 
     [Fact]
     public async Task The_logo_carries_its_version_as_etag_and_a_browser_holding_that_version_gets_304()
     {
         var admin = await SignUpAsync();
         await SetLogoAsync(admin, Png);
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = factory.NewClient();
         await HttpSignIn.SignInAsync(client, Email, Password);
 
         var first = await client.GetAsync("/branding/logo?v=1");
@@ -88,10 +77,5 @@ public sealed class LogoEndpointTests : IDisposable
         await scope.ServiceProvider.GetRequiredService<Branding>().SetLogoAsync(image);
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

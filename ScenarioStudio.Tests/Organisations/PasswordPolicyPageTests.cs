@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Organisations;
 
@@ -17,18 +17,7 @@ namespace ScenarioStudio.Tests.Organisations;
 public sealed partial class PasswordPolicyPageTests : IDisposable
 {
     private const string Good = "copper lantern meadow 7";
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-pwpages", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public PasswordPolicyPageTests()
-    {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("RateLimits:SignInPerMinute", "1000");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+    private readonly TestApp factory = new(new Dictionary<string, string> { ["RateLimits:SignInPerMinute"] = "1000" });
 
     [Fact]
     public async Task First_signup_refuses_a_password_holding_the_organisation_name_typed_in_the_same_form()
@@ -90,7 +79,7 @@ public sealed partial class PasswordPolicyPageTests : IDisposable
         AssertUnderField(page, "Input.NewPassword", "Input.ConfirmPassword", "Your password must not contain your organisation's name");
     }
 
-    private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    private HttpClient NewClient() => factory.NewClient();
 
     /// <summary>Loads the form (for its antiforgery token), posts it and returns the decoded page.</summary>
     private static async Task<string> PostFormAsync(HttpClient client, string url, string formName, Dictionary<string, string> fields,
@@ -127,10 +116,5 @@ public sealed partial class PasswordPolicyPageTests : IDisposable
         return (await scope.ServiceProvider.GetRequiredService<MemberService>().InviteAsync(OrgRole.Learner, null)).Token;
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

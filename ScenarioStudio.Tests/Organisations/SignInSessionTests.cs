@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
@@ -20,17 +19,7 @@ public sealed class SignInSessionTests : IDisposable
     private const string Password = "harbour lantern violet 7";
     private const string Protected = "/exports/my-sessions.csv";
 
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "scenariostudio-session", Guid.NewGuid().ToString("N"));
-    private readonly WebApplicationFactory<Program> factory;
-
-    public SignInSessionTests()
-    {
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:DataDirectory", dataDirectory);
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-    }
+    private readonly TestApp factory = new();
 
     [Fact]
     public async Task After_sign_out_a_copied_cookie_opens_nothing()
@@ -104,12 +93,12 @@ public sealed class SignInSessionTests : IDisposable
         Assert.DoesNotContain(session.Id, Uri.UnescapeDataString(cookie), StringComparison.OrdinalIgnoreCase);
     }
 
-    private HttpClient Client() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    private HttpClient Client() => factory.NewClient();
 
     /// <summary>A request carrying only the given cookie, as a second browser holding a copy of it.</summary>
     private async Task<HttpStatusCode> GetAsync(string cookie)
     {
-        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var client = factory.NewClient(handleCookies: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, Protected);
         request.Headers.Add("Cookie", cookie);
         return (await client.SendAsync(request)).StatusCode;
@@ -141,10 +130,5 @@ public sealed class SignInSessionTests : IDisposable
         return scope.ServiceProvider.GetRequiredService<MemberService>();
     }
 
-    public void Dispose()
-    {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => factory.Dispose();
 }

@@ -86,6 +86,11 @@ public sealed class PracticeBrowserTests(AppFixture app)
         var firstTries = (await page.Locator("#summary-phases tbody tr td:nth-child(3)").AllInnerTextsAsync()).Select(int.Parse).ToList();
         Assert.Equal((int)Math.Round(firstTries.Average(), MidpointRounding.AwayFromZero), score);
         await page.ScreenshotAsync("practice-03-summary");
+        await page.Locator("#session-summary").ScreenshotAsync("practice-03-summary-card");
+        // The list of what to practise next keeps its bullets inside the card.
+        var card = (await page.Locator("#session-summary").BoundingBoxAsync())!;
+        var list = (await page.Locator("#practise-next").BoundingBoxAsync())!;
+        Assert.True(list.X >= card.X + 8, $"the list starts at {list.X}, the card at {card.X}");
 
         await page.GotoAsync("/progress");
         await page.WaitForCircuitAsync();

@@ -28,18 +28,20 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         var dayAgo = now - LongestWindow;
         var calls = db.AiCalls.Where(c => c.At > dayAgo);
         var mine = calls.Where(c => c.UserId == caller.UserId);
-        if (await mine.CountAsync(c => c.At > minuteAgo, ct) >= settings.UserCallsPerMinute)
-            throw await LimitReachedAsync("You have reached your AI limit for this minute.", mine.Where(c => c.At > minuteAgo),
-                settings.UserCallsPerMinute, TimeSpan.FromMinutes(1), now, ct);
-        if (await mine.CountAsync(ct) >= settings.UserCallsPerDay)
-            throw await LimitReachedAsync("You have reached your AI limit for today (ask an Admin if you need more).", mine,
-                settings.UserCallsPerDay, LongestWindow, now, ct);
-        if (await calls.CountAsync(c => c.At > minuteAgo, ct) >= settings.OrganisationCallsPerMinute)
-            throw await LimitReachedAsync("Your organisation has reached its AI limit for this minute.", calls.Where(c => c.At > minuteAgo),
-                settings.OrganisationCallsPerMinute, TimeSpan.FromMinutes(1), now, ct);
-        if (await calls.CountAsync(ct) >= settings.OrganisationCallsPerDay)
-            throw await LimitReachedAsync("Your organisation has reached its AI limit for today (an Admin can raise it).", calls,
-                settings.OrganisationCallsPerDay, LongestWindow, now, ct);
+        var minute = TimeSpan.FromMinutes(1);
+        (string Reached, IQueryable<AiCall> InWindow, int Limit, TimeSpan Window)[] limits =
+        [
+            ("You have reached your AI limit for this minute.", mine.Where(c => c.At > minuteAgo), settings.UserCallsPerMinute, minute),
+            ("You have reached your AI limit for today (ask an Admin if you need more).", mine, settings.UserCallsPerDay, LongestWindow),
+            ("Your organisation has reached its AI limit for this minute.", calls.Where(c => c.At > minuteAgo), settings.OrganisationCallsPerMinute,
+                minute),
+            ("Your organisation has reached its AI limit for today (an Admin can raise it).", calls, settings.OrganisationCallsPerDay, LongestWindow),
+        ];
+        foreach (var limit in limits)
+        {
+            if (await limit.InWindow.CountAsync(ct) >= limit.Limit)
+                throw await LimitReachedAsync(limit.Reached, limit.InWindow, limit.Limit, limit.Window, now, ct);
+        }
 
         db.AiCalls.Add(new AiCall { OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now });
         await db.SaveChangesAsync(ct);

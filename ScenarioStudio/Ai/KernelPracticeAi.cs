@@ -82,8 +82,8 @@ public sealed class KernelPracticeAi : IPracticeAi
             held = false;
             yield return said.ToString();
         }
+        // Still held at the end (the whole reply is the start of the prompt), or the cue further in: an echo.
         if (held && said.Length > 0 || said.ToString().Contains(NextLineCue, StringComparison.OrdinalIgnoreCase)) throw Echo(said.ToString());
-        if (held) yield return said.ToString();
     }
 
     private static AiProviderException Echo(string reply) => new(EchoMessage, detail:

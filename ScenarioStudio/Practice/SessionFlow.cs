@@ -1,3 +1,5 @@
+using ScenarioStudio.Ai.Coach;
+
 namespace ScenarioStudio.Practice;
 
 /// <summary>
@@ -106,38 +108,35 @@ public static class SessionFlow
     /// </summary>
     public static bool CopiesBetterVersion(PracticeSession session)
     {
-        var ordered = session.Messages.OrderBy(m => m.Sequence).ToList();
-        var repeat = ordered.LastOrDefault(m => m.Speaker == Speaker.Learner);
-        var shown = ordered.LastOrDefault(m => m.Speaker == Speaker.Coach && m.Assessment is not null && !m.Stopped)?.Assessment?.BetterVersion;
+        var repeat = session.Messages.OrderBy(m => m.Sequence).LastOrDefault(m => m.Speaker == Speaker.Learner);
+        var shown = LastFeedback(session)?.Assessment?.BetterVersion;
         if (repeat?.Kind != MessageKind.Repeat || string.IsNullOrWhiteSpace(shown)) return false;
-        var said = Words(repeat.Text);
-        var model = Words(shown);
-        if (said.Length == 0 || model.Length == 0) return false;
-        return LongestCommonRun(said, model) * 10 >= Math.Max(said.Length, model.Length) * 9;
+        var said = Text.Words(repeat.Text);
+        var model = Text.Words(shown);
+        if (said.Count == 0 || model.Count == 0) return false;
+        return LongestCommonRun(said, model) * 10 >= Math.Max(said.Count, model.Count) * 9;
     }
 
-    private static string[] Words(string text) => text.ToLowerInvariant()
-        .Split((char[])[' ', '\n', '\t', '.', ',', '!', '?', ';', ':', '"', '“', '”'], StringSplitOptions.RemoveEmptyEntries);
-
     /// <summary>The length of the longest common subsequence of two word lists.</summary>
-    private static int LongestCommonRun(string[] a, string[] b)
+    private static int LongestCommonRun(IReadOnlyList<string> a, IReadOnlyList<string> b)
     {
-        var row = new int[b.Length + 1];
+        var row = new int[b.Count + 1];
         foreach (var word in a)
         {
             var diagonal = 0;
-            for (var j = 1; j <= b.Length; j++)
+            for (var j = 1; j <= b.Count; j++)
             {
                 var above = row[j];
                 row[j] = word == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
                 diagonal = above;
             }
         }
-        return row[b.Length];
+        return row[b.Count];
     }
 
+    /// <summary>The coach's last kept assessment in the current phase: the one the learner was just shown.</summary>
     private static PracticeMessage? LastFeedback(PracticeSession session) =>
-        session.Messages.Where(m => m.PhaseIndex == session.PhaseIndex && m.Speaker == Speaker.Coach && !m.Stopped)
+        session.Messages.Where(m => m.PhaseIndex == session.PhaseIndex && m.Speaker == Speaker.Coach && m.Assessment is not null && !m.Stopped)
             .OrderBy(m => m.Sequence).LastOrDefault();
 
     /// <summary>After the repeat is scored (or skipped): the phase is met (either try passed), pushed back on, or missed.</summary>

@@ -96,6 +96,27 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     public const string Password = "harbour lantern violet 7";
+
+    /// <summary>
+    /// A member of the shared organisation with nothing behind them yet (no sessions, no teams), invited by its Admin and
+    /// signed up through the real services, for tests that need a fresh start. The password is <see cref="Password"/>.
+    /// </summary>
+    public async Task<string> NewMemberAsync(OrgRole role, string name)
+    {
+        var admin = (await PeopleAsync())[OrgRole.Admin];
+        return await JoinAsync(admin, role, $"{Guid.NewGuid():N}@studio.test", name);
+    }
+
+    private async Task<string> JoinAsync(string admin, OrgRole role, string email, string name)
+    {
+        CreatedInvitation invitation;
+        await using (var asAdmin = await AsAsync(admin))
+            invitation = await asAdmin.Get<MemberService>().InviteAsync(role, null);
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SignUpService>()
+            .RegisterAsync(new SignUpRequest(email, name, Password, null, invitation.Token));
+        return email;
+    }
     private readonly SemaphoreSlim seeding = new(1, 1);
     private Dictionary<OrgRole, string>? people;
 
@@ -116,16 +137,7 @@ public sealed class AppFixture : IAsyncLifetime
                     .RegisterAsync(new SignUpRequest(result[OrgRole.Admin], "Alex Admin", Password, "Studio Org", null));
             }
             foreach (var role in OrgRoles.All.Where(r => r != OrgRole.Admin))
-            {
-                CreatedInvitation invitation;
-                await using (var asAdmin = await AsAsync(result[OrgRole.Admin]))
-                    invitation = await asAdmin.Get<MemberService>().InviteAsync(role, null);
-                var email = $"{role.ToString().ToLowerInvariant()}@studio.test";
-                await using var scope = Services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<SignUpService>()
-                    .RegisterAsync(new SignUpRequest(email, $"{role.DisplayName()} Person", Password, null, invitation.Token));
-                result[role] = email;
-            }
+                result[role] = await JoinAsync(result[OrgRole.Admin], role, $"{role.ToString().ToLowerInvariant()}@studio.test", $"{role.DisplayName()} Person");
             return people = result;
         }
         finally

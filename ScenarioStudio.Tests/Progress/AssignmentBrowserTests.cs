@@ -17,8 +17,8 @@ public sealed class AssignmentBrowserTests(AppFixture app)
         {
             var teams = asAdmin.Get<TeamService>();
             var everyone = await teams.ListPeopleAsync();
-            await teams.CreateAsync(new TeamInput("Assignment team", everyone.Single(p => p.Role == OrgRole.Manager).Id,
-                [everyone.Single(p => p.Role == OrgRole.Learner).Id]));
+            await teams.CreateAsync(new TeamInput("Assignment team", everyone.Single(p => p.Email == people[OrgRole.Manager]).Id,
+                [everyone.Single(p => p.Email == people[OrgRole.Learner]).Id]));
             scenarioTitle = (await asAdmin.Get<ScenarioQueries>().ListTemplatesAsync()).Where(t => t.PhaseCount >= 3).Select(t => t.Title).Order().First();
         }
 

@@ -17,8 +17,8 @@ public sealed class DashboardBrowserTests(AppFixture app)
         await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
         {
             var teams = asAdmin.Get<TeamService>();
-            var managerId = (await teams.ListPeopleAsync()).Single(p => p.Role == OrgRole.Manager).Id;
-            var learnerId = (await teams.ListPeopleAsync()).Single(p => p.Role == OrgRole.Learner).Id;
+            var managerId = (await teams.ListPeopleAsync()).Single(p => p.Email == people[OrgRole.Manager]).Id;
+            var learnerId = (await teams.ListPeopleAsync()).Single(p => p.Email == people[OrgRole.Learner]).Id;
             await teams.CreateAsync(new TeamInput("Dashboard team", managerId, [learnerId]));
         }
 

@@ -92,7 +92,9 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await Assertions.Expect(learner.Locator("#scenario-grid .scenario-title")).ToHaveTextAsync(["Retention call with Marta"]);
         await learner.ScreenshotAsync("authoring-03-learner-search");
         await learner.Locator("#scenario-grid .scenario-title").First.ClickAsync();
-        await Assertions.Expect(learner.Locator("#scenario-preview")).ToContainTextAsync("Your competitor is cheaper.");
+        // The learner reads the phases' goals, not the customer's lines they will practise against.
+        await Assertions.Expect(learner.Locator("#scenario-preview")).ToContainTextAsync("Close");
+        await Assertions.Expect(learner.Locator("#scenario-preview")).Not.ToContainTextAsync("Your competitor is cheaper.");
         await Assertions.Expect(learner.Locator("#save")).ToHaveCountAsync(0);
         await learner.ScreenshotAsync("authoring-04-learner-preview");
 

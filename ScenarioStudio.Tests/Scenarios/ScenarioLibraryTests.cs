@@ -161,9 +161,9 @@ public sealed class ScenarioLibraryTests : IAsyncLifetime
         {
             var scenarios = asAdmin.Scenarios();
             var details = await scenarios.Queries.GetAsync(templateId);
-            details.Document.EstimatedMinutes = 25;
+            details.Document.XpReward = 250;
             await scenarios.Commands.UpdateAsync(templateId, details.Document, details.Visibility, details.Revision);
-            Assert.Equal(25, (await scenarios.Queries.GetAsync(templateId)).Document.EstimatedMinutes);
+            Assert.Equal(250, (await scenarios.Queries.GetAsync(templateId)).Document.XpReward);
         }
     }
 }

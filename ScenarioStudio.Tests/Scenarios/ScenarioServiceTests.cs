@@ -25,10 +25,13 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         doc.Context.TicketFields = [new CardField { Label = "Plan", Value = "Starter" }];
         doc.Tone.PhrasesToAvoid = ["calm down"];
         doc.Ai.MaxTurns = 4;
+        doc.EstimatedMinutes = 45; // not what the phases add up to: the stored duration is theirs (3 × 4)
         var id = await CreateAsync(doc);
 
         var details = await AsAsync(org.ContentManager, s => s.Queries.GetAsync(id));
         Assert.Equal(ScenarioStatus.Draft, details.Status);
+        Assert.Equal(12, details.Document.EstimatedMinutes);
+        doc.EstimatedMinutes = 12;
         Assert.Equal(ScenarioJson.Serialize(doc), ScenarioJson.Serialize(details.Document));
         Assert.True(details.Actions.CanEdit);
         Assert.False(details.Actions.CanPublish);
@@ -40,7 +43,7 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
         var doc = ScenarioSamples.Publishable(phases: 1);
         doc.Title = "No";
         doc.Description = new string('x', 501);
-        doc.EstimatedMinutes = 90;
+        doc.Phases[0].ExpectedMinutes = 2;
         doc.Rubric[0].Weight = 50;
 
         var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => CreateAsync(doc));

@@ -16,7 +16,8 @@ public static class WebUiExtensions
     public static IHostApplicationBuilder AddWebUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Messages appear at the bottom, clear of the page headers' Save, Preview and lifecycle buttons.
+        builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddSingleton<Layout.AppTheme>();
 
         // Posts to the account pages share one budget per client address; reading a form costs nothing; other endpoints

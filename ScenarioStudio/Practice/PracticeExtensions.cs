@@ -6,6 +6,7 @@ public static class PracticeExtensions
     {
         builder.Services.AddScoped<PracticeService>();
         builder.Services.AddScoped<SessionHistory>();
+        builder.Services.AddScoped<LearnerHome>();
         builder.Services.AddSingleton<LiveAiTurns>();
         builder.Services.AddSingleton<TurnSaveGate>();
         builder.Services.AddSingleton<PracticeEvents>();

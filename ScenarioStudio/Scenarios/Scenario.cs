@@ -55,7 +55,7 @@ public sealed class Scenario : IOrganisationOwned
     public void Apply(ScenarioDocument doc)
     {
         Title = doc.Title.Trim(); Slug = doc.Slug.Trim(); Description = doc.Description.Trim(); Domain = doc.Domain;
-        Category = doc.Category.Trim(); Difficulty = doc.Difficulty; EstimatedMinutes = doc.EstimatedMinutes; XpReward = doc.XpReward;
+        Category = doc.Category.Trim(); Difficulty = doc.Difficulty; EstimatedMinutes = doc.TotalMinutes(); XpReward = doc.XpReward;
         Tags = doc.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         Locale = doc.Locale.Trim();
         Persona = ScenarioJson.Clone(doc.Persona); Context = ScenarioJson.Clone(doc.Context); Tone = ScenarioJson.Clone(doc.Tone);

@@ -22,6 +22,7 @@ public sealed class ScenarioDocument
     /// <summary>Free category within the organisation's list, e.g. "Objection handling", "Restaurant".</summary>
     public string Category { get; set; } = "";
     public Difficulty Difficulty { get; set; }
+    /// <summary>Kept equal to the phases' expected minutes added up (see <see cref="TotalMinutes"/>); imports may carry any figure.</summary>
     public int EstimatedMinutes { get; set; } = 15;
     public int XpReward { get; set; } = 100;
     public List<string> Tags { get; set; } = [];
@@ -33,6 +34,9 @@ public sealed class ScenarioDocument
     public ToneGuidelines Tone { get; set; } = new();
     public List<RubricCriterion> Rubric { get; set; } = [];
     public AiSettings Ai { get; set; } = new();
+
+    /// <summary>The duration learners see: the phases' expected minutes added up (the stored figure while there are no phases).</summary>
+    public int TotalMinutes() => Phases.Count == 0 ? EstimatedMinutes : Phases.Sum(p => p.ExpectedMinutes);
 }
 
 public sealed class Persona
@@ -58,6 +62,8 @@ public sealed class ScenarioContext
     public List<KnowledgeEntry> KnowledgeBase { get; set; } = [];
     /// <summary>Facts the customer must confirm before account details may be discussed.</summary>
     public List<CardField> VerificationFacts { get; set; } = [];
+    /// <summary>Show each phase's essential phrases to the learner as hints (before and during practice); hidden by default.</summary>
+    public bool ShowPhrasesAsHints { get; set; }
 }
 
 public sealed class CardField

@@ -20,7 +20,8 @@ public static partial class ScenarioValidator
         e.Check(Enum.IsDefined(d.Domain), "Domain", "Choose a domain.");
         e.Check(Enum.IsDefined(d.Difficulty), "Difficulty", "Choose a difficulty.");
         e.Check(d.Category.Trim().Length is >= 2 and <= 50, "Category", "The category must be 2 to 50 characters.");
-        e.Check(d.EstimatedMinutes is >= 5 and <= 60, "EstimatedMinutes", "The estimated duration must be 5 to 60 minutes.");
+        e.Check(d.TotalMinutes() is >= 5 and <= 60, "EstimatedMinutes",
+            $"A scenario takes 5 to 60 minutes; its phases' expected minutes add up to {d.TotalMinutes()}.");
         e.Check(d.XpReward is >= 0 and <= 1000, "XpReward", "The XP reward must be 0 to 1000.");
         e.Check(d.Tags.Count <= 20 && d.Tags.All(t => t.Trim().Length <= 30), "Tags", "Use at most 20 tags of at most 30 characters.");
         e.Check(LocalePattern().IsMatch(d.Locale.Trim()), "Locale", "Use a language tag such as en-GB or es.");

@@ -137,7 +137,8 @@ public sealed class AppFixture : IAsyncLifetime
                     .RegisterAsync(new SignUpRequest(result[OrgRole.Admin], "Alex Admin", Password, "Studio Org", null));
             }
             foreach (var role in OrgRoles.All.Where(r => r != OrgRole.Admin))
-                result[role] = await JoinAsync(result[OrgRole.Admin], role, $"{role.ToString().ToLowerInvariant()}@studio.test", $"{role.DisplayName()} Person");
+                result[role] = await JoinAsync(result[OrgRole.Admin], role, $"{role.ToString().ToLowerInvariant()}@studio.test",
+                    $"{role.DisplayName()} Person");
             return people = result;
         }
         finally

@@ -67,6 +67,34 @@ public sealed class TeamDashboardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_half_way_average_rounds_the_same_way_in_the_teams_card_the_learners_row_and_the_scenarios_row()
+    {
+        // 60, 80 and 77 average 72.333...; one more session of 73 makes the learner's average exactly 72.5.
+        await using (var context = await db.OpenUnfilteredAsync())
+        {
+            var now = db.Clock.GetUtcNow();
+            context.PracticeSessions.Add(new PracticeSession
+            {
+                OrganisationId = org.Id, UserId = org.Learner.Id, ScenarioId = 1, ScenarioTitle = "Trial pack", Stage = SessionStage.Completed,
+                OverallScore = 77, XpEarned = 77, StartedAt = now.AddDays(-2), UpdatedAt = now.AddDays(-2), CompletedAt = now.AddDays(-2),
+            });
+            context.PracticeSessions.Add(new PracticeSession
+            {
+                OrganisationId = org.Id, UserId = org.Learner.Id, ScenarioId = 1, ScenarioTitle = "Trial pack", Stage = SessionStage.Completed,
+                OverallScore = 73, XpEarned = 73, StartedAt = now.AddDays(-1), UpdatedAt = now.AddDays(-1), CompletedAt = now.AddDays(-1),
+            });
+            await context.SaveChangesAsync();
+        }
+        await using var asManager = await db.AsAsync(org.Manager);
+        var d = await asManager.Get<TeamDashboardService>().GetAsync(inactiveDays: 7);
+
+        // (60 + 80 + 77 + 73) / 4 = 72.5: every figure shows 73, none 72 (Math.Round alone would round the card to even).
+        Assert.Equal(73, Assert.Single(d.Learners).AverageScore);
+        Assert.Equal(73, d.AverageScore);
+        Assert.Equal(73, d.Scenarios.Single(x => x.Title == "Trial pack").AverageScore);
+    }
+
+    [Fact]
     public async Task The_twelve_months_come_from_one_grouped_query_with_sessions_on_month_boundaries_in_the_right_month()
     {
         // Besides the sessions of 20 and 10 days ago (60 and 80, in October): one at the first instant of this month,

@@ -24,7 +24,7 @@ public static class PracticeSummary
         var firstTries = FirstTryFeedback(messages).ToList();
         var total = Enumerable.Range(0, scenario.Phases.Count)
             .Sum(p => firstTries.Where(m => m.PhaseIndex == p).Select(m => m.Assessment!.Overall).DefaultIfEmpty(0).Max());
-        return (int)Math.Round(total / (double)scenario.Phases.Count, MidpointRounding.AwayFromZero);
+        return Scores.Round(total / (double)scenario.Phases.Count);
     }
 
     /// <summary>The coach's kept assessments of first tries (answers), not of repeats.</summary>
@@ -76,8 +76,7 @@ public static class PracticeSummary
         // First tries only, like the session score and the dashboards: the repeat is shown beside each phase as the improvement.
         var assessments = FirstTryFeedback(ordered).Select(m => m.Assessment!).ToList();
         var criteria = s.Scenario.Rubric.Select(c => new CriterionSummary(c.Name, c.Weight,
-            (int)Math.Round(assessments.SelectMany(a => a.Criteria).Where(x => x.Name == c.Name).Select(x => x.Score).DefaultIfEmpty(0).Average(),
-                MidpointRounding.AwayFromZero))).ToList();
+            Scores.Round(assessments.SelectMany(a => a.Criteria).Where(x => x.Name == c.Name).Select(x => x.Score).DefaultIfEmpty(0).Average()))).ToList();
 
         var next = new List<string>();
         next.AddRange(criteria

@@ -163,7 +163,7 @@ public static class SessionFlow
         session.Stage = SessionStage.Completed;
         session.CompletedAt = now;
         session.OverallScore = PracticeSummary.Overall(session.Snapshot, session.Messages);
-        session.XpEarned = (int)Math.Round(session.Snapshot.XpReward * session.OverallScore.Value / 100.0);
+        session.XpEarned = Scores.Round(session.Snapshot.XpReward * session.OverallScore.Value / 100.0);
     }
 
     private static PracticeMessage Append(PracticeSession s, Speaker speaker, MessageKind kind, string text, bool stopped, Assessment? assessment,

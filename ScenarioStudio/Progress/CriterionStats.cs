@@ -20,7 +20,7 @@ public static class CriterionStats
             .GroupBy(t => t.Criterion)
             .Select(g => new { Name = g.Key, Total = g.Sum(t => t.Total), Samples = g.Sum(t => t.Samples) })
             .ToListAsync(ct);
-        return Ordered(totals.Select(t => new CriterionAverage(t.Name, (int)Math.Round((double)t.Total / t.Samples), t.Samples)));
+        return Ordered(totals.Select(t => new CriterionAverage(t.Name, Scores.Round((double)t.Total / t.Samples), t.Samples)));
     }
 
     public static Task<IReadOnlyList<CriterionAverage>> ForScenarioAsync(AppDbContext db, Guid organisationId, int scenarioId, CancellationToken ct) =>
@@ -39,7 +39,7 @@ public static class CriterionStats
         var rows = await results.AsNoTracking().GroupBy(r => r.Criterion)
             .Select(g => new { Name = g.Key, Average = g.Average(r => (double)r.Score), Samples = g.Count() })
             .ToListAsync(ct);
-        return Ordered(rows.Select(r => new CriterionAverage(r.Name, (int)Math.Round(r.Average), r.Samples)));
+        return Ordered(rows.Select(r => new CriterionAverage(r.Name, Scores.Round(r.Average), r.Samples)));
     }
 
     private static IReadOnlyList<CriterionAverage> Ordered(IEnumerable<CriterionAverage> averages) => averages.OrderByDescending(c => c.Average).ToList();

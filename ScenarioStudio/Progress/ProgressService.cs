@@ -76,7 +76,7 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
         return new LearnerProgress(me.DisplayName, xp, level, next, xp - floor, next - floor, ProgressRules.Streak(days, zone, now),
             completed.Count,
             completed.Count(s => s.OverallScore is not null) is > 0
-                ? (int)Math.Round(completed.Where(s => s.OverallScore is not null).Average(s => s.OverallScore!.Value))
+                ? Scores.Round(completed.Where(s => s.OverallScore is not null).Average(s => s.OverallScore!.Value))
                 : null,
             achievements, trend, criteria.Take(3).ToList(), criteria.AsEnumerable().Reverse().Take(3).Where(c => c.Average < 80).ToList(),
             (await history.ListMineAsync(ct)).Take(5).ToList(), suggestions);

@@ -48,11 +48,11 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
         {
             var reached = reachedFrom.Where(r => r.Furthest >= i).Sum(r => r.Count);
             return new PhaseAnalytics(i, p.Name, reached, stopped.GetValueOrDefault(i), missed.GetValueOrDefault(i),
-                reached == 0 ? 0 : Math.Round(answers.GetValueOrDefault(i) / (double)reached, 1));
+                reached == 0 ? 0 : Math.Round(answers.GetValueOrDefault(i) / (double)reached, 1, MidpointRounding.AwayFromZero));
         }).ToList();
 
-        return new ScenarioAnalytics(scenario.Id, scenario.Title, attempts, completed, attempts == 0 ? 0 : (int)Math.Round(100.0 * completed / attempts),
-            average is { } a ? (int)Math.Round(a) : null,
+        return new ScenarioAnalytics(scenario.Id, scenario.Title, attempts, completed, attempts == 0 ? 0 : Scores.Round(100.0 * completed / attempts),
+            average is { } a ? Scores.Round(a) : null,
             criteria, phases);
     }
 

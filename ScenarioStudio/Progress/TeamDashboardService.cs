@@ -56,14 +56,14 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
                     Average = g.Average(s => (double?)s.OverallScore)
                 })
                 .OrderByDescending(g => g.Attempts).ThenBy(g => g.ScenarioTitle).ToListAsync(ct))
-            .Select(g => new ScenarioSummary(g.ScenarioId, g.ScenarioTitle, g.Attempts, g.Completed, g.Average is { } a ? (int)Math.Round(a) : null)).ToList();
+            .Select(g => new ScenarioSummary(g.ScenarioId, g.ScenarioTitle, g.Attempts, g.Completed, g.Average is { } a ? Scores.Round(a) : null)).ToList();
 
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-inactiveDays);
         var inactive = learners.Where(l => l.LastPractised is null || l.LastPractised < cutoff).ToList();
         var started = learners.Sum(l => l.Started);
         var completed = learners.Sum(l => l.Completed);
-        var average = await done.AverageAsync(s => (double?)s.OverallScore, ct) is { } a ? (int?)Math.Round(a) : null;
+        var average = await done.AverageAsync(s => (double?)s.OverallScore, ct) is { } a ? (int?)Scores.Round(a) : null;
         var criteria = await CriterionStats.ForLearnersAsync(db, caller.OrganisationId, people, ct);
 
         // Improvement over time: the average of sessions completed in each of the last twelve calendar months (UTC), from
@@ -81,7 +81,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         {
             var figures = byMonth.GetValueOrDefault(i);
             return new MonthlyScore(DateOnly.FromDateTime(starts[i]!.Value.UtcDateTime), figures?.Count ?? 0,
-                figures?.Average is { } avg ? (int)Math.Round(avg) : null);
+                figures?.Average is { } avg ? Scores.Round(avg) : null);
         }).ToList();
 
         // s => s.CompletedAt < starts[1] ? 0 : s.CompletedAt < starts[2] ? 1 : … : 11, which EF writes as CASE WHEN.
@@ -102,7 +102,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
             return System.Linq.Expressions.Expression.Lambda<Func<PracticeSession, int>>(month, session);
         }
 
-        return new TeamDashboard(learners, scenarios, inactive, started == 0 ? 0 : (int)Math.Round(100.0 * completed / started), average, inactiveDays,
+        return new TeamDashboard(learners, scenarios, inactive, started == 0 ? 0 : Scores.Round(100.0 * completed / started), average, inactiveDays,
             criteria, monthly);
     }
 
@@ -147,7 +147,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
             [
                 r.DisplayName, r.Email, teams.GetValueOrDefault(r.UserId, ""), r.ScenarioTitle,
                 r.CompletedAt is null ? "In progress" : "Completed", r.StartedAt, r.CompletedAt,
-                (int)Math.Round((end - r.StartedAt).TotalMinutes), r.Outcomes.Count, r.Outcomes.Count(o => o == PhaseOutcome.Met),
+                Scores.Round((end - r.StartedAt).TotalMinutes), r.Outcomes.Count, r.Outcomes.Count(o => o == PhaseOutcome.Met),
                 r.Outcomes.Count(o => o == PhaseOutcome.Missed), r.Answers, r.OverallScore, r.XpEarned,
                 r.Provider,
             ];

@@ -17,6 +17,11 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         // 1. Fresh app: the first sign-up asks for the organisation and makes that account its Admin.
         var admin = await app.NewPageAsync();
         await admin.GotoAsync("/Account/Register");
+        // The sign-up page wears the app's theme (MudBlazor's variables, no Bootstrap) and its heading has no focus box.
+        await Assertions.Expect(admin.Locator("link[href*=bootstrap]")).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.Locator("button[type=submit]")).ToHaveCSSAsync("background-color", "rgb(59, 91, 219)");
+        await admin.Locator("h1").EvaluateAsync("h => { h.tabIndex = -1; h.focus(); }");
+        await Assertions.Expect(admin.Locator("h1")).ToHaveCSSAsync("outline-style", "none");
         await admin.ScreenshotAsync("foundation-01-first-run");
         await admin.FillAsync("#Input\\.OrganisationName", "Acme Sales");
         await admin.FillAsync("#Input\\.DisplayName", "Ada Admin");
@@ -116,9 +121,16 @@ public sealed class FirstRunAndInvitationBrowserTests(AppFixture app) : IClassFi
         await learner.WaitForCircuitAsync();
         await Assertions.Expect(learner.Locator("table")).ToContainTextAsync("Closers");
 
+        // The account pages carry the organisation's name and colour once it is known.
         await admin.GotoAsync("/Account/Manage/TwoFactorAuthentication");
+        await Assertions.Expect(admin.Locator("#account-brand")).ToContainTextAsync("Acme Sales");
+        await Assertions.Expect(admin.Locator(".nav-link.active")).ToHaveCSSAsync("background-color", "rgb(11, 114, 133)");
         await admin.ScreenshotAsync("foundation-08-account-2fa");
+        var signIn = await app.NewPageAsync(375, 812);
+        await signIn.GotoAsync("/Account/Login");
+        await signIn.ScreenshotAsync("foundation-09-sign-in-phone");
+        Assert.True(await signIn.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"));
 
-        foreach (var page in new[] { admin, learner, stranger, again }) Assert.Empty(app.PageErrors[page]);
+        foreach (var page in new[] { admin, learner, stranger, again, signIn }) Assert.Empty(app.PageErrors[page]);
     }
 }

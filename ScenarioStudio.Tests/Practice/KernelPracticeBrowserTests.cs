@@ -75,6 +75,54 @@ public sealed class KernelPracticeBrowserTests(AppFixture app) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_reached_ai_limit_says_when_it_resets_and_the_retry_button_counts_down_to_it()
+    {
+        var people = await app.PeopleAsync();
+        int scenarioId;
+        await using (var asAdmin = await app.AsAsync(people[OrgRole.Admin]))
+        {
+            var scenarios = asAdmin.Scenarios();
+            scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Limited practice", phases: 2));
+            await scenarios.Lifecycle.PublishAsync(scenarioId);
+            // One AI call per learner per minute: the customer's opening takes it, so the coach's turn meets the limit.
+            await asAdmin.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
+            {
+                Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000, UserCallsPerMinute = 1,
+            });
+        }
+        var learner = await app.NewMemberAsync(OrgRole.Learner, "Lim Learner");
+        server.Enqueue(ScriptedReply.Text("I only want a small trial pack."));
+
+        var page = await app.NewPageAsync(1300, 900);
+        await page.SignInAsync(learner, AppFixture.Password);
+        await page.GotoAsync($"/scenarios/{scenarioId}");
+        await page.WaitForCircuitAsync();
+        await page.ClickAsync("#practise");
+        await Assertions.Expect(page.Locator(".bubble.customer .text")).ToHaveTextAsync("I only want a small trial pack.");
+        await page.Locator("#answer-input").FillAsync("I understand. Let me suggest a pilot. Shall we start Monday?");
+        await page.ClickAsync("#send-answer");
+
+        // The message says when the limit resets, and Retry is held back, counting down to that moment.
+        var error = page.Locator("#ai-error");
+        await Assertions.Expect(error).ToContainTextAsync("You have reached your AI limit for this minute. You can continue in");
+        var retry = page.Locator("#retry");
+        await Assertions.Expect(retry).ToBeDisabledAsync();
+        await Assertions.Expect(retry).ToHaveTextAsync(new Regex(@"^Retry in \d+ s$"));
+        var first = await retry.TextContentAsync();
+        await Assertions.Expect(retry).Not.ToHaveTextAsync(first!, new() { Timeout = 5_000 });
+        await Assertions.Expect(retry).ToHaveTextAsync(new Regex(@"^Retry in \d+ s$"));
+        await page.ScreenshotAsync("practice-06-ai-limit");
+        Assert.Empty(app.PageErrors[page]);
+
+        // The other tests of this app practise under the default limits.
+        await using var restore = await app.AsAsync(people[OrgRole.Admin]);
+        await restore.Get<AiSettingsService>().SaveAsync(new AiSettingsInput
+        {
+            Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-model", MaxTokens = 4000,
+        });
+    }
+
+    [Fact]
     public async Task The_page_follows_a_long_stream_until_the_learner_scrolls_up_to_read()
     {
         var people = await app.PeopleAsync();

@@ -9,7 +9,7 @@ namespace ScenarioStudio.Practice;
 
 public sealed record SessionView(Guid Id, int ScenarioId, string ScenarioTitle, ScenarioDocument Scenario, SessionStage Stage, int PhaseIndex,
     int TurnInPhase, IReadOnlyList<PhaseOutcome> Outcomes, IReadOnlyList<PracticeMessage> Messages, int? OverallScore, int XpEarned,
-    string LearnerName, bool IsOwner, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, bool MayMoveOn = false)
+    string LearnerName, bool IsOwner, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, bool MayMoveOn = false, string LearnerId = "")
 {
     public bool AiTurnDue => Stage is SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat;
 }
@@ -55,7 +55,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         var learner = await db.Users.Where(u => u.Id == s.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return new SessionView(s.Id, s.ScenarioId, s.ScenarioTitle, s.Snapshot, s.Stage, s.PhaseIndex, s.TurnInPhase, s.Outcomes,
             s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, s.UserId == caller.UserId, s.StartedAt, s.CompletedAt,
-            SessionFlow.MayMoveOn(s));
+            SessionFlow.MayMoveOn(s), s.UserId);
     }
 
     /// <summary>Moves on from a phase whose first try met its objective, without repeating (offered, not forced).</summary>

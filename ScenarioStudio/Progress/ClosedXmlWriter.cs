@@ -5,7 +5,8 @@ namespace ScenarioStudio.Progress;
 
 /// <summary>
 /// Writes a dashboard-sized table as an .xlsx workbook through ClosedXML: a bold, frozen header with an autofilter,
-/// numbers and dates as typed cells, text set explicitly as text (never a formula, no apostrophe), columns fitted to their content.
+/// numbers and dates as typed cells, text set explicitly as text (never a formula, no apostrophe), columns fitted to their content
+/// (up to a limit, past which text wraps).
 /// ClosedXML holds the whole workbook in memory, so <see cref="TableExport"/> sends only small tables here.
 /// </summary>
 public static class ClosedXmlWriter
@@ -45,6 +46,12 @@ public static class ClosedXmlWriter
         sheet.Range(1, 1, rows.Count + 1, columns.Count).SetAutoFilter();
         sheet.SheetView.FreezeRows(1);
         sheet.Columns().AdjustToContents();
+        // As wide as the content up to the streaming writer's limit; longer text (an answer, a long title) wraps there.
+        foreach (var column in sheet.ColumnsUsed().Where(c => c.Width > XlsxWriter.MaxColumnWidth))
+        {
+            column.Width = XlsxWriter.MaxColumnWidth;
+            column.Style.Alignment.WrapText = true;
+        }
         workbook.SaveAs(output);
     }
 

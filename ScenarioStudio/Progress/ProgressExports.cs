@@ -5,9 +5,9 @@ using ScenarioStudio.Practice;
 namespace ScenarioStudio.Progress;
 
 /// <summary>
-/// Every dashboard table as an Excel or CSV download. Each table comes from the same service call as the page, so
-/// the service's role, organisation and team checks apply; the file is written to a temporary file first, so a
-/// failure part-way returns an error instead of a truncated download.
+/// Every dashboard table as an Excel or CSV download, and one session's transcript (Word) and scores (Excel). Each comes
+/// from the same service call as the page, so the service's role, organisation and team checks apply; the file is
+/// written to a temporary file first, so a failure part-way returns an error instead of a truncated download.
 /// </summary>
 public static class ProgressExports
 {
@@ -48,6 +48,28 @@ public static class ProgressExports
             return await FileAsync(SessionsTable("My sessions", rows), "my-sessions", format, context.RequestAborted);
         });
 
+        // One session: the transcript page's rule (the learner, or those who follow them), asked of the practice service.
+        exports.MapGet("/sessions/{id:guid}/transcript.docx", async (Guid id, HttpContext context,
+            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice) =>
+        {
+            currentUser.Use(context.User);
+            var view = await practice.GetAsync(id, context.RequestAborted);
+            return await TempFileAsync((file, _) =>
+            {
+                TranscriptExport.WriteDocx(view, file);
+                return Task.CompletedTask;
+            }, TranscriptExport.DocxContentType, $"transcript-{TranscriptExport.FileName(view)}.docx", context.RequestAborted);
+        });
+
+        exports.MapGet("/sessions/{id:guid}/scores.xlsx", async (Guid id, HttpContext context,
+            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice) =>
+        {
+            currentUser.Use(context.User);
+            var view = await practice.GetAsync(id, context.RequestAborted);
+            return await TempFileAsync((file, ct) => TableExport.WriteAsync(TranscriptExport.ScoresTable(view), ExportFormat.Excel, file, ct),
+                TableExport.ContentType(ExportFormat.Excel), $"scores-{TranscriptExport.FileName(view)}.xlsx", context.RequestAborted);
+        });
+
         exports.MapGet("/scenarios/{id:int}/{table}.{format}", async (int id, string table, string format, HttpContext context,
             [FromServices] CurrentUser currentUser, [FromServices] ScenarioAnalyticsService analytics) =>
         {
@@ -78,12 +100,21 @@ public static class ProgressExports
     {
         ExportFormat? kind = format switch { "csv" => ExportFormat.Csv, "xlsx" => ExportFormat.Excel, _ => null };
         if (table is null || kind is null) return Results.NotFound();
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        return await TempFileAsync((file, token) => TableExport.WriteAsync(table, kind.Value, file, token), TableExport.ContentType(kind.Value),
+            $"{name}-{stamp}.{TableExport.Extension(kind.Value)}", ct);
+    }
+
+    /// <summary>The file written whole to a temporary file (deleted when sent), then sent: a failure part-way is an error, not half a file.</summary>
+    private static async Task<IResult> TempFileAsync(Func<Stream, CancellationToken, Task> write, string contentType, string downloadName,
+        CancellationToken ct)
+    {
         var path = Path.Combine(Path.GetTempPath(), $"scenariostudio-export-{Guid.NewGuid():N}");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await TableExport.WriteAsync(table, kind.Value, file, ct);
+            await write(file, ct);
             file.Position = 0;
         }
         catch
@@ -91,7 +122,6 @@ public static class ProgressExports
             await file.DisposeAsync();
             throw;
         }
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        return Results.File(file, TableExport.ContentType(kind.Value), $"{name}-{stamp}.{TableExport.Extension(kind.Value)}");
+        return Results.File(file, contentType, downloadName);
     }
 }

@@ -18,6 +18,8 @@ public static class XlsxWriter
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const int WidthSampleRows = 200;
+    /// <summary>The widest a column is made, in characters (ClosedXmlWriter keeps to it too).</summary>
+    internal const int MaxColumnWidth = 60;
     private const int HeaderStyle = 1, DateStyle = 2, TextStyle = 3;
 
     public static async Task WriteAsync(ExportTable table, Stream output, CancellationToken ct = default)
@@ -85,7 +87,7 @@ public static class XlsxWriter
         var more = true;
         while (sample.Count < WidthSampleRows && (more = await rows.MoveNextAsync())) sample.Add(rows.Current);
         var widths = columns.Select((c, i) => Math.Clamp(
-            sample.Select(r => TableExport.Format(r[i], c.Kind).Length).Append(c.Header.Length + 3).Max() * 1.15 + 2, 8, 60)).ToList();
+            sample.Select(r => TableExport.Format(r[i], c.Kind).Length).Append(c.Header.Length + 3).Max() * 1.15 + 2, 8, MaxColumnWidth)).ToList();
 
         await using var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
         using var x = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = true });
@@ -173,7 +175,8 @@ public static class XlsxWriter
         x.WriteEndElement();
     }
 
-    private static string XmlSafe(string text)
+    /// <summary>The text without the characters XML cannot carry (control characters a paste may bring).</summary>
+    internal static string XmlSafe(string text)
     {
         foreach (var c in text)
         {

@@ -23,7 +23,8 @@ public sealed record Findings(
     IReadOnlyList<string> Rude,
     IReadOnlyList<string> Avoided,
     bool OffTopic,
-    bool EndsForward);
+    bool EndsForward,
+    double RudeShare = 0);
 
 /// <summary>
 /// The offline coach's judgement. An answer is read sentence by sentence and judged against what the creator authored
@@ -78,7 +79,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var toIdeal = evidence.Select(s => m.Ideal.Select(i => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max()).ToArray();
         var toRequirement = evidence.Select(s => m.Requirements.Select(q => Sim(s.Vector, q.Vector)).DefaultIfEmpty(0).Max()).ToArray();
 
-        var requirements = m.Requirements.Select(req =>
+        var requirements = m.Requirements.Where(req => !req.IsProhibition).Select(req =>
         {
             AnswerSentence? best = null;
             double bestCredit = 0, anchorSimilarity = 0;
@@ -112,8 +113,6 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var idealCoverage = m.Ideal.Count == 0
             ? 0
             : m.Ideal.Average(i => Ramp(evidence.Select(s => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), t.Low, t.High));
-        var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
-        var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
 
         var mistakes = new List<(Mistake, string)>();
         foreach (var mistake in m.Mistakes)
@@ -137,11 +136,33 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var wrongFigures = r.Figures.Where(f => !Authorised(f, m)).ToList();
         // The phase says no amounts until the customer is verified: any amount in this answer comes too early.
         var disclosed = m.AmountsWaitForVerification ? r.Figures.Where(f => f.Kind == "money").Select(f => f.Text).ToList() : [];
+
+        // What the requirements rule out ("Does not offer a discount", "without arguing about the bill"): done in the
+        // answer, the requirement fails however well the rest reads. A pure prohibition is never met by resemblance
+        // (a sentence about discounts is not one that avoids them): it holds as far as the rest of the answer does
+        // the job, and fails when broken.
+        var positives = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
+        foreach (var req in m.Requirements.Where(q => q.Forbidden is not null))
+        {
+            var said = Breaks(req.Forbidden!, m.IdealGiveaways, evidence, toIdeal, mistakes, disclosed, t);
+            var at = requirements.FindIndex(x => x.Requirement == req);
+            if (req.IsProhibition)
+                requirements.Add(new RequirementResult(req, said is null ? positives : 0, said is null ? null : said, said is not null));
+            else if (said is not null && at >= 0)
+                requirements[at] = requirements[at] with { Credit = 0, Sentence = said, Contradicted = true };
+        }
+        requirements = m.Requirements.Select(q => requirements.First(x => x.Requirement == q)).ToList();
         // A concession or guarantee the scenario never authorises ("I'll take another 15% off", "it'll definitely be
         // back within the hour"): nothing the creator wrote says anything close to it.
+        var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
+        var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
+
         var unsupported = evidence.Where(s => Courtesy.Concedes(s.Words)
             && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
-        var rude = Courtesy.Rude(r, rudePrototypes);
+        var rudeSentences = Courtesy.RudeSentences(r, rudePrototypes);
+        var rude = rudeSentences.Select(x => x.Said).ToList();
+        // How much of the answer is rude: a rude answer, or a rude aside in an otherwise courteous one.
+        var rudeShare = r.Words.Count == 0 ? 0 : rudeSentences.Select(x => x.Sentence).Distinct().Sum(x => x.Words.Count) / (double)r.Words.Count;
         // A phrase to avoid, in its words (typos allowed) or said another way in a short sentence ("it's just our policy").
         var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)
             || evidence.Any(s => s.Words.Count <= 14 && Sim(s.Vector, p.Vector) >= t.AvoidSimilarity)).Select(p => p.Phrase).ToList();
@@ -150,7 +171,35 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 
         return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided,
-            relevance < t.OffTopicSimilarity, endsForward);
+            relevance < t.OffTopicSimilarity, endsForward, rudeShare);
+    }
+
+    /// <summary>
+    /// The answer's sentence that does what a requirement rules out: a concession when the ruled-out act is one
+    /// ("offer a discount"), an amount before verification when that is what is ruled out, a common mistake that means
+    /// the ruled-out act, or a sentence that says it (closer to it than to anything the ideal response says).
+    /// </summary>
+    private static AnswerSentence? Breaks(Forbidden forbidden, IReadOnlySet<string> idealGiveaways, List<AnswerSentence> evidence, double[] toIdeal,
+        List<(Mistake Mistake, string Said)> mistakes, List<string> disclosed, CoachTuning t)
+    {
+        // A giveaway or promise the phase's ideal response does not itself make ("a free 30GB data boost" is the ideal's offer).
+        for (var k = 0; k < evidence.Count && forbidden.IsConcession; k++)
+            if (Courtesy.Giveaways(evidence[k].Words).Except(idealGiveaways).Any() && toIdeal[k] < t.IdealConcessionSimilarity) return evidence[k];
+        if (forbidden.IsBeforeVerification && disclosed.Count > 0)
+            return evidence.FirstOrDefault(s => disclosed.Any(d => s.Text.Contains(d, StringComparison.Ordinal)));
+        foreach (var (mistake, said) in mistakes)
+            if (Sim(mistake.Vector, forbidden.Vector) >= t.ForbiddenMistakeSimilarity)
+                return evidence.FirstOrDefault(s => s.Text == said);
+        for (var k = 0; k < evidence.Count; k++)
+        {
+            var toForbidden = Sim(evidence[k].Vector, forbidden.Vector);
+            if (Environment.GetEnvironmentVariable("COACH_DEBUG") is not null)
+                Console.Error.WriteLine($"    forbid {toForbidden:F2} ideal {toIdeal[k]:F2} [{forbidden.Text}] {evidence[k].Text}");
+            // Said in a sentence of its own words, not negated ("There's no pressure" does not pressure).
+            if (toForbidden >= t.ForbiddenSimilarity && toForbidden >= toIdeal[k] + t.ForbiddenMargin && Text.Words(forbidden.Text).Count >= 3
+                && !evidence[k].Words.Any(Negation.IsNegator)) return evidence[k];
+        }
+        return null;
     }
 
     /// <summary>

@@ -24,11 +24,29 @@ public sealed record CoachTuning
     /// <summary>A mistake also counts when the sentence is closer to it than to any requirement (both are descriptions).</summary>
     public double MistakeDescriptionSimilarity { get; init; } = 0.7;
     public double MistakeDescriptionMargin { get; init; } = 0.05;
+    /// <summary>A sentence this close to what a requirement rules out ("arguing about the bill") does it.</summary>
+    public double ForbiddenSimilarity { get; init; } = 0.6;
+    public double ForbiddenMargin { get; init; } = 0.1;
+    /// <summary>A concession this close to one of the phase's ideal sentences is the ideal's own offer, not a ruled-out one.</summary>
+    public double IdealConcessionSimilarity { get; init; } = 0.6;
+    /// <summary>A detected common mistake this close to what a requirement rules out breaks that requirement.</summary>
+    public double ForbiddenMistakeSimilarity { get; init; } = 0.6;
     /// <summary>A concession is supported when an authored statement is at least this close to it.</summary>
     public double SupportSimilarity { get; init; } = 0.6;
     public double OffTopicSimilarity { get; init; } = 0.25;
     /// <summary>A short sentence this close to a phrase to avoid says it in other words.</summary>
     public double AvoidSimilarity { get; init; } = 0.75;
+    /// <summary>Cap for one harmful element in an otherwise decent answer (GRADING.md: 20–50), and what each further kind costs.</summary>
+    public double HarmCap { get; init; } = 40;
+    public double FurtherHarmCost { get; init; } = 10;
+    /// <summary>Cap for an answer that says the opposite of what a requirement needs (wrong substance, GRADING.md: 0–29).</summary>
+    public double ContradictionCap { get; init; } = 29;
+    /// <summary>Share of the answer's words in rude sentences from which the answer is rude, not a good answer with a rude aside.</summary>
+    public double RudeAnswerShare { get; init; } = 0.3;
+    /// <summary>Cap for a rude or blaming aside in an otherwise good answer ("that's your own fault").</summary>
+    public double RudeAsideCap { get; init; } = 30;
+    /// <summary>Words besides the rude ones an answer needs for the rudeness to be an aside in it.</summary>
+    public double AsideAnswerWords { get; init; } = 30;
     /// <summary>Points a learner-English slip costs in a language scenario.</summary>
     public double GrammarSlipCost { get; init; } = 8;
 }

@@ -22,7 +22,7 @@ public static class CoachVerdict
             ? f.Content * 100
             : criteria.Zip(scenario.Rubric, (s, c) => s.Score * (double)c.Weight).Sum() / totalWeight;
 
-        var (cap, reasons) = Caps(f);
+        var (cap, reasons) = Caps(f, t);
         overall = Math.Min(overall, cap);
         var wrongForms = f.Mistakes.Count(x => x.Mistake.QuotedForms.Count > 0);
         // The phase teaches this wording: saying the wrong form it warns against is not yet a pass.
@@ -187,7 +187,14 @@ public static class CoachVerdict
         return ratio is >= 0.4 and <= 1.8 ? 1 : ratio < 0.4 ? ratio / 0.4 : Math.Max(0, 1 - (ratio - 1.8));
     }
 
-    private static (double Cap, List<string> Reasons) Caps(Findings f)
+    /// <summary>
+    /// The limits on the overall score, following the grading scale a trainer uses: a few words, a keyword list, a
+    /// rude answer or an off-topic one is 0–29 whatever it contains; an answer that says the opposite of what is needed
+    /// (wrong substance) stays under 30; one harmful element in an otherwise decent answer (a common mistake, a wrong
+    /// or invented figure, a promise nothing backs, an amount before verification, a rude aside) drops it to about 40
+    /// (a rude or blaming aside to 30), and each further kind of harm lowers that again.
+    /// </summary>
+    private static (double Cap, List<string> Reasons) Caps(Findings f, CoachTuning t)
     {
         var cap = 100.0;
         var reasons = new List<string>();
@@ -196,18 +203,41 @@ public static class CoachVerdict
         else if (f.Reading.Words.Count < 10) Limit(45, "Say more: one short line leaves most of the customer's need unanswered.");
         if (f.Reading.SaladShare >= 0.5) Limit(20, "Speak in sentences: a list of keywords or recited phrases does not answer the customer.");
         else if (f.Reading.SaladShare >= 0.25) Limit(28, "Part of the answer is a list of keywords; say what you mean in sentences.");
-        if (f.Rude.Count > 0) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
         if (f.OffTopic) Limit(15, "Answer what the customer actually said.");
+
+        var harms = 0;
+        void Harm(string reason) { harms++; reasons.Add(reason); }
+        if (f.Rude.Count > 0)
+        {
+            // A rude aside needs an otherwise decent answer around it; otherwise the answer is rude.
+            if (f.RudeShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.RudeShare) < t.AsideAnswerWords) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
+            else
+            {
+                // Blame or rudeness aimed at the customer outweighs other harms: the customer remembers it.
+                Harm($"Stay courteous: {Quote(f.Rude)} undoes the rest of a good answer.");
+                cap = Math.Min(cap, t.RudeAsideCap);
+            }
+        }
         if (f.DisclosedBeforeVerification.Count > 0)
-            Limit(35, $"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
-        if (f.Unsupported.Count > 0) Limit(45, $"Only promise what the scenario allows: nothing in the policy backs {Quote(f.Unsupported.Take(1))}.");
+            Harm($"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
+        if (f.Unsupported.Count > 0) Harm($"Only promise what the scenario allows: nothing in the policy backs {Quote(f.Unsupported.Take(1))}.");
         if (f.WrongFigures.Count > 0)
-            Limit(45, $"Check your figures: {Quote(f.WrongFigures.Select(x => x.Text))} is not what the scenario's facts say or allow.");
+            Harm($"Check your figures: {Quote(f.WrongFigures.Select(x => x.Text))} is not what the scenario's facts say or allow.");
         var commission = f.Mistakes.Where(x => x.Mistake.QuotedForms.Count == 0).ToList();
         if (commission.Count > 0)
-            Limit(50 - 10 * (commission.Count - 1), $"Common mistake: {commission[0].Mistake.Text} (you said {Quote([commission[0].Said])}).");
+        {
+            Harm($"Common mistake: {commission[0].Mistake.Text} (you said {Quote([commission[0].Said])}).");
+            harms += commission.Count - 1;
+        }
         var contradicted = f.Requirements.Where(r => r.Contradicted).ToList();
-        if (contradicted.Count > 0) Limit(40, $"That says the opposite of what is needed: {contradicted[0].Requirement.Text}.");
+        if (contradicted.Count > 0)
+        {
+            Harm(contradicted[0].Requirement.IsProhibition
+                ? $"That does what the phase rules out: {contradicted[0].Requirement.Text}" + (contradicted[0].Sentence is { } s ? $" (you said {Quote([s.Text])})." : ".")
+                : $"That says the opposite of what is needed: {contradicted[0].Requirement.Text}.");
+            cap = Math.Min(cap, t.ContradictionCap);
+        }
+        if (harms > 0) cap = Math.Min(cap, t.HarmCap - t.FurtherHarmCost * (harms - 1));
         return (cap, reasons);
     }
 

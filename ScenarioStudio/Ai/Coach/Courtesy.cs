@@ -22,16 +22,19 @@ public static partial class Courtesy
         "would you", "would that", "book", "schedule", "send", "arrange", "confirm", "call you", "follow up", "set up", "email", "text you",
         "let me", "how about"];
 
-    public static IReadOnlyList<string> Rude(AnswerReading reading, float[][] prototypes)
+    public static IReadOnlyList<string> Rude(AnswerReading reading, float[][] prototypes) => RudeSentences(reading, prototypes).Select(x => x.Said).ToList();
+
+    /// <summary>Each rude sentence with what in it is rude (the expression, or the whole sentence when it is rude by meaning).</summary>
+    public static IReadOnlyList<(AnswerSentence Sentence, string Said)> RudeSentences(AnswerReading reading, float[][] prototypes)
     {
-        var found = new List<string>();
+        var found = new List<(AnswerSentence, string)>();
         foreach (var s in reading.Sentences)
         {
             var lower = " " + string.Join(' ', s.Words) + " ";
             var m = RudeExpression().Match(lower);
-            if (m.Success) { found.Add(m.Value.Trim()); continue; }
-            if (BareWhatever().IsMatch(s.Text)) { found.Add("whatever"); continue; }
-            if (s.Words.Count <= 14 && prototypes.Any(p => CoachJudge.Sim(s.Vector, p) >= RudeSimilarity)) found.Add(s.Text);
+            if (m.Success) { found.Add((s, m.Value.Trim())); continue; }
+            if (BareWhatever().IsMatch(s.Text)) { found.Add((s, "whatever")); continue; }
+            if (s.Words.Count <= 14 && prototypes.Any(p => CoachJudge.Sim(s.Vector, p) >= RudeSimilarity)) found.Add((s, s.Text));
         }
         return found;
     }
@@ -47,6 +50,29 @@ public static partial class Courtesy
     {
         var text = " " + string.Join(' ', words) + " ";
         return ConcessionCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal)) || OffFigure().IsMatch(text);
+    }
+
+    /// <summary>Giving something away or promising an outcome (narrower than <see cref="Concedes"/>, which also reads payment demands).</summary>
+    private static readonly string[] GiveawayCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
+        "discount", "free", "waive", "refund", "money back", "compensation", "cheaper", "match", "bonus", "no charge", "won't cost", "off your",
+        "% off", "per cent off"];
+
+    /// <summary>The giveaways the words make that are not negated where they stand ("we'll match their price", not "I can't
+    /// offer a discount" or "that's not guaranteed"), by their cue.</summary>
+    public static IReadOnlySet<string> Giveaways(IReadOnlyList<string> words)
+    {
+        var found = new HashSet<string>();
+        for (var k = 0; k < words.Count; k++)
+        {
+            var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
+            var cue = GiveawayCues.FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal))
+                ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
+            if (cue is null) continue;
+            var negated = false;
+            for (var back = 1; back <= 3 && k - back >= 0 && !negated; back++) negated = Negation.IsNegator(words[k - back]);
+            if (!negated) found.Add(cue);
+        }
+        return found;
     }
 
     [GeneratedRegex(@" \d+ (percent |per cent )?off ")]
@@ -66,7 +92,7 @@ public static partial class Courtesy
 
     [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
         @"get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|" +
-        @"you people|you lot|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
+        @"you people|you lot|(that's|it's) (kind of |sort of |really )?on you|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
     private static partial Regex RudeExpression();
 
     [GeneratedRegex(@"^\s*(whatever|fine|ugh)\s*[.!]*\s*$", RegexOptions.IgnoreCase)]

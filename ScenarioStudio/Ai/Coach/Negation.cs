@@ -9,19 +9,27 @@ public static class Negation
     private static readonly HashSet<string> Negators = ["not", "no", "never", "nothing", "none", "without", "cannot", "can't", "won't", "don't",
         "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "haven't", "hasn't", "stop", "stopped"];
 
+    /// <summary>Words that say something is withheld or taken away ("interest and charges frozen"): a negation in other words,
+    /// so "no interest added" says the same thing.</summary>
+    private static readonly HashSet<string> Privatives = ["frozen", "freeze", "freezes", "pause", "paused", "hold", "halt", "halted", "suspend",
+        "suspended", "waive", "waived", "cancel", "cancelled", "remove", "removed", "free", "stopped", "stops", "avoid", "instead", "only"];
+
     /// <summary>
     /// The learner negates an idea the ideal sentence states plainly. Only that direction: an ideal sentence with
-    /// negations of its own ("there's no need to reset it") is said in too many ways to compare word by word.
+    /// negations of its own ("there's no need to reset it"), or words that withhold ("frozen", "on hold"), is said in too
+    /// many ways to compare word by word.
     /// </summary>
     /// <param name="keyStems">Stems of the words the phase's requirements are about ("allerg", "reser"): only
     /// negating one of those flips the match ("it won't cost you anything" does not contradict "free advice").</param>
     public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems)
     {
-        if (ideal.Any(Negators.Contains)) return false;
+        if (ideal.Any(w => Negators.Contains(w) || Privatives.Contains(w))) return false;
         var a = Negated(answer);
         var i = Negated(ideal);
         return a.Any(w => w.Value && i.ContainsKey(w.Key) && keyStems.Contains(KeyStem(w.Key)));
     }
+
+    public static bool IsNegator(string word) => Negators.Contains(word);
 
     public static string KeyStem(string word) => word.Length > 5 ? word[..5] : word;
 

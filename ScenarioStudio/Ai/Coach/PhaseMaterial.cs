@@ -8,7 +8,17 @@ public sealed record AuthoredSentence(string Text, float[] Vector, IReadOnlyList
 
 /// <summary>Something the answer must do: a success criterion or an objective, tied to the ideal sentence that does it.</summary>
 /// <param name="NamedFacts">The verification facts the requirement names ("Asks for name, postcode and date of birth"), each as its distinctive words.</param>
-public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor, IReadOnlyList<IReadOnlyList<string>> NamedFacts);
+/// <param name="Vector">The meaning of what must be done: for "Acknowledges her distress without arguing about the bill" only
+/// "Acknowledges her distress", so a sentence that argues about the bill does not look like it meets the requirement.</param>
+/// <param name="Forbidden">What the requirement rules out ("offer a discount in the first answer", "arguing about the bill"), or null.</param>
+/// <param name="IsProhibition">The requirement only rules something out ("Does not offer a discount"): it is met by not doing it, never by
+/// a sentence that resembles it.</param>
+public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor, IReadOnlyList<IReadOnlyList<string>> NamedFacts,
+    Forbidden? Forbidden = null, bool IsProhibition = false);
+
+/// <summary>An act a requirement rules out, with its meaning; <paramref name="IsConcession"/> when the act is giving something away or
+/// promising ("offer a discount", "promising"), which any concession in the answer then commits.</summary>
+public sealed record Forbidden(string Text, float[] Vector, bool IsConcession, bool IsBeforeVerification);
 
 /// <summary>A common mistake: a thing said (matched by meaning or by its quoted wrong words) or a thing left out.</summary>
 /// <param name="IsWording">The mistake quotes words ("Saying \"I have cough since five days\""): it is about wording, found by its quoted
@@ -48,6 +58,8 @@ public sealed partial class PhaseMaterial
     public required IReadOnlyList<float[]> Statements { get; init; }
     /// <summary>The customer's follow-up objections with their meaning, for the offline customer to pick the one that fits.</summary>
     public required IReadOnlyList<(string Text, float[] Vector)> Objections { get; init; }
+    /// <summary>The giveaways and promises the ideal response itself makes (<see cref="Courtesy.Giveaways"/>).</summary>
+    public required IReadOnlySet<string> IdealGiveaways { get; init; }
     /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
     public required IReadOnlyList<double[]> CriterionRequirementWeights { get; init; }
 
@@ -65,6 +77,8 @@ public sealed partial class PhaseMaterial
         var essentials = phase.EssentialPhrases.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
         var criteria = scenario.Rubric.Select(c => $"{c.Name}: {c.Description}").ToList();
 
+        var parsed = requirementTexts.Select(r => ParseRequirement(r.t)).ToList();
+
         // One embedding call for the whole phase; the cache makes it free after the first answer.
         var all = new List<string> { phase.CustomerOpening };
         all.AddRange(idealTexts); all.AddRange(requirementTexts.Select(r => r.t)); all.AddRange(mistakeTexts);
@@ -75,6 +89,7 @@ public sealed partial class PhaseMaterial
         all.AddRange(statements);
         var objections = phase.FollowUpObjections.Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim()).ToList();
         all.AddRange(objections);
+        all.AddRange(parsed.Select(p => p.Positive ?? "")); all.AddRange(parsed.Select(p => p.Forbidden ?? ""));
         var vectors = embeddings.Embed(all);
         var at = 1;
         float[][] Next(int n) { var slice = vectors[at..(at + n)]; at += n; return slice; }
@@ -86,6 +101,8 @@ public sealed partial class PhaseMaterial
         var criterionVectors = Next(criteria.Count);
         var statementVectors = Next(statements.Count);
         var objectionVectors = Next(objections.Count);
+        var positiveVectors = Next(parsed.Count);
+        var forbiddenVectors = Next(parsed.Count);
 
         var ideal = idealTexts.Select((t, i) => new AuthoredSentence(t, idealVectors[i], Text.Words(t), Text.Figures(t))).ToList();
         var verificationLabels = scenario.Context.VerificationFacts
@@ -95,9 +112,16 @@ public sealed partial class PhaseMaterial
             .Where(l => l.Count > 0).ToList();
         var requirements = requirementTexts.Select((r, i) =>
         {
-            var anchor = ideal.Count == 0 ? -1 : Enumerable.Range(0, ideal.Count).MaxBy(j => EmbeddingCache.Similarity(requirementVectors[i], ideal[j].Vector));
+            var (positive, forbiddenText) = parsed[i];
+            // What must be done, without the part that rules something out.
+            var vector = positive is null ? requirementVectors[i] : positiveVectors[i];
+            var prohibition = forbiddenText is not null && positive is null;
+            var anchor = ideal.Count == 0 || prohibition ? -1 : Enumerable.Range(0, ideal.Count).MaxBy(j => EmbeddingCache.Similarity(vector, ideal[j].Vector));
             var words = Text.Words(r.t).ToHashSet();
-            return new Requirement(r.t, r.Item2, requirementVectors[i], anchor, verificationLabels.Where(l => l.Any(words.Contains)).ToList());
+            var forbidden = forbiddenText is null ? null : new Forbidden(forbiddenText, forbiddenVectors[i],
+                ConcessionAct().IsMatch(forbiddenText), BeforeVerification().IsMatch(forbiddenText) || forbiddenText.Contains("verif", StringComparison.OrdinalIgnoreCase));
+            return new Requirement(r.t, r.Item2, vector, anchor, prohibition ? [] : verificationLabels.Where(l => l.Any(words.Contains)).ToList(),
+                forbidden, prohibition);
         }).ToList();
         var idealWords = Text.Words(phase.IdealResponse);
         var mistakes = mistakeTexts.Select((m, i) =>
@@ -148,6 +172,7 @@ public sealed partial class PhaseMaterial
             PhraseItems = essentials.Concat(phase.KeyVocabulary).Select(p => (IReadOnlyList<string>)Text.Words(p)).Where(p => p.Count > 0).ToList(),
             Lexicon = new Lexicon(Text.Words(authored).Where(w => w.Length >= 2 && !w.Any(char.IsDigit)).ToHashSet()),
             CriterionRequirementWeights = criterionWeights,
+            IdealGiveaways = Courtesy.Giveaways(idealWords),
             Statements = statementVectors,
             Objections = objections.Select((o, i) => (o, objectionVectors[i])).ToList(),
             KeyStems = requirementTexts.Select(r => r.t).Concat(phase.KeyVocabulary).SelectMany(Text.Words)
@@ -155,6 +180,31 @@ public sealed partial class PhaseMaterial
             AmountsWaitForVerification = requirementTexts.Select(r => r.t).Concat(mistakeTexts).Any(t => BeforeVerification().IsMatch(t)),
         };
     }
+
+    /// <summary>
+    /// Splits a requirement into what must be done and what it rules out: "Does not offer a discount in the first answer"
+    /// only rules out; "Acknowledges her distress without arguing about the bill" asks for the first part and rules out
+    /// the second.
+    /// </summary>
+    internal static (string? Positive, string? Forbidden) ParseRequirement(string text)
+    {
+        var t = text.Trim().TrimEnd('.');
+        var only = ProhibitionOnly().Match(t);
+        if (only.Success) return (null, only.Groups[1].Value);
+        var without = WithoutClause().Match(t);
+        if (without.Success && Text.Words(without.Groups[1].Value).Count >= 2) return (without.Groups[1].Value, without.Groups[2].Value);
+        return (null, null);
+    }
+
+    [GeneratedRegex(@"^(?:does not|doesn't|do not|don't|never|avoids?|avoiding)\s+(.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ProhibitionOnly();
+
+    [GeneratedRegex(@"^(.+?),?\s+without\s+(.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex WithoutClause();
+
+    /// <summary>The ruled-out act is giving something away or promising.</summary>
+    [GeneratedRegex(@"\b(discount\w*|concession\w*|promis\w*|guarantee\w*|refund\w*|waiv\w*|price cut|match\w*)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ConcessionAct();
 
     /// <summary>All the scenario's authored text: where a figure the learner states may legitimately come from.</summary>
     private static string AuthoredText(ScenarioDocument s)

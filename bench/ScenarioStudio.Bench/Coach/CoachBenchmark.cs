@@ -90,8 +90,10 @@ public static class CoachBenchmark
             results.Add((a, assessment, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
         }
 
-        foreach (var r in results.Where(r => r.Answer.Id == explain))
-            Log.Info($"{r.Answer.Id}: {r.Assessment.Overall}\n  {string.Join("\n  ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}: {c.Evidence}"))}" +
+        // --explain takes answer ids or kinds, comma-separated ("wrong_substance,sales-whatsapp-trial-pack-p0-05").
+        var explained = explain?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() ?? [];
+        foreach (var r in results.Where(r => explained.Contains(r.Answer.Id) || explained.Contains(r.Answer.Kind)))
+            Log.Info($"{r.Answer.Id} [{r.Answer.Kind}] human {r.Answer.HumanScore} engine {r.Assessment.Overall}: {r.Answer.Answer}\n  {string.Join("\n  ", r.Assessment.Criteria.Select(c => $"{c.Name} {c.Score}: {c.Evidence}"))}" +
                 $"\n  went well: {string.Join(" ", r.Assessment.WentWell)}\n  improve: {string.Join(" ", r.Assessment.ToImprove)}");
 
         var human = results.Select(r => (double)r.Answer.HumanScore).ToArray();

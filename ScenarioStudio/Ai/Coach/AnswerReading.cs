@@ -22,12 +22,20 @@ public sealed class AnswerReading
     /// <summary>Sentences that say something: the only ones that count as evidence.</summary>
     public IEnumerable<AnswerSentence> Evidence => Sentences.Where(s => !s.IsSalad);
 
-    /// <summary>Share of the answer's words that sit in keyword lists or recited fragments.</summary>
+    /// <summary>
+    /// The whole answer is the phase's phrases and words and (almost) nothing of the learner's own: seven or more of
+    /// them, and at most three other content words (an answer that says something names facts, reasons, people), with
+    /// a keyword list or a bare phrase somewhere in it.
+    /// </summary>
+    public required bool Recited { get; init; }
+
+    /// <summary>Share of the answer's words that sit in keyword lists or recited fragments (all of them when the answer is recited).</summary>
     public double SaladShare
     {
         get
         {
             if (Words.Count == 0) return 0;
+            if (Recited) return 1;
             var recitation = Sentences.Count >= 2 && Sentences.Count(s => s.IsFragment || s.IsSalad) * 2 > Sentences.Count;
             return Sentences.Where(s => s.IsSalad || recitation && s.IsFragment).Sum(s => s.Words.Count) / (double)Words.Count;
         }
@@ -53,7 +61,34 @@ public sealed class AnswerReading
             Figures = Text.Figures(answer),
             Typos = typos,
             GrammarSlips = LearnerGrammar.Slips(answer),
+            // Only where the answer also shows it is listing (a keyword list or a phrase on its own somewhere): a language
+            // phase's ideal answer can be made of its phrases too, in whole sentences.
+            Recited = sentences.Any(x => x.IsSalad || x.IsFragment) && IsRecitedAnswer(sentences.Select(x => x.Words).ToList(), material),
         };
+    }
+
+    private static bool IsRecitedAnswer(List<List<string>> sentences, PhaseMaterial material)
+    {
+        var items = new HashSet<int>();
+        var own = 0;
+        foreach (var words in sentences)
+        {
+            var covered = new bool[words.Count];
+            for (var i = 0; i < material.PhraseItems.Count; i++)
+            {
+                var p = material.PhraseItems[i];
+                for (var start = 0; start + p.Count <= words.Count; start++)
+                {
+                    var all = true;
+                    for (var k = 0; k < p.Count && all; k++) all = Text.SameWord(words[start + k], p[k]);
+                    if (!all) continue;
+                    items.Add(i);
+                    for (var k = 0; k < p.Count; k++) covered[start + k] = true;
+                }
+            }
+            own += words.Where((w, k) => !covered[k] && Text.IsContentWord(w)).Count();
+        }
+        return items.Count >= 7 && own <= 3;
     }
 
     /// <summary>
@@ -85,7 +120,8 @@ public sealed class AnswerReading
         return recited * 10 >= chunks.Count * 6;
     }
 
-    /// <summary>Phrases strung together without punctuation: three or more of them cover three quarters of the sentence.</summary>
+    /// <summary>Phrases strung together without punctuation: three or more of them cover three quarters of the sentence, or
+    /// five or more leave at most two content words of the learner's own.</summary>
     private static bool IsRecitedRun(List<string> words, PhaseMaterial material)
     {
         if (words.Count < 8) return false;
@@ -103,7 +139,11 @@ public sealed class AnswerReading
                 break;
             }
         }
-        return items >= 3 && covered.Count(c => c) * 4 >= words.Count * 3;
+        if (items >= 3 && covered.Count(c => c) * 4 >= words.Count * 3) return true;
+        // Phrases chained with "and" and "the" ("you're verified and I can see why the estimated reading and the actual
+        // reading and the units and the meter…"): many of them, and hardly a word of the learner's own besides.
+        var own = words.Where((w, k) => !covered[k] && Text.IsContentWord(w)).Count();
+        return items >= 5 && own <= 2;
     }
 
     /// <summary>The sentence is one of the phase's phrases or words and (almost) nothing else.</summary>

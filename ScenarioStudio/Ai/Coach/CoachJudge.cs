@@ -208,6 +208,8 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
     /// </summary>
     private static bool Authorised(Text.Figure f, PhaseMaterial m)
     {
+        // A clock time is checked against the times the scenario gives (when it gives any): "one o'clock" is not "16:00".
+        if (f.Kind == "time") return m.KnownFigures.Contains($"time:{f.Value}") || !m.KnownFigures.Any(k => k.StartsWith("time:", StringComparison.Ordinal));
         if (m.KnownFigures.Contains($"{f.Kind}:{f.Value}") || m.KnownFigures.Contains(f.Value)) return true;
         var value = decimal.TryParse(f.Value, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
         return f.Kind switch

@@ -47,6 +47,9 @@ public sealed record CoachTuning
     public double RudeAsideCap { get; init; } = 30;
     /// <summary>Words besides the rude ones an answer needs for the rudeness to be an aside in it.</summary>
     public double AsideAnswerWords { get; init; } = 30;
+    /// <summary>Cap when only some of the verification facts a success criterion names are asked for ("partly there",
+    /// GRADING.md: 55–74, usually not a pass).</summary>
+    public double PartialVerificationCap { get; init; } = 65;
     /// <summary>Points a learner-English slip costs in a language scenario.</summary>
     public double GrammarSlipCost { get; init; } = 8;
 }

@@ -238,6 +238,12 @@ public static class CoachVerdict
             cap = Math.Min(cap, t.ContradictionCap);
         }
         if (harms > 0) cap = Math.Min(cap, t.HarmCap - t.FurtherHarmCost * (harms - 1));
+        // Partly there: a success criterion that names the verification facts to ask for, with only some of them asked
+        // for, is not yet a pass (verification is all the facts or none).
+        var words = f.Reading.Words.ToHashSet();
+        var partial = f.Requirements.FirstOrDefault(r => r.Requirement.Kind == "success" && r.Requirement.NamedFacts.Count > 1
+            && r.Requirement.NamedFacts.Any(l => l.Any(words.Contains)) && !r.Requirement.NamedFacts.All(l => l.Any(words.Contains)));
+        if (partial is not null) Limit(t.PartialVerificationCap, $"Not yet a pass: {Lower(partial.Requirement.Text)}, every one of them.");
         return (cap, reasons);
     }
 

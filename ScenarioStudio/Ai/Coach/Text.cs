@@ -94,7 +94,7 @@ public static partial class Text
     /// <summary>A figure the answer states: an amount, a percentage, a number, or a reference such as "EL-55201".</summary>
     public sealed record Figure(string Kind, string Value, string Text);
 
-    /// <summary>Amounts, percentages, numbers (digits or words up to twenty) and references in a text.</summary>
+    /// <summary>Amounts, percentages, numbers (digits or words up to twenty), clock times and references in a text.</summary>
     public static List<Figure> Figures(string text)
     {
         var found = new List<Figure>();
@@ -110,6 +110,17 @@ public static partial class Text
             var kind = m.Groups["cur"].Success || m.Groups["p"].Value.Length > 0 && m.Groups["cur2"].Success ? "money"
                 : m.Groups["pct"].Success ? "percent" : m.Groups["dur"].Success ? "duration" : "number";
             found.Add(new Figure(kind, value.ToString("0.##", CultureInfo.InvariantCulture), m.Value.Trim()));
+        }
+        // Clock times ("4 pm", "16:00", "four o'clock"), by the hour on a 12-hour clock: "16:00" and "four o'clock" agree.
+        foreach (Match m in ClockTime().Matches(withoutRefs.ToLowerInvariant()))
+        {
+            var h = m.Groups["h"].Value;
+            var hour = int.TryParse(h, out var n) ? n : Array.IndexOf(NumberWords, h);
+            if (hour is < 0 or > 24) continue;
+            var minutes = m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) : 0;
+            if (minutes > 59 || !m.Groups["m"].Success && !m.Groups["s"].Success) continue;
+            var value = (hour % 12).ToString(CultureInfo.InvariantCulture) + (minutes > 0 ? $":{minutes:00}" : "");
+            found.Add(new Figure("time", value, m.Value.Trim()));
         }
         foreach (Match m in NumberWord().Matches(withoutRefs.ToLowerInvariant()))
         {
@@ -137,6 +148,9 @@ public static partial class Text
         @"(?<p>\s*(?<cur2>pounds|euros|dollars|quid))?" +
         @"(?<dur>[\s-]*(?:working |business |calendar )?(?:days?|weeks?|months?|years?|hours?|minutes?)\b)?", RegexOptions.IgnoreCase)]
     private static partial Regex Number();
+
+    [GeneratedRegex(@"(?<![£$€\d.,:])\b(?<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?::(?<m>\d{2}))?\s*(?<s>am\b|pm\b|a\.m\.|p\.m\.|o'clock|o’clock)?(?![\d%£$€])")]
+    private static partial Regex ClockTime();
 
     [GeneratedRegex(@"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" +
         @"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b(\s*(?:%|per ?cent))?")]

@@ -46,11 +46,42 @@ public static partial class Courtesy
         "full amount", "clear the"];
 
     /// <summary>The sentence gives something away, guarantees an outcome or demands payment: it needs the scenario's backing.</summary>
+    /// <remarks>Read where each cue stands: a negated cue gives nothing ("I can't promise it'll be back", "you don't have to pay
+    /// today"), a credit card or credit file is not a credit, and "I promise" closing a sentence ("just one last thing, I
+    /// promise") promises nothing.</remarks>
     public static bool Concedes(IReadOnlyList<string> words)
     {
-        var text = " " + string.Join(' ', words) + " ";
-        return ConcessionCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal)) || OffFigure().IsMatch(text);
+        for (var k = 0; k < words.Count; k++)
+        {
+            var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
+            var cue = ConcessionCues.FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal))
+                ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
+            if (cue is null) continue;
+            if (cue == "credit" && k + 1 < words.Count && NotACredit.Contains(words[k + 1])) continue;
+            if (cue == "promise" && k == words.Count - 1) continue;
+            if (!NegatedAt(words, k)) return true;
+        }
+        return false;
     }
+
+    /// <summary>A negation within the three words before, in the same clause: "I can't offer a discount" is negated,
+    /// "don't worry, it'll definitely be back" is not (a new subject starts a new clause).</summary>
+    private static bool NegatedAt(IReadOnlyList<string> words, int k)
+    {
+        for (var back = 1; back <= 3 && k - back >= 0; back++)
+        {
+            var w = words[k - back];
+            if (Negation.IsNegator(w)) return true;
+            if (ClauseSubjects.Contains(w)) return false;
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> ClauseSubjects = ["i", "you", "we", "it", "they", "he", "she", "i'll", "you'll", "it'll", "we'll",
+        "they'll", "it's", "you're", "we're", "they're", "that's", "there's", "i'm", "i've", "we've"];
+
+    private static readonly HashSet<string> NotACredit = ["card", "cards", "file", "files", "score", "rating", "check", "checks", "record",
+        "reference", "agreement", "limit", "history", "union"];
 
     /// <summary>Giving something away or promising an outcome (narrower than <see cref="Concedes"/>, which also reads payment demands).</summary>
     private static readonly string[] GiveawayCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
@@ -68,9 +99,7 @@ public static partial class Courtesy
             var cue = GiveawayCues.FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal))
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
             if (cue is null) continue;
-            var negated = false;
-            for (var back = 1; back <= 3 && k - back >= 0 && !negated; back++) negated = Negation.IsNegator(words[k - back]);
-            if (!negated) found.Add(cue);
+            if (!NegatedAt(words, k)) found.Add(cue);
         }
         return found;
     }

@@ -110,6 +110,19 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
         }).ToList();
 
+        // Any sentence, not only a requirement's best one, can negate what an ideal sentence states ("Sorry, I meant she's
+        // allergic to nuts, not shellfish" after a sentence that met the allergy requirement): when it is about the same
+        // thing (closer than for a requirement's best sentence).
+        for (var j = 0; j < requirements.Count; j++)
+        {
+            var req = requirements[j].Requirement;
+            if (requirements[j].Contradicted || req.Anchor < 0) continue;
+            var anchor = m.Ideal[req.Anchor];
+            var negating = evidence.FirstOrDefault(s => Sim(s.Vector, anchor.Vector) >= t.AnyContradictionSimilarity
+                && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems));
+            if (negating is not null) requirements[j] = requirements[j] with { Credit = 0, Sentence = negating, Contradicted = true };
+        }
+
         var idealCoverage = m.Ideal.Count == 0
             ? 0
             : m.Ideal.Average(i => Ramp(evidence.Select(s => Sim(s.Vector, i.Vector)).DefaultIfEmpty(0).Max(), t.Low, t.High));

@@ -19,6 +19,8 @@ public sealed record CoachTuning
     /// <summary>Share of content taken from covering the ideal response's sentences (the rest: requirements met).</summary>
     public double IdealWeight { get; init; } = 0.4;
     public double ContradictionSimilarity { get; init; } = 0.45;
+    /// <summary>Any other sentence this close to a requirement's ideal sentence contradicts it by negating it.</summary>
+    public double AnyContradictionSimilarity { get; init; } = 0.6;
     public double MistakeSimilarity { get; init; } = 0.52;
     public double MistakeMargin { get; init; } = 0.02;
     /// <summary>A mistake also counts when the sentence is closer to it than to any requirement (both are descriptions).</summary>

@@ -50,7 +50,8 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
         var myDrafts = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Draft && s.CreatedById == caller.UserId, ct);
 
         var steps = new List<NextStep>();
-        if (inReview > 0) steps.Add(new($"{inReview} scenario{(inReview == 1 ? "" : "s")} wait for review.", "/scenarios", "Review"));
+        if (inReview > 0)
+            steps.Add(new($"{inReview} {(inReview == 1 ? "scenario waits" : "scenarios wait")} for review.", "/scenarios?status=InReview", "Review"));
         if (caller.Role == OrgRole.ContentManager && myDrafts == 0)
             steps.Add(new("Build your first scenario from scratch or from a template.", "/scenarios/templates", "Start from a template"));
         if (caller.Role == OrgRole.Admin)

@@ -215,7 +215,7 @@ public sealed class ScenarioServiceTests : OrganisationTestBase
             await CreateAsync(doc);
         }
         var page = await AsAsync(org.ContentManager, s => s.Queries.SearchAsync(
-            new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Descending: false, Page: 1, PageSize: 2)));
+            new ScenarioQuery(Domain: ScenarioDomain.Sales, Sort: ScenarioSort.Title, Page: 1, PageSize: 2)));
         Assert.Equal(4, page.Total);
         Assert.Equal(["Scenario 05", "Scenario 07"], page.Rows.Select(r => r.Title));
         var advanced = await AsAsync(org.ContentManager,

@@ -16,4 +16,13 @@ public static class Labels
     };
 
     public static string Of(Visibility v) => v == Visibility.Organisation ? "Organisation" : v.ToString();
+
+    public static string Of(ScenarioSort s) => s switch
+    {
+        ScenarioSort.Relevance => "Relevance",
+        ScenarioSort.Updated => "Recently updated",
+        ScenarioSort.Title => "Title A–Z",
+        ScenarioSort.Difficulty => "Easiest first",
+        _ => "Shortest first",
+    };
 }

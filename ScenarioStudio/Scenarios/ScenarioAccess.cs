@@ -9,13 +9,29 @@ public sealed record ScenarioActions(bool CanEdit, bool CanDelete, bool CanDupli
     bool CanReturnToDraft, bool CanSeeAnalytics = false);
 
 /// <summary>
+/// What the access rules and the list's filters read from a scenario: a <see cref="Scenario"/>, or a search hit
+/// (<see cref="ScenarioSearchHit"/>), so both are filtered by the same rules.
+/// </summary>
+public interface IScenarioListing : IOrganisationOwned
+{
+    int Id { get; }
+    ScenarioDomain Domain { get; }
+    string Category { get; }
+    Difficulty Difficulty { get; }
+    ScenarioStatus Status { get; }
+    Visibility Visibility { get; }
+    string CreatedById { get; }
+    DateTimeOffset UpdatedAt { get; }
+}
+
+/// <summary>
 /// Who reads, practises and changes which scenario, written once. Every feature that lists, opens, practises,
 /// assigns, counts or suggests scenarios filters through these rules.
 /// </summary>
 public static class ScenarioAccess
 {
     /// <summary>Published for the whole organisation: what every learner may practise and what may be assigned to a team.</summary>
-    public static IQueryable<Scenario> OpenToLearners(this IQueryable<Scenario> query) =>
+    public static IQueryable<T> OpenToLearners<T>(this IQueryable<T> query) where T : IScenarioListing =>
         query.Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private);
 
     /// <summary>What the caller may practise: the scenarios open to learners and their own private published ones.</summary>
@@ -26,7 +42,7 @@ public static class ScenarioAccess
     /// What a role reads. Learners: what is open to learners. Staff: everything in the organisation except other
     /// people's private scenarios (Admins see those; Reviewers see them while they are in review).
     /// </summary>
-    public static IQueryable<Scenario> ReadableBy(this IQueryable<Scenario> query, Caller caller) => caller.Role switch
+    public static IQueryable<T> ReadableBy<T>(this IQueryable<T> query, Caller caller) where T : IScenarioListing => caller.Role switch
     {
         OrgRole.Admin => query,
         OrgRole.Learner => query.OpenToLearners(),

@@ -23,6 +23,7 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
     {
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var s = await db.LoadReadableAsync(caller, id, ct, tracked: true);
         if (!allowed(ScenarioAccess.ActionsFor(caller, s))) throw new ForbiddenException(refusal);
         if (to is ScenarioStatus.InReview or ScenarioStatus.Published)
@@ -35,5 +36,7 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
         s.UpdatedAt = clock.GetUtcNow();
         s.Revision++;
         await db.SaveChangesAsync(ct);
+        await ScenarioSearchIndex.UpdateFacetsAsync(db, s, ct);
+        await tx.CommitAsync(ct);
     }
 }

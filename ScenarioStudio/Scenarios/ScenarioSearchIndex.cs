@@ -1,28 +1,61 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ScenarioStudio.Data;
 
 namespace ScenarioStudio.Scenarios;
 
 /// <summary>
-/// The SQLite FTS5 index over title, description, tags and phase text (table scenario_fts, rowid = scenario id).
-/// Written by the service inside the same transaction as the scenario, so search never disagrees with the data.
+/// The SQLite FTS5 index over title, description, tags and phase text (table scenario_fts, rowid = scenario id), with
+/// the values the list filters by as facet words. Written by the services inside the same transaction as the scenario,
+/// so search never disagrees with the data.
 /// </summary>
 public static class ScenarioSearchIndex
 {
+    /// <summary>
+    /// Every search word is prefix-matched. Without a prefix index FTS5 answers <c>"disc"*</c> by merging the lists of
+    /// every word starting with "disc" (and bm25 merges them again to count them), 30–40 ms for a common prefix over
+    /// 100,000 scenarios; with these indexes a prefix of up to 12 letters is read like one word (bench search). They
+    /// make the index five times larger (500 MB against 100 MB for 100,000 scenarios), nearly all of it for the short
+    /// prefixes.
+    /// </summary>
     public const string CreateSql =
-        "CREATE VIRTUAL TABLE IF NOT EXISTS scenario_fts USING fts5(title, description, tags, phases, tokenize = 'unicode61 remove_diacritics 2');";
+        "CREATE VIRTUAL TABLE IF NOT EXISTS scenario_fts USING fts5(title, description, tags, phases, facets, " +
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6 7 8 9 10 11 12');";
+
+    /// <summary>
+    /// bm25 column weights, in the table's column order (title, description, tags, phases, facets): a word in the title
+    /// counts ten times a word in the phase text, so a title match ranks above a scenario that only mentions it in a phase.
+    /// </summary>
+    public const string Rank = "bm25(scenario_fts, 10.0, 2.0, 4.0, 1.0, 0.0)";
 
     public static async Task UpsertAsync(AppDbContext db, Scenario s, CancellationToken ct)
     {
         await RemoveAsync(db, s.Id, ct);
         await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO scenario_fts(rowid, title, description, tags, phases) VALUES ({s.Id}, {s.Title}, {s.Description}, {
-                string.Join(' ', s.Tags)}, {PhaseText(s)})", ct);
+            $"INSERT INTO scenario_fts(rowid, title, description, tags, phases, facets) VALUES ({s.Id}, {s.Title}, {s.Description}, {
+                string.Join(' ', s.Tags)}, {PhaseText(s)}, {Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)})", ct);
     }
 
     public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"DELETE FROM scenario_fts WHERE rowid = {scenarioId}", ct);
+
+    /// <summary>After a change of status, which leaves the text as it is.</summary>
+    public static Task UpdateFacetsAsync(AppDbContext db, Scenario s, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"UPDATE scenario_fts SET facets = {Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)} WHERE rowid = {s.Id}", ct);
+
+    /// <summary>
+    /// The values the list filters by (domain, difficulty, status, visibility) as words of their own, so a filtered search
+    /// is narrowed inside the index; otherwise every match is looked up to read them, 15–30 ms for a common word whose
+    /// matches are mostly in another domain or status. Each facet word starts with U+E000, a private-use character: the
+    /// tokenizer keeps it in the word but <see cref="ToMatchQuery"/> drops it from what users type, so no search word
+    /// matches a facet. (A column filter on the search words would do the same at twice the cost: FTS5 then reads every
+    /// position of every match.) SearchRanking's migration writes the same words with SQL.
+    /// </summary>
+    public static string Facets(ScenarioDomain domain, Difficulty difficulty, ScenarioStatus status, Visibility visibility) =>
+        string.Join(' ', Facet("domain", domain), Facet("difficulty", difficulty), Facet("status", status), Facet("visibility", visibility));
+
+    private static string Facet(string name, Enum value) => '\uE000' + (name + value).ToLowerInvariant();
 
     internal static string PhaseText(Scenario s)
     {
@@ -38,18 +71,75 @@ public static class ScenarioSearchIndex
     }
 
     /// <summary>
-    /// Turns what a user typed into a safe FTS5 query: each word quoted (so operators and punctuation are literal)
-    /// and prefix-matched, all words required. Returns null when nothing searchable is left.
+    /// Turns what a user typed into a safe FTS5 query: each word quoted (so operators and punctuation are literal) and
+    /// prefix-matched, all words required, and the facet words of the filters (see <see cref="Facets"/>). A single letter
+    /// is matched as a word: as a prefix it would match nearly every scenario, at the cost of merging the lists of every
+    /// word it starts (about a second over 100,000 scenarios), and it is what the search box holds after the first key.
+    /// Returns null when no word is left to search for.
     /// </summary>
-    public static string? ToMatchQuery(string? input)
+    public static string? ToMatchQuery(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
+        ScenarioStatus? status = null, Visibility? visibility = null)
     {
         if (string.IsNullOrWhiteSpace(input)) return null;
         var words = input.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .Select(w => new string(w.Where(c => char.IsLetterOrDigit(c)).ToArray()))
             .Where(w => w.Length > 0)
             .Take(8)
-            .Select(w => $"\"{w}\"*")
+            .Select(w => w.Length == 1 ? $"\"{w}\"" : $"\"{w}\"*")
             .ToList();
-        return words.Count == 0 ? null : string.Join(" AND ", words);
+        if (words.Count == 0) return null;
+        if (domain is { } d) words.Add($"\"{Facet("domain", d)}\"");
+        if (difficulty is { } level) words.Add($"\"{Facet("difficulty", level)}\"");
+        if (status is { } st) words.Add($"\"{Facet("status", st)}\"");
+        if (visibility is { } v) words.Add($"\"{Facet("visibility", v)}\"");
+        return string.Join(" AND ", words);
+    }
+
+    /// <summary>
+    /// The scenarios that match, newest first (by id, the order the index keeps), each with its bm25 <see cref="ScenarioSearchHit.Score"/>.
+    /// The index drives: SQLite reads the matches in id order and looks each one up in IX_Scenarios_Search, a narrow
+    /// copy of the columns the access rules and filters read, so a caller's <c>Take(n)</c> stops after n visible matches
+    /// and never touches the wide rows. bm25 is computed only for the rows that pass the caller's filters.
+    /// </summary>
+    public static IQueryable<ScenarioSearchHit> Hits(AppDbContext db, string match) =>
+        db.Set<ScenarioSearchHit>().FromSqlRaw($$"""
+            SELECT s.Id, s.OrganisationId, s.Domain, s.Category, s.Difficulty, s.Status, s.Visibility, s.CreatedById, s.UpdatedAt,
+                {{Rank}} AS Score
+            FROM scenario_fts CROSS JOIN Scenarios AS s INDEXED BY {{HitIndex}} ON s.Id = scenario_fts.rowid
+            WHERE scenario_fts MATCH {0}
+            ORDER BY scenario_fts.rowid DESC
+            """, match).AsNoTracking();
+
+    /// <summary>The index <see cref="Hits"/> reads each match through (defined in ScenarioConfiguration).</summary>
+    public const string HitIndex = "IX_Scenarios_Search";
+}
+
+/// <summary>
+/// One scenario that matches a search: the columns the access rules and filters read, and its bm25 score (lower is
+/// better, as SQLite gives it). Not a table: read only through <see cref="ScenarioSearchIndex.Hits"/>.
+/// </summary>
+public sealed class ScenarioSearchHit : IScenarioListing
+{
+    public int Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public ScenarioDomain Domain { get; set; }
+    public string Category { get; set; } = "";
+    public Difficulty Difficulty { get; set; }
+    public ScenarioStatus Status { get; set; }
+    public Visibility Visibility { get; set; }
+    public string CreatedById { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+    public double Score { get; set; }
+}
+
+internal sealed class ScenarioSearchHitConfiguration : IEntityTypeConfiguration<ScenarioSearchHit>
+{
+    public void Configure(EntityTypeBuilder<ScenarioSearchHit> b)
+    {
+        b.HasNoKey().ToTable((string?)null);
+        b.Property(h => h.Domain).HasConversion<string>();
+        b.Property(h => h.Difficulty).HasConversion<string>();
+        b.Property(h => h.Status).HasConversion<string>();
+        b.Property(h => h.Visibility).HasConversion<string>();
     }
 }

@@ -101,8 +101,10 @@ namespace ScenarioStudio.Data.Migrations
                 name: "IX_Scenarios_OrganisationId_UpdatedAt",
                 table: "Scenarios",
                 columns: new[] { "OrganisationId", "UpdatedAt" });
-            // Full-text search over scenarios (rowid = Scenarios.Id), kept in step by ScenarioService.
-            migrationBuilder.Sql(ScenarioStudio.Scenarios.ScenarioSearchIndex.CreateSql);
+            // Full-text search over scenarios (rowid = Scenarios.Id), kept in step by ScenarioService. The table as first
+            // created; SearchRanking rebuilds it with prefix indexes and facets (ScenarioSearchIndex.CreateSql).
+            migrationBuilder.Sql(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS scenario_fts USING fts5(title, description, tags, phases, tokenize = 'unicode61 remove_diacritics 2');");
         }
 
         /// <inheritdoc />

@@ -780,6 +780,9 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "Status", "UpdatedAt");
 
+                    b.HasIndex("Id", "OrganisationId", "Status", "Visibility", "CreatedById", "Domain", "Difficulty", "Category", "UpdatedAt")
+                        .HasDatabaseName("IX_Scenarios_Search");
+
                     b.ToTable("Scenarios");
                 });
 
@@ -812,6 +815,47 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("ScenarioId", "Order");
 
                     b.ToTable("ScenarioPhases");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioSearchHit", b =>
+                {
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Difficulty")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>

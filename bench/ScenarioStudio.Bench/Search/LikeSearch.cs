@@ -9,10 +9,11 @@ using ScenarioStudio.Scenarios;
 namespace ScenarioStudio.Bench.Search;
 
 /// <summary>
-/// The plain-scan baseline: ScenarioQueries.SearchAsync's exact pipeline (caller lookup, tenant-scoped context,
-/// filters, COUNT, ORDER BY UpdatedAt DESC, Id DESC, page of 25 with owner name and phase count), with the FTS5
-/// MATCH replaced by LIKE '%word%' over the same fields the index holds: title, description, tags and the phase
-/// content. Each word must occur somewhere, as with the app's all-words FTS query.
+/// The plain-scan baseline: a search as ScenarioQueries.SearchAsync runs it for a chosen order (caller lookup,
+/// tenant-scoped context, filters, COUNT, ORDER BY UpdatedAt DESC, Id DESC, page of 25 with owner name and phase
+/// count), with the FTS5 MATCH replaced by LIKE '%word%' over the same fields the index holds: title, description, tags
+/// and the phase content. Each word must occur somewhere, as with the app's all-words FTS query. A scan has no
+/// relevance to rank by, so this is newest first where the app's default is relevance.
 /// </summary>
 public static class LikeSearch
 {

@@ -35,7 +35,7 @@ public sealed class RawScenarioWriter : IDisposable
             VALUES ($scenario, $org, $order, $name, $content)
             """);
         fts = PreparedCommands.Prepare(connection, transaction,
-            "INSERT INTO scenario_fts(rowid, title, description, tags, phases) VALUES ($id, $title, $description, $tags, $phases)");
+            "INSERT INTO scenario_fts(rowid, title, description, tags, phases, facets) VALUES ($id, $title, $description, $tags, $phases, $facets)");
     }
 
     /// <summary>How EF Core SQLite stores a Guid: TEXT, upper-case "D" format.</summary>
@@ -91,6 +91,7 @@ public sealed class RawScenarioWriter : IDisposable
         fts.Set("$description", d.Description);
         fts.Set("$tags", string.Join(' ', d.Tags));
         fts.Set("$phases", PhaseText(d.Phases));
+        fts.Set("$facets", ScenarioSearchIndex.Facets(d.Domain, d.Difficulty, g.Status, g.Visibility));
         fts.ExecuteNonQuery();
     }
 

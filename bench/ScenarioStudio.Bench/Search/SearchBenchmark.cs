@@ -64,7 +64,7 @@ public static class SearchBenchmark
         if (breakdown || p95 > TargetP95Ms)
         {
             Log.Info(breakdown ? "breakdown requested" : $"p95 {Log.Ms(p95)} ms is over the {TargetP95Ms} ms target: breaking it down");
-            await SearchBreakdown.RunAsync(host, scope.ServiceProvider, organisationId, queries);
+            await SearchBreakdown.RunAsync(scope.ServiceProvider, queries, host.ConnectionString);
         }
         return 0;
     }

@@ -6,34 +6,29 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Search;
 
 /// <summary>
-/// Where a search's time goes, measured: each SQL command inside a real SearchAsync call (caller lookup, COUNT, page)
-/// timed from EF's own diagnostic events, then hand-written variants of the same SQL run on a raw connection to
-/// separate the FTS MATCH itself, the COUNT over the matched ids, and the ORDER BY UpdatedAt for the page.
+/// Where a search's time goes, measured: each SQL command inside a real SearchAsync call (caller lookup, the window of
+/// ranked matches, the page's rows) timed from EF's own diagnostic events, then EF's window SQL run again on a raw
+/// connection as sent, without bm25, and beside the bare FTS5 MATCH, to separate matching, ranking and the lookups.
 /// Output goes to stderr.
 /// </summary>
 public static class SearchBreakdown
 {
-    private sealed record Parts(BenchQuery Query, double Total, double Caller, double Count, double Page,
-        double Match, double RawCount, double EfPage, double SortedIds, double UnsortedIds, double LatePage,
-        double ProposedCount, double ProposedPage,
-        RecordedCommand? CountSql, RecordedCommand? PageSql)
+    private sealed record Parts(BenchQuery Query, double Total, double Caller, double Window, double Rows,
+        long Matches, double Match, double RawWindow, double Unranked, RecordedCommand? WindowSql, RecordedCommand? RowsSql)
     {
-        public double Other => Total - Caller - Count - Page;
+        public double Other => Total - Caller - Window - Rows;
     }
 
-    private const string RowColumns = "Id, Title, Slug, Domain, Category, Difficulty, Status, Visibility, IsSystem, CreatedById, EstimatedMinutes, UpdatedAt";
-
-    public static async Task RunAsync(BenchHost host, IServiceProvider scoped, Guid organisationId, IReadOnlyList<BenchQuery> queries)
+    public static async Task RunAsync(IServiceProvider scoped, IReadOnlyList<BenchQuery> queries, string connectionString)
     {
         var service = scoped.GetRequiredService<ScenarioQueries>();
         using var recorder = CommandRecorder.Start();
-        using var connection = new SqliteConnection(host.ConnectionString);
+        using var connection = new SqliteConnection(connectionString);
         connection.Open();
         var results = new List<Parts>();
         foreach (var q in queries)
@@ -43,108 +38,68 @@ public static class SearchBreakdown
             await service.SearchAsync(q.ToScenarioQuery());
             var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var commands = recorder.End();
-            var caller = commands.FirstOrDefault(c => c.Sql.Contains("AspNetUsers") && !c.Sql.Contains("scenario_fts"));
-            var count = commands.FirstOrDefault(c => c.Sql.Contains("scenario_fts") && c.Sql.Contains("COUNT(*)"));
-            var page = commands.FirstOrDefault(c => c.Sql.Contains("scenario_fts") && c.Sql.Contains("LIMIT"));
+            // In order: the caller lookup, the window (the only command that reads the index), the page's rows.
+            var at = commands.FindIndex(c => c.Sql.Contains("scenario_fts", StringComparison.Ordinal));
+            var window = at < 0 ? null : commands[at];
+            var rows = commands.Skip(at + 1).FirstOrDefault();
+            double Sum(IEnumerable<RecordedCommand> c) => c.Sum(x => x.Ms);
 
-            var match = ScenarioSearchIndex.ToMatchQuery(q.Text)!;
-            var filters = new StringBuilder();
-            if (q.Domain is { } d) filters.Append($" AND Domain = '{d}'");
-            if (q.Status is { } s) filters.Append($" AND Status = '{s}'");
-            // The tenant filter in the form EF sends it ("@ef_filter__p2 OR OrganisationId = @TenantId", the flag false),
-            // so SQLite picks the same plan as for EF's own SQL.
-            var matched = $"Id IN (SELECT rowid FROM scenario_fts WHERE scenario_fts MATCH $match) AND ($noTenant OR OrganisationId = $org){filters}";
-            double Raw(string sql) => TimeRaw(connection, sql, RawParameters(match, organisationId));
-            results.Add(new Parts(q, total, caller?.Ms ?? double.NaN, count?.Ms ?? double.NaN, page?.Ms ?? double.NaN,
-                Raw("SELECT count(*) FROM scenario_fts WHERE scenario_fts MATCH $match"),
-                Raw($"SELECT count(*) FROM Scenarios WHERE {matched}"),
-                page is null ? double.NaN : TimeRaw(connection, page.Sql, page.Parameters),
-                Raw(SortedIdsSql(matched)),
-                Raw($"SELECT Id FROM Scenarios WHERE {matched} LIMIT 25"),
-                Raw(LatePageSql(matched)),
-                count is null ? double.NaN : TimeRaw(connection, Proposed(count.Sql), count.Parameters),
-                page is null ? double.NaN : TimeRaw(connection, Proposed(page.Sql), page.Parameters),
-                count, page));
+            (string, object?)[] match = [("$match", ScenarioSearchIndex.ToMatchQuery(q.Text)!)];
+            const string bare = "SELECT count(*) FROM scenario_fts WHERE scenario_fts MATCH $match";
+            results.Add(new Parts(q, total, Sum(commands.Take(Math.Max(at, 0))), window?.Ms ?? double.NaN, rows?.Ms ?? double.NaN,
+                Count(connection, bare, match), TimeRaw(connection, bare, match),
+                window is null ? double.NaN : TimeRaw(connection, window.Sql, window.Parameters),
+                window is null ? double.NaN : TimeRaw(connection, Unranked(window.Sql), window.Parameters),
+                window, rows));
         }
 
         var e = Console.Error;
         e.WriteLine();
         e.WriteLine("Breakdown, mean ms per kind.");
-        e.WriteLine("  Inside SearchAsync, from EF's command events: total; caller lookup; COUNT; page query (until every row is read);");
-        e.WriteLine("  other = total minus those (context, query pipeline, EF overhead).");
-        e.WriteLine("  Raw SQL on the same data (median of 3): match = bare FTS5 MATCH count; count = COUNT of matching scenarios;");
-        e.WriteLine("  ef-page = EF's page SQL as sent; sorted = page ids only, ORDER BY UpdatedAt DESC LIMIT 25; unsorted = same without");
-        e.WriteLine("  ORDER BY; late = EF's page with the owner/phase-count subqueries applied after the LIMIT instead of to every match;");
-        e.WriteLine("  p-count, p-page = EF's COUNT and page SQL as sent, with \"OrganisationId = @TenantId AND\" added inside the FromSql");
-        e.WriteLine("  (a plain equality SQLite can use an index for, unlike EF's \"@ef_filter__p2 OR OrganisationId = ...\").");
-        e.WriteLine("  The other raw queries write the tenant filter as EF does, so they get EF's plan.");
-        e.WriteLine($"    {"kind",-12} {"n",3} | {"total",7} {"caller",7} {"count",7} {"page",7} {"other",7} | " +
-            $"{"match",7} {"count",7} {"ef-page",7} {"sorted",7} {"unsorted",8} {"late",7} | {"p-count",7} {"p-page",7}");
+        e.WriteLine("  Inside SearchAsync, from EF's command events: total; caller lookup; window (the matches the caller may read,");
+        e.WriteLine("  newest first, at most 1,001, with their bm25 scores); rows (the page's 25 rows with owner and phase count);");
+        e.WriteLine("  other = total minus those (context, query pipeline, ranking the window, EF overhead).");
+        e.WriteLine("  Raw SQL on the same data (median of 3): hits = matches in the index (all organisations); match = bare FTS5 MATCH");
+        e.WriteLine("  count; window = EF's window SQL as sent; unranked = the same with bm25 replaced by 0.");
+        e.WriteLine($"    {"kind",-12} {"n",3} | {"total",7} {"caller",7} {"window",7} {"rows",7} {"other",7} | " +
+            $"{"hits",7} {"match",7} {"window",7} {"unranked",8}");
         foreach (var group in results.GroupBy(r => r.Query.Kind).Append(results.GroupBy(_ => "ALL").Single()))
         {
             string M(Func<Parts, double> f, int width = 7) => group.Average(f).ToString("0.0", CultureInfo.InvariantCulture).PadLeft(width);
             e.WriteLine($"    {group.Key,-12} {group.Count(),3} | " +
-                        $"{M(r => r.Total)} {M(r => r.Caller)} {M(r => r.Count)} {M(r => r.Page)} {M(r => r.Other)} | " +
-                        $"{M(r => r.Match)} {M(r => r.RawCount)} {M(r => r.EfPage)} {M(r => r.SortedIds)} {M(r => r.UnsortedIds, 8)} {M(r => r.LatePage)} | " +
-                        $"{M(r => r.ProposedCount)} {M(r => r.ProposedPage)}");
+                        $"{M(r => r.Total)} {M(r => r.Caller)} {M(r => r.Window)} {M(r => r.Rows)} {M(r => r.Other)} | " +
+                        $"{M(r => r.Matches),7} {M(r => r.Match)} {M(r => r.RawWindow)} {M(r => r.Unranked, 8)}");
         }
         var slowest = results.OrderByDescending(r => r.Total).Take(8).ToList();
         e.WriteLine();
-        e.WriteLine("Slowest searches (ms): total / caller / count / page / other | match / count / ef-page / sorted / unsorted / late | p-count / p-page");
+        e.WriteLine("Slowest searches (ms): total / caller / window / rows / other | hits / match / window / unranked");
         foreach (var r in slowest)
             e.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {r.Query}: {r.Total:0.0} / {r.Caller:0.0} / {r.Count:0.0} / {r.Page:0.0} / {r.Other:0.0} | " +
-                $"{r.Match:0.0} / {r.RawCount:0.0} / {r.EfPage:0.0} / {r.SortedIds:0.0} / {r.UnsortedIds:0.0} / {r.LatePage:0.0} | " +
-                $"{r.ProposedCount:0.0} / {r.ProposedPage:0.0}"));
+                $"    {r.Query}: {r.Total:0.0} / {r.Caller:0.0} / {r.Window:0.0} / {r.Rows:0.0} / {r.Other:0.0} | " +
+                $"{r.Matches} / {r.Match:0.0} / {r.RawWindow:0.0} / {r.Unranked:0.0}"));
 
-        // Plans for the query with the most matches (the expensive case for COUNT and ORDER BY).
-        var widest = results.Where(r => r.Query.Domain is null && r.Query.Status is null).MaxBy(r => r.RawCount) ?? results[0];
-        foreach (var (label, command) in new[] { ("COUNT", widest.CountSql), ("page", widest.PageSql) })
+        // Plans for the search with the most matches, and for the slowest one.
+        var widest = results.Where(r => r.Query.Domain is null && r.Query.Status is null).MaxBy(r => r.Matches) ?? results[0];
+        foreach (var (what, parts) in new[] { ("most matches", widest), ("slowest", slowest[0]) })
+        foreach (var (label, command) in new[] { ("window", parts.WindowSql), ("rows", parts.RowsSql) })
         {
             if (command is null) continue;
             e.WriteLine();
-            e.WriteLine($"{label} SQL as EF sends it (for {widest.Query}):");
+            e.WriteLine($"{label} SQL as EF sends it ({what}: {parts.Query}):");
             e.WriteLine(Indent(command.Sql));
             e.WriteLine("  query plan:");
             e.WriteLine(Indent(QueryPlan(connection, command.Sql, command.Parameters)));
-            e.WriteLine("  query plan with OrganisationId = @TenantId inside the FromSql (p-" + label.ToLowerInvariant() + "):");
-            e.WriteLine(Indent(QueryPlan(connection, Proposed(command.Sql), command.Parameters)));
         }
-        var widestMatch = ScenarioSearchIndex.ToMatchQuery(widest.Query.Text)!;
-        var late = LatePageSql("Id IN (SELECT rowid FROM scenario_fts WHERE scenario_fts MATCH $match) AND ($noTenant OR OrganisationId = $org)");
-        e.WriteLine();
-        var rawParameters = RawParameters(widestMatch, organisationId);
-        e.WriteLine("late page SQL (subqueries after the LIMIT), query plan:");
-        e.WriteLine(Indent(QueryPlan(connection, late, rawParameters)));
     }
 
-    private static (string, object?)[] RawParameters(string match, Guid organisationId) =>
-        [("$match", match), ("$org", RawScenarioWriter.Guid(organisationId)), ("$noTenant", false)];
+    /// <summary>EF's window SQL with bm25 replaced by a constant: what the window costs without ranking.</summary>
+    private static string Unranked(string sql) => sql.Replace(ScenarioSearchIndex.Rank, "0", StringComparison.Ordinal);
 
-    /// <summary>
-    /// EF's SQL as it would be if SearchAsync's FromSql also said "OrganisationId = {caller.OrganisationId}".
-    /// Once SearchAsync already does so, the SQL is returned as it is.
-    /// </summary>
-    private static string Proposed(string efSql)
+    private static long Count(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
     {
-        const string from = "SELECT * FROM Scenarios WHERE Id IN";
-        return efSql.Contains(from, StringComparison.Ordinal)
-            ? efSql.Replace(from, "SELECT * FROM Scenarios WHERE OrganisationId = @ef_filter__TenantId AND Id IN", StringComparison.Ordinal)
-            : efSql;
+        using var command = Prepare(connection, sql, parameters);
+        return (long)command.ExecuteScalar()!;
     }
-
-    private static string SortedIdsSql(string matched) =>
-        $"SELECT Id FROM Scenarios WHERE {matched} ORDER BY UpdatedAt DESC, Id DESC LIMIT 25";
-
-    /// <summary>The page as EF builds it, except that the 25 rows are chosen first and only they get the subqueries.</summary>
-    private static string LatePageSql(string matched) => $"""
-        SELECT p.Id, p.Title, p.Slug, p.Domain, p.Category, p.Difficulty, p.Status, p.Visibility, p.IsSystem,
-            COALESCE((SELECT a.DisplayName FROM AspNetUsers AS a WHERE ($noTenant OR a.OrganisationId = $org) AND a.Id = p.CreatedById LIMIT 1),
-                'ScenarioStudio'),
-            (SELECT COUNT(*) FROM ScenarioPhases AS s0 WHERE ($noTenant OR s0.OrganisationId = $org) AND s0.ScenarioId = p.Id), p.EstimatedMinutes, p.UpdatedAt
-        FROM (SELECT {RowColumns} FROM Scenarios WHERE {matched} ORDER BY UpdatedAt DESC, Id DESC LIMIT 25) AS p
-        ORDER BY p.UpdatedAt DESC, p.Id DESC
-        """;
 
     /// <summary>Median of three runs after one untimed run, reading every row.</summary>
     private static double TimeRaw(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)

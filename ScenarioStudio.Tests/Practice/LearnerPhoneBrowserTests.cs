@@ -53,6 +53,19 @@ public sealed class LearnerPhoneBrowserTests(AppFixture app)
                 $"{path} scrolls sideways.");
             await page.ScreenshotAsync($"phone-{name}");
         }
+        // The scenario list: one compact row per scenario (title, chips for domain and difficulty), no stacked label/value
+        // cards and no empty toolbar band above the rows.
+        await page.GotoAsync("/scenarios");
+        await page.WaitForCircuitAsync();
+        var firstRow = page.Locator("#scenario-grid tbody tr").First;
+        await Assertions.Expect(firstRow.Locator(".scenario-chips")).ToBeVisibleAsync();
+        Assert.True((await firstRow.BoundingBoxAsync())!.Height < 110, "A scenario's row is not compact at 375 px.");
+        await Assertions.Expect(page.Locator("#scenario-grid .mud-table-cell-label:visible")).ToHaveCountAsync(0);
+        var gap = await page.EvaluateAsync<double>("""
+            () => document.querySelector('#scenario-grid table').getBoundingClientRect().top
+                - document.querySelector('#scenario-grid').getBoundingClientRect().top
+            """);
+        Assert.True(gap < 4, $"An empty band of {gap} px sits above the scenario rows.");
         Assert.Empty(app.PageErrors[page]);
     }
 }

@@ -12,7 +12,7 @@ public sealed class ScenarioListBrowserTests(AppFixture app)
     private const string RefundTemplate = "Refund request outside the 30-day window";
 
     [Fact]
-    public async Task The_order_a_user_picks_stays_through_new_search_words_and_a_reload()
+    public async Task The_order_a_user_picks_stays_through_new_search_words_a_reload_and_back()
     {
         var people = await app.PeopleAsync();
         var manager = people[OrgRole.ContentManager];
@@ -47,6 +47,17 @@ public sealed class ScenarioListBrowserTests(AppFixture app)
         await PickSortAsync(page, "Relevance");
         await Assertions.Expect(Titles(page).First).ToHaveTextAsync(RefundTemplate);
         await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("sort="));
+
+        // Back from a scenario finds the list as it was left.
+        await PickSortAsync(page, "Title A–Z");
+        await ExpectTitleOrderAsync(page, manager, "refund");
+        await Titles(page).First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/scenarios/\d+$"));
+        await page.GoBackAsync();
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#scenario-search")).ToHaveValueAsync("refund");
+        await Assertions.Expect(SortBy(page)).ToHaveValueAsync("Title A–Z");
+        await ExpectTitleOrderAsync(page, manager, "refund");
 
         // At phone width the filters stack two to a row and nothing scrolls sideways.
         var phone = await app.NewPageAsync(375, 800);

@@ -78,6 +78,10 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         // A Reviewer publishes it.
         var reviewer = await app.NewPageAsync();
         await reviewer.SignInAsync(people[OrgRole.Reviewer], AppFixture.Password);
+        // Home's "Waiting for review" leads to the scenarios in review.
+        await reviewer.ClickAsync("#stat-review a");
+        await Assertions.Expect(reviewer).ToHaveURLAsync(new Regex("/scenarios\\?.*status=InReview"));
+        await Assertions.Expect(reviewer.Locator("#scenario-grid .scenario-title")).ToContainTextAsync(["Retention call with Marta"]);
         await reviewer.GotoAsync(scenarioUrl);
         await reviewer.WaitForCircuitAsync();
         await reviewer.ClickAsync("#publish");

@@ -56,7 +56,7 @@ public sealed class RawScenarioWriter : IDisposable
         scenario.Set("$domain", d.Domain.ToString());
         scenario.Set("$category", d.Category);
         scenario.Set("$difficulty", d.Difficulty.ToString());
-        scenario.Set("$minutes", d.EstimatedMinutes);
+        scenario.Set("$minutes", d.TotalMinutes()); // as Scenario.Apply stores it: the phases' minutes added up
         scenario.Set("$xp", d.XpReward);
         scenario.Set("$tags", ScenarioJson.Serialize(d.Tags));
         scenario.Set("$locale", d.Locale);

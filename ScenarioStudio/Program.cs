@@ -1,7 +1,9 @@
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
+using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
@@ -12,6 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddDataStorage();
 builder.AddAccounts();
 builder.AddOrganisations();
+builder.AddAudit();
+builder.AddNotifications();
 builder.AddScenarios();
 builder.AddAi();
 builder.AddPractice();

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
@@ -34,6 +36,8 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         builder.AddDataStorage();
         builder.AddAccounts();
         builder.AddOrganisations();
+        builder.AddAudit();
+        builder.AddNotifications();
         builder.AddScenarios();
         builder.AddAi();
         builder.AddPractice();

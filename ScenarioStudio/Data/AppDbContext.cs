@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
+using ScenarioStudio.Audit;
+using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
@@ -49,6 +51,8 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<AiCall> AiCalls => Set<AiCall>();
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

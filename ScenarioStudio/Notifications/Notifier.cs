@@ -1,0 +1,58 @@
+using ScenarioStudio.Data;
+
+namespace ScenarioStudio.Notifications;
+
+/// <summary>Cross-circuit signal: a member's notifications changed. Singleton; the bell subscribes.</summary>
+public sealed class NotificationEvents
+{
+    private readonly List<Action<string>> handlers = [];
+
+    public IDisposable OnChanged(Action<string> handler)
+    {
+        lock (handlers) handlers.Add(handler);
+        return new Subscription(() => { lock (handlers) handlers.Remove(handler); });
+    }
+
+    public void Changed(string userId)
+    {
+        Action<string>[] current;
+        lock (handlers) current = [.. handlers];
+        foreach (var handler in current) handler(userId);
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}
+
+/// <summary>
+/// Sends notifications: <see cref="Add"/> adds the rows to the caller's context (saved and committed with the change
+/// that caused them); <see cref="Announce"/>, called after the commit, tells the recipients' open bells.
+/// </summary>
+public sealed class Notifier(NotificationEvents events, TimeProvider clock)
+{
+    private readonly HashSet<string> pending = [];
+
+    public void Add(AppDbContext db, Guid organisationId, IEnumerable<string> userIds, NotificationKind kind, string title, string body, string link)
+    {
+        foreach (var userId in userIds.Distinct())
+        {
+            db.Set<Notification>().Add(new Notification
+            {
+                OrganisationId = organisationId, UserId = userId, Kind = kind, Title = Cut(title, 200), Body = Cut(body, 500),
+                Link = link, CreatedAt = clock.GetUtcNow(),
+            });
+            lock (pending) pending.Add(userId);
+        }
+    }
+
+    public void Announce()
+    {
+        string[] users;
+        lock (pending) { users = [.. pending]; pending.Clear(); }
+        foreach (var userId in users) events.Changed(userId);
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

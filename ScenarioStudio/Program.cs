@@ -27,6 +27,7 @@ var app = builder.Build();
 
 await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
+await app.Services.RecordFirstVersionsAsync();
 
 app.UseReverseProxy();
 app.UseWebUi();

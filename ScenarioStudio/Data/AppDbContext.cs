@@ -43,6 +43,9 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Scenario> Scenarios => Set<Scenario>();
     public DbSet<ScenarioPhase> ScenarioPhases => Set<ScenarioPhase>();
+    public DbSet<ScenarioVersion> ScenarioVersions => Set<ScenarioVersion>();
+    public DbSet<ScenarioDraft> ScenarioDrafts => Set<ScenarioDraft>();
+    public DbSet<ReviewEvent> ReviewEvents => Set<ReviewEvent>();
     public DbSet<PracticeSession> PracticeSessions => Set<PracticeSession>();
     public DbSet<PracticeMessage> PracticeMessages => Set<PracticeMessage>();
     public DbSet<CriterionResult> CriterionResults => Set<CriterionResult>();

@@ -15,6 +15,8 @@ public sealed class Organisation
     /// <summary>Changes when the logo changes, so browsers fetch the new one.</summary>
     public int LogoVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>An Admin may approve a change they submitted themselves (off: every change needs a second person).</summary>
+    public bool AllowSelfApproval { get; set; }
 }
 
 /// <summary>Implemented by every entity that belongs to one organisation.</summary>

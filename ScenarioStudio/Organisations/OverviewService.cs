@@ -46,12 +46,13 @@ public sealed class OverviewService(CurrentUser currentUser, TenantDb tenantDb, 
             .ToListAsync(ct);
 
         var published = await db.Scenarios.OpenToLearners().CountAsync(ct);
-        var inReview = caller.Can(Permission.ReviewScenario) ? await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.InReview, ct) : 0;
+        var inReview = caller.Can(Permission.ReviewScenario) ? await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.InReview, ct)
+            + await db.ScenarioDrafts.CountAsync(d => d.Status == DraftStatus.InReview, ct) : 0;
         var myDrafts = await db.Scenarios.CountAsync(s => s.Status == ScenarioStatus.Draft && s.CreatedById == caller.UserId, ct);
 
         var steps = new List<NextStep>();
         if (inReview > 0)
-            steps.Add(new($"{inReview} {(inReview == 1 ? "scenario waits" : "scenarios wait")} for review.", "/scenarios?status=InReview", "Review"));
+            steps.Add(new($"{inReview} {(inReview == 1 ? "scenario waits" : "scenarios wait")} for review.", "/reviews", "Review"));
         if (caller.Role == OrgRole.ContentManager && myDrafts == 0)
             steps.Add(new("Build your first scenario from scratch or from a template.", "/scenarios/templates", "Start from a template"));
         if (caller.Role == OrgRole.Admin)

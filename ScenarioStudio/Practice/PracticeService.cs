@@ -40,7 +40,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         var session = SessionFlow.Begin(new PracticeSession
         {
             OrganisationId = caller.OrganisationId, UserId = caller.UserId, ScenarioId = scenario.Id, ScenarioTitle = scenario.Title,
-            Snapshot = scenario.ToDocument(), StartedAt = now, UpdatedAt = now,
+            ScenarioVersion = scenario.LiveVersion, Snapshot = scenario.ToDocument(), StartedAt = now, UpdatedAt = now,
         });
         db.PracticeSessions.Add(session);
         await db.SaveChangesAsync(ct);

@@ -25,6 +25,8 @@ public sealed class PracticeSession : IOrganisationOwned
     public string UserId { get; set; } = "";
     public int ScenarioId { get; set; }
     public string ScenarioTitle { get; set; } = "";
+    /// <summary>The published version practised (null for a scenario published before versions were kept).</summary>
+    public int? ScenarioVersion { get; set; }
     public ScenarioDocument Snapshot { get; set; } = new();
     public SessionStage Stage { get; set; }
     public int PhaseIndex { get; set; }

@@ -17,6 +17,8 @@ public sealed class Assignment : IOrganisationOwned
     public Team? Team { get; set; }
     public int ScenarioId { get; set; }
     public Scenario? Scenario { get; set; }
+    /// <summary>The scenario's live version when it was assigned.</summary>
+    public int? ScenarioVersion { get; set; }
     public DateOnly DueOn { get; set; }
     public string Note { get; set; } = "";
     public string AssignedById { get; set; } = "";

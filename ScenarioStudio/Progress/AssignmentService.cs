@@ -93,8 +93,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         else if (!caller.Leads(team))
             throw new ForbiddenException("You can assign practice only to the teams you lead.");
         // Assignments go to a team: only what every learner may practise.
-        if (!await db.Scenarios.OpenToLearners().AnyAsync(s => s.Id == input.ScenarioId, ct))
-            errors.Add(nameof(input.ScenarioId), "Choose a published scenario that learners can see.");
+        var scenario = await db.Scenarios.OpenToLearners().Where(s => s.Id == input.ScenarioId).Select(s => new { s.LiveVersion }).SingleOrDefaultAsync(ct);
+        if (scenario is null) errors.Add(nameof(input.ScenarioId), "Choose a published scenario that learners can see.");
         var today = Today();
         if (input.DueOn is not { } due) errors.Add(nameof(input.DueOn), "Choose a due date.");
         else if (due < today) errors.Add(nameof(input.DueOn), "The due date has passed: choose today or later.");
@@ -108,7 +108,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var assignment = new Assignment
         {
             OrganisationId = caller.OrganisationId, TeamId = team!.Id, ScenarioId = input.ScenarioId, DueOn = input.DueOn!.Value, Note = note,
-            AssignedById = caller.UserId, CreatedAt = clock.GetUtcNow(),
+            AssignedById = caller.UserId, CreatedAt = clock.GetUtcNow(), ScenarioVersion = scenario!.LiveVersion,
         };
         db.Assignments.Add(assignment);
         await db.SaveChangesAsync(ct);

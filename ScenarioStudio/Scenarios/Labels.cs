@@ -15,6 +15,20 @@ public static class Labels
         _ => Color.Info,
     };
 
+    public static string Of(ReviewEventKind k) => k switch
+    {
+        ReviewEventKind.Submitted => "Submitted for review",
+        ReviewEventKind.ChangesRequested => "Changes requested",
+        ReviewEventKind.Approved => "Approved and published",
+        ReviewEventKind.Restored => "Restored",
+        _ => "Draft changes discarded",
+    };
+
+    public static string Of(DraftStatus d) => d == DraftStatus.InReview ? "Changes in review" : "Draft changes";
+
+    public static string Of(VersionRef v, int? live) => v.Working ? "Draft being edited"
+        : v.Number is { } n ? (n == live ? $"Version {n} (live)" : $"Version {n}") : live is { } l ? $"Version {l} (live)" : "Live version";
+
     public static string Of(Visibility v) => v == Visibility.Organisation ? "Organisation" : v.ToString();
 
     public static string Of(ScenarioSort s) => s switch

@@ -39,6 +39,11 @@ public sealed class Scenario : IScenarioListing
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>The number of the version learners practise (the row holds its content); null before the first publish.</summary>
+    public int? LiveVersion { get; set; }
+    /// <summary>Who submitted the row's content for review, and when (while it is in review).</summary>
+    public string? SubmittedById { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
     /// <summary>Optimistic concurrency: a save based on an older version is refused instead of overwriting.</summary>
     public int Revision { get; set; }
 
@@ -61,7 +66,7 @@ public sealed class Scenario : IScenarioListing
         Persona = ScenarioJson.Clone(doc.Persona); Context = ScenarioJson.Clone(doc.Context); Tone = ScenarioJson.Clone(doc.Tone);
         Rubric = ScenarioJson.Clone(doc.Rubric); Ai = ScenarioJson.Clone(doc.Ai);
         Phases.Clear();
-        Phases.AddRange(doc.Phases.Select((p, i) => ScenarioPhase.From(p, i, OrganisationId)));
+        Phases.AddRange(ScenarioVersioning.WithPhaseKeys(doc.Phases).Select((p, i) => ScenarioPhase.From(p, i, OrganisationId)));
     }
 }
 
@@ -118,6 +123,8 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         // Start-up seeding asks each organisation which library templates it has; only library scenarios have a key,
         // so the index stays as small as the library whatever else an organisation writes.
         b.HasIndex(s => new { s.OrganisationId, s.TemplateKey }).HasFilter("\"TemplateKey\" IS NOT NULL");
+        // Start-up gives a first version to what was published before versions were kept: none, once done.
+        b.HasIndex(s => s.Id).HasDatabaseName("IX_Scenarios_Unversioned").HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
     }
 }
 

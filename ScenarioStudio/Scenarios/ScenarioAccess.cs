@@ -6,7 +6,12 @@ namespace ScenarioStudio.Scenarios;
 
 /// <summary>What the caller may do with one scenario; the services enforce the same rules.</summary>
 public sealed record ScenarioActions(bool CanEdit, bool CanDelete, bool CanDuplicate, bool CanSubmit, bool CanPublish, bool CanArchive,
-    bool CanReturnToDraft, bool CanSeeAnalytics = false);
+    bool CanReturnToDraft, bool CanSeeAnalytics = false, bool CanRequestChanges = false, bool CanDiscardDraft = false, bool CanRestore = false,
+    bool CanTryOut = false)
+{
+    /// <summary>Set when the caller could approve but submitted the change themselves.</summary>
+    public string? ApprovalBlocked { get; init; }
+}
 
 /// <summary>
 /// What the access rules and the list's filters read from a scenario: a <see cref="Scenario"/>, or a search hit
@@ -59,20 +64,37 @@ public static class ScenarioAccess
             ?? throw new ForbiddenException("This scenario does not exist or is not visible to you.");
     }
 
-    /// <summary>What the caller may do with a scenario they can read.</summary>
-    public static ScenarioActions ActionsFor(Caller caller, Scenario s)
+    /// <summary>
+    /// What the caller may do with a scenario they can read. <paramref name="draft"/> is the pending change to a
+    /// published scenario, if any; the content under review is that draft, or the scenario itself before its first
+    /// publish. Whoever submitted a change does not approve it, unless they are an Admin and the organisation allows it.
+    /// </summary>
+    public static ScenarioActions ActionsFor(Caller caller, Scenario s, ScenarioDraft? draft = null, bool allowSelfApproval = false)
     {
         var admin = caller.Role == OrgRole.Admin;
         var editor = caller.Can(Permission.UpdateScenario) && (!s.IsSystem || admin);
         var publisher = caller.Can(Permission.PublishScenario);
+        var inReview = draft?.Status == DraftStatus.InReview || (draft is null && s.Status == ScenarioStatus.InReview);
+        var submitter = draft is not null ? draft.SubmittedById : s.SubmittedById;
+        var ownChange = inReview && submitter == caller.UserId && !(admin && allowSelfApproval);
+        // Admins publish a draft without a review; a Reviewer approves what was submitted.
+        var publishable = inReview || (admin && (draft?.Status == DraftStatus.Draft || (draft is null && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)));
         return new ScenarioActions(
             CanEdit: editor && s.Status != ScenarioStatus.Archived,
             CanDelete: caller.Can(Permission.DeleteScenario),
             CanDuplicate: caller.Can(Permission.CreateScenario),
-            CanSubmit: editor && s.Status == ScenarioStatus.Draft,
-            CanPublish: publisher && (s.Status == ScenarioStatus.InReview || (admin && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)),
+            CanSubmit: editor && (draft is null ? s.Status == ScenarioStatus.Draft : draft.Status == DraftStatus.Draft),
+            CanPublish: publisher && publishable && !ownChange,
             CanArchive: publisher && (!s.IsSystem || admin) && s.Status != ScenarioStatus.Archived,
-            CanReturnToDraft: (editor || (publisher && s.Status == ScenarioStatus.InReview)) && s.Status != ScenarioStatus.Draft,
-            CanSeeAnalytics: admin || s.CreatedById == caller.UserId);
+            // Unpublishing, reopening an archived scenario or withdrawing a submission; not while a change waits beside it.
+            CanReturnToDraft: editor && draft is null && s.Status != ScenarioStatus.Draft,
+            CanSeeAnalytics: admin || s.CreatedById == caller.UserId,
+            CanRequestChanges: publisher && inReview && !ownChange,
+            CanDiscardDraft: editor && draft is not null,
+            CanRestore: editor && s.Status != ScenarioStatus.Archived,
+            CanTryOut: editor || caller.Can(Permission.ReviewScenario))
+        {
+            ApprovalBlocked = publisher && inReview && ownChange ? "You submitted this change: another Reviewer or Admin approves it." : null,
+        };
     }
 }

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios;
 
 /// <summary>Writing scenarios: create, save, delete and duplicate, validated and in one transaction each.</summary>
-public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
+public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock, AuditTrail audit)
 {
     public async Task<int> CreateAsync(ScenarioDocument doc, Visibility visibility = Visibility.Organisation, CancellationToken ct = default)
     {
@@ -14,11 +15,17 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await ValidateAsync(db, doc, null, forPublish: false, ct);
         var id = await AddDraftAsync(db, caller, doc, CheckVisibility(visibility), ct);
+        audit.Record(db, caller, AuditAction.Create, new AuditSubject("Scenario", id.ToString(), doc.Title), "Created the scenario");
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return id;
     }
 
-    /// <summary>Saves the whole document; refused (and nothing written) when invalid or when <paramref name="revision"/> is stale.</summary>
+    /// <summary>
+    /// Saves the whole document; refused (and nothing written) when invalid or when <paramref name="revision"/> is stale.
+    /// A published scenario is not changed: the document is saved as the draft beside it, which learners do not see
+    /// until it is reviewed and published (<see cref="ScenarioLifecycle"/>).
+    /// </summary>
     public async Task<int> UpdateAsync(int id, ScenarioDocument doc, Visibility visibility, int revision, CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.UpdateScenario, ct);
@@ -27,16 +34,38 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var s = await db.LoadReadableAsync(caller, id, ct, tracked: true);
         if (!ScenarioAccess.ActionsFor(caller, s).CanEdit) throw new ForbiddenException(EditRefusal(s));
         if (s.Revision != revision) throw new ConcurrencyConflictException();
-        // A published scenario stays publishable: it must keep meeting the publishing rules.
-        await ValidateAsync(db, doc, id, forPublish: s.Status is ScenarioStatus.Published or ScenarioStatus.InReview, ct);
-
-        db.ScenarioPhases.RemoveRange(s.Phases);
-        s.Apply(doc);
-        s.Visibility = CheckVisibility(visibility);
-        s.UpdatedAt = clock.GetUtcNow();
+        var draft = await db.ScenarioDrafts.SingleOrDefaultAsync(d => d.ScenarioId == id, ct);
+        // What is in review stays publishable: it must keep meeting the publishing rules.
+        var inReview = draft?.Status == DraftStatus.InReview || (draft is null && s.Status == ScenarioStatus.InReview);
+        await ValidateAsync(db, doc, id, forPublish: inReview, ct);
+        var now = clock.GetUtcNow();
+        var before = draft?.Document ?? s.ToDocument();
+        var beforeVisibility = draft?.Visibility ?? s.Visibility;
+        if (s.Status == ScenarioStatus.Published)
+        {
+            draft ??= db.ScenarioDrafts.Add(new ScenarioDraft
+            {
+                OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
+            }).Entity;
+            var saved = ScenarioJson.Clone(doc);
+            saved.Phases = ScenarioVersioning.WithPhaseKeys(saved.Phases).ToList();
+            (draft.Document, draft.Visibility, draft.UpdatedById, draft.UpdatedAt) = (saved, CheckVisibility(visibility), caller.UserId, now);
+        }
+        else
+        {
+            db.ScenarioPhases.RemoveRange(s.Phases);
+            s.Apply(doc);
+            s.Visibility = CheckVisibility(visibility);
+            s.UpdatedAt = now;
+        }
         s.Revision++;
+        var changes = ScenarioDiff.Between(before, doc).ToFieldChanges().ToList();
+        changes.AddRange(AuditTrail.Diff(("Visibility", beforeVisibility, visibility)));
+        if (changes.Count > 0)
+            audit.Record(db, caller, AuditAction.Update, new AuditSubject("Scenario", id.ToString(), doc.Title),
+                draft is null ? "Edited the scenario" : "Edited the draft changes (learners keep the live version)", changes);
         await db.SaveChangesAsync(ct);
-        await ScenarioSearchIndex.UpsertAsync(db, s, ct);
+        if (draft is null) await ScenarioSearchIndex.UpsertAsync(db, s, ct);
         await tx.CommitAsync(ct);
         return s.Revision;
     }
@@ -48,6 +77,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var s = await db.LoadReadableAsync(caller, id, ct, tracked: true);
         db.Scenarios.Remove(s);
+        audit.Record(db, caller, AuditAction.Delete, new AuditSubject("Scenario", id.ToString(), s.Title), "Deleted the scenario");
         await db.SaveChangesAsync(ct);
         await ScenarioSearchIndex.RemoveAsync(db, id, ct);
         await tx.CommitAsync(ct);
@@ -65,6 +95,8 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
         doc.Slug = await UniqueSlugAsync(db.Scenarios, source.Slug, new HashSet<string>(), ct);
         var copyId = await AddDraftAsync(db, caller, doc, Visibility.Private, ct);
+        audit.Record(db, caller, AuditAction.Create, new AuditSubject("Scenario", copyId.ToString(), doc.Title), $"Duplicated “{source.Title}”");
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return copyId;
     }

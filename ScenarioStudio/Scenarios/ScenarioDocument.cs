@@ -81,6 +81,11 @@ public sealed class KnowledgeEntry
 
 public sealed class Phase
 {
+    /// <summary>
+    /// Stays with the phase through edits, reordering and versions, so analytics and diffs match a phase by it, not
+    /// by its position. Given when the phase is first saved.
+    /// </summary>
+    public string Key { get; set; } = "";
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
     public List<string> Objectives { get; set; } = [];

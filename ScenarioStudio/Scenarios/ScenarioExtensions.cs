@@ -11,10 +11,43 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ScenarioQueries>();
         builder.Services.AddScoped<ScenarioCommands>();
         builder.Services.AddScoped<ScenarioLifecycle>();
+        builder.Services.AddScoped<ScenarioHistory>();
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;
+    }
+
+    /// <summary>
+    /// Records version 1 of every scenario published before versions were kept (the seeded library included), so each
+    /// published scenario has a live version to compare and restore. A filtered index makes the check free once done.
+    /// </summary>
+    public static async Task RecordFirstVersionsAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            await using var db = await services.GetRequiredService<TenantDb>().OpenAsSystemAsync(ct);
+            var batch = await db.Scenarios.Include(s => s.Phases)
+                .Where(s => s.LiveVersion == null && s.Status == ScenarioStatus.Published).OrderBy(s => s.Id).Take(200).ToListAsync(ct);
+            if (batch.Count == 0) return;
+            foreach (var s in batch)
+            {
+                if (s.Phases.Any(p => string.IsNullOrEmpty(p.Content.Key)))
+                {
+                    var doc = s.ToDocument();
+                    db.ScenarioPhases.RemoveRange(s.Phases);
+                    s.Apply(doc);
+                }
+                s.LiveVersion = 1;
+                db.ScenarioVersions.Add(new ScenarioVersion
+                {
+                    OrganisationId = s.OrganisationId, ScenarioId = s.Id, Number = 1, Document = s.ToDocument(),
+                    ChangeNote = s.IsSystem ? "From the ScenarioStudio library." : "Published before versions were kept.",
+                    PublishedByName = s.IsSystem ? ScenarioQueries.LibraryOwner : "", PublishedAt = s.PublishedAt ?? s.UpdatedAt,
+                });
+            }
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>

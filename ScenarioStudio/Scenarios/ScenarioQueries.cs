@@ -22,9 +22,18 @@ public sealed record ScenarioRow(int Id, string Title, string Slug, ScenarioDoma
 /// <summary>A page of results. <see cref="Total"/> stops at <see cref="ScenarioQueries.CountCap"/>; <see cref="TotalIsCapped"/> says so.</summary>
 public sealed record ScenarioPage(IReadOnlyList<ScenarioRow> Rows, int Total, bool TotalIsCapped = false);
 
+/// <summary>
+/// A scenario as the builder opens it. <see cref="Document"/> is the content being edited: the pending change
+/// (<see cref="PendingChange"/> set) beside a published scenario, or the scenario itself. Learners get the live version.
+/// </summary>
 public sealed record ScenarioDetails(int Id, ScenarioDocument Document, ScenarioStatus Status, Visibility Visibility, bool IsSystem,
     string OwnerName, int Revision, DateTimeOffset UpdatedAt, ScenarioActions Actions)
 {
+    public int? LiveVersion { get; init; }
+    public DraftStatus? PendingChange { get; init; }
+    /// <summary>Whether the content being edited waits for a reviewer (a pending change, or the scenario itself).</summary>
+    public bool InReview => PendingChange == DraftStatus.InReview || (PendingChange is null && Status == ScenarioStatus.InReview);
+
     /// <summary>Why the builder is read only for the caller (when <see cref="ScenarioActions.CanEdit"/> is false).</summary>
     public string ReadOnlyReason => IsSystem ? "Library scenario: duplicate it to make your own version."
         : Status == ScenarioStatus.Archived ? "Archived: move it back to draft to edit." : "Read only for your role.";
@@ -146,7 +155,13 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         var owner = s.IsSystem
             ? LibraryOwner
             : await db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? LibraryOwner;
-        return new ScenarioDetails(s.Id, s.ToDocument(), s.Status, s.Visibility, s.IsSystem, owner, s.Revision, s.UpdatedAt,
-            ScenarioAccess.ActionsFor(caller, s));
+        // Learners never see a pending change; staff edit it.
+        var draft = caller.Role == OrgRole.Learner ? null : await db.ScenarioDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.ScenarioId == id, ct);
+        var selfApproval = await db.Organisations.Where(o => o.Id == caller.OrganisationId).Select(o => o.AllowSelfApproval).SingleAsync(ct);
+        return new ScenarioDetails(s.Id, draft?.Document ?? s.ToDocument(), s.Status, draft?.Visibility ?? s.Visibility, s.IsSystem, owner,
+            s.Revision, draft?.UpdatedAt ?? s.UpdatedAt, ScenarioAccess.ActionsFor(caller, s, draft, selfApproval))
+        {
+            LiveVersion = s.LiveVersion, PendingChange = draft?.Status,
+        };
     }
 }

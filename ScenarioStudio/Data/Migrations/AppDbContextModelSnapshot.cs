@@ -458,6 +458,9 @@ namespace ScenarioStudio.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AllowSelfApproval")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -686,6 +689,9 @@ namespace ScenarioStudio.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ScenarioVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Snapshot")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -752,6 +758,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<int>("ScenarioId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ScenarioVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 
@@ -765,6 +774,51 @@ namespace ScenarioStudio.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ReviewEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScenarioId", "Id");
+
+                    b.ToTable("ReviewEvents");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
@@ -814,6 +868,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<bool>("IsSystem")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("LiveVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Locale")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -847,6 +904,12 @@ namespace ScenarioStudio.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmittedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -877,6 +940,10 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_Scenarios_Unversioned")
+                        .HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
+
                     b.HasIndex("OrganisationId", "CreatedById");
 
                     b.HasIndex("OrganisationId", "Slug")
@@ -899,6 +966,60 @@ namespace ScenarioStudio.Data.Migrations
                         .HasDatabaseName("IX_Scenarios_Search");
 
                     b.ToTable("Scenarios");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioDraft", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BaseVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmittedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScenarioId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "Status", "SubmittedAt");
+
+                    b.ToTable("ScenarioDrafts");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioPhase", b =>
@@ -971,6 +1092,56 @@ namespace ScenarioStudio.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.ToTable((string)null);
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeNote")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScenarioId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("ScenarioVersions");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
@@ -1086,10 +1257,37 @@ namespace ScenarioStudio.Data.Migrations
                     b.Navigation("Team");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ReviewEvent", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
+                        .WithMany()
+                        .HasForeignKey("ScenarioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioDraft", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
+                        .WithMany()
+                        .HasForeignKey("ScenarioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioPhase", b =>
                 {
                     b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
                         .WithMany("Phases")
+                        .HasForeignKey("ScenarioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioVersion", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
+                        .WithMany()
                         .HasForeignKey("ScenarioId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

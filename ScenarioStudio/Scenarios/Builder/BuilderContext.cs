@@ -5,6 +5,8 @@ public sealed class BuilderContext(Func<Task> changed)
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; set; } = new Dictionary<string, string[]>();
     public bool ReadOnly { get; set; }
+    /// <summary>The caller writes or reviews scenarios, so the History tab shows.</summary>
+    public bool CanReadHistory { get; set; }
     /// <summary>The whole scenario being edited, for sections that need more than their own part (rubric test runs).</summary>
     public ScenarioDocument? Document { get; set; }
     /// <summary>Runs a phase's rubric test cases; null when the caller may not (the page decides from their role).</summary>

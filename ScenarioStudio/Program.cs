@@ -1,25 +1,14 @@
+using ScenarioStudio;
 using ScenarioStudio.Account;
-using ScenarioStudio.Ai;
-using ScenarioStudio.Audit;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
-using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
-using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddDataStorage();
-builder.AddAccounts();
-builder.AddOrganisations();
-builder.AddAudit();
-builder.AddNotifications();
-builder.AddScenarios();
-builder.AddAi();
-builder.AddPractice();
-builder.AddProgress();
+builder.AddScenarioStudio();
 builder.AddWebUi();
 builder.AddReverseProxy();
 

@@ -33,6 +33,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(SettingsPage)] = u => u.Get<Branding>().UpdateAsync("Acme", Branding.DefaultPrimaryColour),
         [typeof(AiSettingsPage)] = u => u.Get<AiSettingsService>().GetAsync(),
         [typeof(TemplatesPage)] = u => u.Get<ScenarioCommands>().DuplicateAsync(scenarioId),
+        [typeof(ScenarioStudio.Scenarios.History.ReviewQueuePage)] = u => u.Get<ScenarioHistory>().QueueAsync(),
     };
 
     public override async Task InitializeAsync()

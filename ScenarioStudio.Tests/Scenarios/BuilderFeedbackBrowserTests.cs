@@ -63,6 +63,8 @@ public sealed class BuilderFeedbackBrowserTests(AppFixture app)
         await Assertions.Expect(page.Locator(".mud-tab:has-text('Phases') .mud-badge")).ToHaveCountAsync(0);
         await Assertions.Expect(warning).ToHaveCountAsync(0);
         await page.ClickAsync("#submit-review");
+        await page.FillAsync("#review-note", "Ready for a first look.");
+        await page.ClickAsync("#review-note-confirm");
         await Assertions.Expect(page.Locator("#scenario-status")).ToHaveTextAsync("In review");
         Assert.Empty(app.PageErrors[page]);
     }

@@ -73,18 +73,20 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await Assertions.Expect(creator.Locator(".phase-title")).ToHaveTextAsync(["1. Opening", "2. Close", "3. Resolution"]);
         await creator.ScreenshotAsync("authoring-02-builder");
         await creator.ClickAsync("#submit-review");
+        await creator.ClickAsync("#review-note-confirm");
         await Assertions.Expect(creator.Locator("#scenario-status")).ToHaveTextAsync("In review");
 
         // A Reviewer publishes it.
         var reviewer = await app.NewPageAsync();
         await reviewer.SignInAsync(people[OrgRole.Reviewer], AppFixture.Password);
-        // Home's "Waiting for review" leads to the scenarios in review.
+        // Home's "Waiting for review" leads to the review queue.
         await reviewer.ClickAsync("#stat-review a");
-        await Assertions.Expect(reviewer).ToHaveURLAsync(new Regex("/scenarios\\?.*status=InReview"));
-        await Assertions.Expect(reviewer.Locator("#scenario-grid .scenario-title")).ToContainTextAsync(["Retention call with Marta"]);
+        await Assertions.Expect(reviewer).ToHaveURLAsync(new Regex("/reviews$"));
+        await Assertions.Expect(reviewer.Locator("#review-queue")).ToContainTextAsync("Retention call with Marta");
         await reviewer.GotoAsync(scenarioUrl);
         await reviewer.WaitForCircuitAsync();
         await reviewer.ClickAsync("#publish");
+        await reviewer.ClickAsync("#review-note-confirm");
         await Assertions.Expect(reviewer.Locator("#scenario-status")).ToHaveTextAsync("Published");
 
         // A Learner finds it by a word that appears only in a phase's ideal response.

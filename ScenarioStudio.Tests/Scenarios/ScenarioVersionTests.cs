@@ -217,4 +217,15 @@ public sealed class ScenarioVersionTests : OrganisationTestBase
         var title = Assert.Single(update.Changes, c => c.Field == "Title");
         Assert.Equal(("Price objection", "Renamed"), (title.Before, title.After));
     }
+
+    [Fact]
+    public void A_changed_phrase_is_marked_as_one_run_on_each_side()
+    {
+        var pieces = ScenarioDiff.Words("We offer a two week pilot today.", "We offer a four month pilot today.");
+        var after = ScenarioDiff.Side(pieces, before: false);
+        Assert.Equal(["We offer a ", "four month", " pilot today."], after.Select(p => p.Text));
+        Assert.Equal(PieceKind.Inserted, after[1].Kind);
+        var before = ScenarioDiff.Side(pieces, before: true);
+        Assert.Equal((PieceKind.Deleted, "two week"), (before[1].Kind, before[1].Text));
+    }
 }

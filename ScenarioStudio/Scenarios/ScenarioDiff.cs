@@ -95,6 +95,27 @@ public sealed record ScenarioDiff(IReadOnlyList<FieldDiff> Fields, IReadOnlyList
         return pieces;
     }
 
+    /// <summary>
+    /// One side of a word diff: the old text (kept and deleted runs) or the new one (kept and inserted runs), with the
+    /// spaces between two changed words marked as changed too, so a changed phrase reads as one mark, not word by word.
+    /// </summary>
+    public static IReadOnlyList<DiffPiece> Side(IReadOnlyList<DiffPiece> pieces, bool before)
+    {
+        var changed = before ? PieceKind.Deleted : PieceKind.Inserted;
+        var side = pieces.Where(p => p.Kind == PieceKind.Same || p.Kind == changed).ToList();
+        var merged = new List<DiffPiece>();
+        for (var i = 0; i < side.Count; i++)
+        {
+            var piece = side[i];
+            var bridge = piece.Kind == PieceKind.Same && string.IsNullOrWhiteSpace(piece.Text)
+                && i > 0 && side[i - 1].Kind == changed && i + 1 < side.Count && side[i + 1].Kind == changed;
+            var kind = bridge ? changed : piece.Kind;
+            if (merged.Count > 0 && merged[^1].Kind == kind) merged[^1] = merged[^1] with { Text = merged[^1].Text + piece.Text };
+            else merged.Add(new DiffPiece(piece.Text, kind));
+        }
+        return merged;
+    }
+
     private static string Lines(IEnumerable<string> items) => string.Join("\n", items.Select(i => i.Trim()).Where(i => i.Length > 0));
 
     private static string Cards(IEnumerable<CardField> fields) => Lines(fields.Select(f => $"{f.Label}: {f.Value}"));

@@ -5,12 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
-using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
-using ScenarioStudio.Practice;
-using ScenarioStudio.Progress;
-using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Infrastructure;
 
@@ -52,13 +48,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.AddDataStorage();
-        builder.AddAccounts();
-        builder.AddOrganisations();
-        builder.AddScenarios();
-        builder.AddAi();
-        builder.AddPractice();
-        builder.AddProgress();
+        builder.AddScenarioStudio();
         host.services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await host.services.PrepareDatabaseAsync();
         return host;

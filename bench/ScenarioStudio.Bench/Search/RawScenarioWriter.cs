@@ -76,6 +76,8 @@ public sealed class RawScenarioWriter : IDisposable
         scenario.Set("$revision", g.Revision);
         scenario.ExecuteNonQuery();
 
+        // As Scenario.Apply does: every phase has a key of its own.
+        d.Phases = ScenarioVersioning.WithPhaseKeys(d.Phases).ToList();
         for (var i = 0; i < d.Phases.Count; i++)
         {
             phase.Set("$scenario", id);

@@ -142,9 +142,10 @@ public static class SearchBenchmark
 
         Scenario stored;
         await using (var db = await host.OpenUnfilteredAsync())
-            stored = await db.Scenarios.AsNoTracking().SingleAsync(s => s.Id == serviceId);
+            stored = await db.Scenarios.AsNoTracking().Include(s => s.Phases).SingleAsync(s => s.Id == serviceId);
         var rawId = serviceId + 1;
-        var twinDoc = ScenarioJson.Clone(generated.Document);
+        // The stored document: its phases carry the keys the app gave them, which the twin keeps.
+        var twinDoc = stored.ToDocument();
         twinDoc.Slug += "-raw";
         using var connection = new SqliteConnection(host.ConnectionString);
         connection.Open();

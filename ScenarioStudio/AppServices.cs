@@ -1,0 +1,22 @@
+using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
+using ScenarioStudio.Audit;
+using ScenarioStudio.Data;
+using ScenarioStudio.Notifications;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Progress;
+using ScenarioStudio.Scenarios;
+
+namespace ScenarioStudio;
+
+public static class AppServices
+{
+    /// <summary>
+    /// Every service of the app except the web UI, in one list: the app, the tests and the benchmarks register the
+    /// same services through it, so a new feature's registration reaches all three.
+    /// </summary>
+    public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
+        builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
+            .AddScenarios().AddAi().AddPractice().AddProgress();
+}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Notifications;
@@ -227,5 +228,66 @@ public sealed class ScenarioVersionTests : OrganisationTestBase
         Assert.Equal(PieceKind.Inserted, after[1].Kind);
         var before = ScenarioDiff.Side(pieces, before: true);
         Assert.Equal((PieceKind.Deleted, "two week"), (before[1].Kind, before[1].Text));
+    }
+
+    [Fact]
+    public async Task A_try_out_of_a_draft_plays_the_draft_and_counts_nowhere_and_is_deleted_after_30_days()
+    {
+        var id = await PublishedAsync();
+        await EditAsync(id, d => d.Phases[0].CustomerOpening = "Draft opening: your price went up again?");
+
+        var tryOut = await As(org.ContentManager, s => s.Get<PracticeService>().StartTryOutAsync(id, VersionRef.Editing));
+        var done = await As(org.ContentManager, s => s.Get<PracticeService>().CompleteAsync(tryOut, v => v.Scenario.Phases[v.PhaseIndex].IdealResponse));
+        Assert.Equal("draft", done.TryOutOf);
+        Assert.Equal("Draft opening: your price went up again?", done.Messages[0].Text);
+        Assert.Equal(0, done.XpEarned);
+        var counted = await As(org.Learner, s => s.Get<PracticeService>().StartTryOutAsync(id, VersionRef.Editing).ContinueWith(t => t.IsFaulted));
+        Assert.True(counted); // learners do not try out drafts
+
+        await using (var data = await db.OpenUnfilteredAsync())
+            Assert.False(await data.CriterionResults.AnyAsync(r => r.SessionId == tryOut));
+        var progress = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ProgressService>().GetMineAsync());
+        Assert.Equal((0, 0), (progress.Xp, progress.CompletedSessions));
+        var analytics = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ScenarioAnalyticsService>().GetAsync(id));
+        Assert.Equal(0, analytics.Attempts);
+        Assert.Empty(await As(org.ContentManager, s => s.Get<SessionHistory>().ListMineAsync()));
+
+        db.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(1, await db.Services.GetRequiredService<TryOuts>().PruneAsync(CancellationToken.None));
+        await using (var data = await db.OpenUnfilteredAsync())
+            Assert.False(await data.PracticeSessions.AnyAsync(s => s.Id == tryOut));
+    }
+
+    [Fact]
+    public async Task Analytics_filter_by_version_and_follow_a_phase_by_its_key_when_phases_move()
+    {
+        var id = await PublishedAsync();
+        string Ideal(SessionView v) => v.Scenario.Phases[v.PhaseIndex].IdealResponse;
+        var first = await As(org.Learner, s => s.Get<PracticeService>().StartAsync(id));
+        await As(org.Learner, s => s.Get<PracticeService>().CompleteAsync(first, Ideal));
+
+        // Version 2 moves the last phase to the front.
+        await EditAsync(id, d => { var last = d.Phases[^1]; d.Phases.RemoveAt(d.Phases.Count - 1); d.Phases.Insert(0, last); });
+        await As(org.ContentManager, s => s.Scenarios().Lifecycle.SubmitForReviewAsync(id));
+        await As(org.Reviewer, s => s.Scenarios().Lifecycle.PublishAsync(id));
+        var second = await As(org.Learner, s => s.Get<PracticeService>().StartAsync(id));
+        await As(org.Learner, s => s.Get<PracticeService>().CompleteAsync(second, Ideal));
+        var third = await As(org.Learner, s => s.Get<PracticeService>().StartAsync(id)); // stops in the first phase of version 2
+
+        var all = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ScenarioAnalyticsService>().GetAsync(id));
+        Assert.Equal(3, all.Attempts);
+        Assert.Equal([2, 1], all.Versions);
+        var live = ScenarioSamples.Publishable("x").Phases.Select(p => p.Name).ToList();
+        Assert.Equal([live[^1], .. live[..^1]], all.Phases.Select(p => p.Name));
+        // The moved phase was reached by every session of either version: by key, not by position.
+        Assert.Equal(3, all.Phases[0].Reached);
+        Assert.Equal(1, all.Phases[0].StoppedHere);
+        Assert.Equal(2, all.Phases[1].Reached);
+
+        var v1 = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ScenarioAnalyticsService>().GetAsync(id, 1));
+        Assert.Equal((1, 1), (v1.Attempts, v1.Completed));
+        Assert.Equal(live, v1.Phases.Select(p => p.Name));
+        var v2 = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ScenarioAnalyticsService>().GetAsync(id, 2));
+        Assert.Equal((2, 1), (v2.Attempts, v2.Completed));
     }
 }

@@ -19,7 +19,7 @@ public sealed class LearnerHome(CurrentUser currentUser, TenantDb tenantDb)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var mine = db.PracticeSessions.AsNoTracking().Where(s => s.UserId == caller.UserId && s.CompletedAt == null);
+        var mine = db.PracticeSessions.AsNoTracking().Counted().Where(s => s.UserId == caller.UserId && s.CompletedAt == null);
         if (scenarioId is { } id) mine = mine.Where(s => s.ScenarioId == id);
         var row = await mine.OrderByDescending(s => s.UpdatedAt)
             .Select(s => new { s.Id, s.ScenarioId, s.ScenarioTitle, s.PhaseIndex, s.Outcomes, s.UpdatedAt })
@@ -35,7 +35,7 @@ public sealed class LearnerHome(CurrentUser currentUser, TenantDb tenantDb)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var mine = db.PracticeSessions.Where(s => s.UserId == caller.UserId);
+        var mine = db.PracticeSessions.Counted().Where(s => s.UserId == caller.UserId);
         var candidates = db.Scenarios.AsNoTracking().PractisableBy(caller).Where(s => !leaveOut.Contains(s.Id));
 
         var fresh = await candidates.Where(s => !mine.Any(p => p.ScenarioId == s.Id))

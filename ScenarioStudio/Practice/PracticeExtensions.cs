@@ -10,6 +10,8 @@ public static class PracticeExtensions
         builder.Services.AddSingleton<LiveAiTurns>();
         builder.Services.AddSingleton<TurnSaveGate>();
         builder.Services.AddSingleton<PracticeEvents>();
+        builder.Services.AddSingleton<TryOuts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TryOuts>());
         return builder;
     }
 }

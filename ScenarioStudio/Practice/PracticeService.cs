@@ -11,6 +11,9 @@ public sealed record SessionView(Guid Id, int ScenarioId, string ScenarioTitle, 
     int TurnInPhase, IReadOnlyList<PhaseOutcome> Outcomes, IReadOnlyList<PracticeMessage> Messages, int? OverallScore, int XpEarned,
     string LearnerName, bool IsOwner, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, bool MayMoveOn = false, string LearnerId = "")
 {
+    /// <summary>What a try-out tries ("draft", "v3"); null for a counted session.</summary>
+    public string? TryOutOf { get; init; }
+
     public bool AiTurnDue => Stage is SessionStage.CustomerTurn or SessionStage.CoachAnswer or SessionStage.CoachRepeat;
 }
 
@@ -47,6 +50,33 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         return session.Id;
     }
 
+    /// <summary>
+    /// A try-out of a scenario's draft (<see cref="VersionRef.Editing"/>) or of one of its versions, for the people who
+    /// write or review it: the same practice with the organisation's engine, marked, and never counted.
+    /// </summary>
+    public async Task<Guid> StartTryOutAsync(int scenarioId, VersionRef which, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.Practise, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var scenario = await db.LoadReadableAsync(caller, scenarioId, ct);
+        if (!ScenarioAccess.ActionsFor(caller, scenario).CanTryOut)
+            throw new ForbiddenException("Only the people who write and review scenarios try out drafts and versions.");
+        var doc = await ScenarioHistory.DocumentAsync(db, scenario, which, ct);
+        if (doc.Phases.Count == 0 || doc.Phases.Any(p => string.IsNullOrWhiteSpace(p.CustomerOpening)))
+            throw new ValidationFailedException("Phases", "Give every phase a customer opening before trying it out.");
+        var now = clock.GetUtcNow();
+        var session = SessionFlow.Begin(new PracticeSession
+        {
+            OrganisationId = caller.OrganisationId, UserId = caller.UserId, ScenarioId = scenario.Id, ScenarioTitle = Cut(doc.Title, 100),
+            ScenarioVersion = which.Number, IsTryOut = true, TryOutOf = which.ToString(), Snapshot = doc, StartedAt = now, UpdatedAt = now,
+        });
+        db.PracticeSessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return session.Id;
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+
     public async Task<SessionView> GetAsync(Guid id, CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
@@ -55,7 +85,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         var learner = await db.Users.Where(u => u.Id == s.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return new SessionView(s.Id, s.ScenarioId, s.ScenarioTitle, s.Snapshot, s.Stage, s.PhaseIndex, s.TurnInPhase, s.Outcomes,
             s.Messages.OrderBy(m => m.Sequence).ToList(), s.OverallScore, s.XpEarned, learner, s.UserId == caller.UserId, s.StartedAt, s.CompletedAt,
-            SessionFlow.MayMoveOn(s), s.UserId);
+            SessionFlow.MayMoveOn(s), s.UserId) { TryOutOf = s.IsTryOut ? s.TryOutOf ?? "draft" : null };
     }
 
     /// <summary>Moves on from a phase whose first try met its objective, without repeating (offered, not forced).</summary>

@@ -27,6 +27,13 @@ public sealed class PracticeSession : IOrganisationOwned
     public string ScenarioTitle { get; set; } = "";
     /// <summary>The published version practised (null for a scenario published before versions were kept).</summary>
     public int? ScenarioVersion { get; set; }
+    /// <summary>
+    /// A creator's or reviewer's try-out of a draft or a version: marked as such, never counted in XP, dashboards,
+    /// analytics or assignments (<see cref="PracticeQueries.Counted"/>), deleted after <see cref="TryOuts.KeepFor"/>.
+    /// </summary>
+    public bool IsTryOut { get; set; }
+    /// <summary>What a try-out tried: "draft" or "v3".</summary>
+    public string? TryOutOf { get; set; }
     public ScenarioDocument Snapshot { get; set; } = new();
     public SessionStage Stage { get; set; }
     public int PhaseIndex { get; set; }
@@ -127,11 +134,14 @@ internal sealed class PracticeSessionConfiguration : IEntityTypeConfiguration<Pr
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.StartedAt });
         // Covers scenario analytics (counts, furthest phase, score, misses per phase from the short Outcomes JSON, and
         // the ids for answer counts), so they never read a session row, where the snapshot precedes these columns.
-        b.HasIndex(s => new { s.OrganisationId, s.ScenarioId, s.CompletedAt, s.PhaseIndex, s.OverallScore, s.Outcomes, s.Id })
+        b.Property(s => s.TryOutOf).HasMaxLength(20);
+        b.HasIndex(s => new { s.OrganisationId, s.ScenarioId, s.CompletedAt, s.PhaseIndex, s.OverallScore, s.Outcomes, s.Id, s.ScenarioVersion, s.IsTryOut })
             .HasDatabaseName("IX_PracticeSessions_Analytics");
         // Covers the dashboards' per-learner figures, so they never read the (large) snapshot rows.
-        b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle })
+        b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle, s.IsTryOut })
             .HasDatabaseName("IX_PracticeSessions_Progress");
+        // Finds old try-outs to delete; only try-outs are in it.
+        b.HasIndex(s => s.StartedAt).HasDatabaseName("IX_PracticeSessions_TryOuts").HasFilter("\"IsTryOut\" = 1");
     }
 }
 

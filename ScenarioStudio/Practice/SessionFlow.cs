@@ -51,8 +51,8 @@ public static class SessionFlow
                 message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped: true, assessment, now);
                 break;
             case SessionStage.CoachAnswer:
-                // The first try is the skill measure: its criterion scores feed the dashboards and analytics.
-                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now, countsForScores: true);
+                // The first try is the skill measure: its criterion scores feed the dashboards and analytics (not a try-out's).
+                message = Append(session, Speaker.Coach, MessageKind.Feedback, text, stopped, assessment, now, countsForScores: !session.IsTryOut);
                 session.Stage = SessionStage.LearnerRepeat;
                 break;
             case SessionStage.CoachRepeat:
@@ -163,7 +163,7 @@ public static class SessionFlow
         session.Stage = SessionStage.Completed;
         session.CompletedAt = now;
         session.OverallScore = PracticeSummary.Overall(session.Snapshot, session.Messages);
-        session.XpEarned = Scores.Round(session.Snapshot.XpReward * session.OverallScore.Value / 100.0);
+        session.XpEarned = session.IsTryOut ? 0 : Scores.Round(session.Snapshot.XpReward * session.OverallScore.Value / 100.0);
     }
 
     private static PracticeMessage Append(PracticeSession s, Speaker speaker, MessageKind kind, string text, bool stopped, Assessment? assessment,

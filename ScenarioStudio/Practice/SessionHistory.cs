@@ -30,7 +30,7 @@ public sealed class SessionHistory(CurrentUser currentUser, TenantDb tenantDb)
 
     private static async Task<IReadOnlyList<SessionRow>> ListAsync(AppDbContext db, string userId, CancellationToken ct)
     {
-        var rows = await db.PracticeSessions.AsNoTracking().Where(s => s.UserId == userId).OrderByDescending(s => s.StartedAt).Take(MaxRows)
+        var rows = await db.PracticeSessions.AsNoTracking().Counted().Where(s => s.UserId == userId).OrderByDescending(s => s.StartedAt).Take(MaxRows)
             .Select(s => new { s.Id, s.ScenarioId, s.ScenarioTitle, s.Stage, s.Outcomes, s.OverallScore, s.XpEarned, s.StartedAt, s.CompletedAt })
             .ToListAsync(ct);
         var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "";

@@ -78,7 +78,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             .OrderBy(a => a.DueOn).ThenBy(a => a.Team!.Name)
             .Select(a => new AssignmentRow(a.Id, a.TeamId, a.Team!.Name, a.ScenarioId, a.Scenario!.Title, a.DueOn, a.Note,
                 db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive),
-                db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive && db.PracticeSessions.Any(s =>
+                db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive && db.PracticeSessions.Any(s => !s.IsTryOut &&
                     s.UserId == m.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt))))
             .ToListAsync(ct);
     }
@@ -138,7 +138,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             .Select(a => new
             {
                 a.Id, a.ScenarioId, a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note,
-                Done = db.PracticeSessions.Any(s => s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId
+                Done = db.PracticeSessions.Any(s => !s.IsTryOut && s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId
                     && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt),
             })
             .ToListAsync(ct);

@@ -26,6 +26,11 @@ public static class CriterionStats
     public static Task<IReadOnlyList<CriterionAverage>> ForScenarioAsync(AppDbContext db, Guid organisationId, int scenarioId, CancellationToken ct) =>
         AverageAsync(db.CriterionResults.Where(r => r.OrganisationId == organisationId && r.ScenarioId == scenarioId), ct);
 
+    /// <summary>Over some of a scenario's sessions (one version's).</summary>
+    public static Task<IReadOnlyList<CriterionAverage>> ForScenarioSessionsAsync(AppDbContext db, Guid organisationId, int scenarioId,
+        IQueryable<Guid> sessionIds, CancellationToken ct) =>
+        AverageAsync(db.CriterionResults.Where(r => r.OrganisationId == organisationId && r.ScenarioId == scenarioId && sessionIds.Contains(r.SessionId)), ct);
+
     /// <summary>
     /// Over some of one learner's sessions. The learner is in the query so SQLite seeks the (OrganisationId, UserId, …)
     /// index to that learner's rows; filtering on the session ids alone walked every row of the organisation.

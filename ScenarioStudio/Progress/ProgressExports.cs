@@ -74,7 +74,8 @@ public static class ProgressExports
             [FromServices] CurrentUser currentUser, [FromServices] ScenarioAnalyticsService analytics) =>
         {
             currentUser.Use(context.User);
-            var a = await analytics.GetAsync(id, context.RequestAborted);
+            int? version = int.TryParse(context.Request.Query["version"], out var v) ? v : null;
+            var a = await analytics.GetAsync(id, version, context.RequestAborted);
             ExportTable? export = table switch
             {
                 "phases" => ScenarioAnalyticsService.PhasesTable(a),

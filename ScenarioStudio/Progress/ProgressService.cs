@@ -32,7 +32,7 @@ public sealed class ProgressService(CurrentUser currentUser, TenantDb tenantDb, 
         var now = clock.GetUtcNow();
 
         // Totals in SQL; only the small per-session columns are read.
-        var completed = await db.PracticeSessions.AsNoTracking()
+        var completed = await db.PracticeSessions.AsNoTracking().Counted()
             .Where(s => s.UserId == caller.UserId && s.CompletedAt != null)
             .OrderBy(s => s.CompletedAt)
             .Select(s => new { s.Id, s.ScenarioId, s.ScenarioTitle, s.CompletedAt, s.OverallScore, s.XpEarned, s.Outcomes })

@@ -34,7 +34,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         await using var db = await tenantDb.OpenAsync(caller, ct);
 
         var people = db.TraineesFollowedBy(caller);
-        var sessions = db.PracticeSessions.Where(s => people.Contains(s.UserId));
+        var sessions = db.PracticeSessions.Counted().Where(s => people.Contains(s.UserId));
         var done = sessions.Where(s => s.CompletedAt != null);
 
         var learners = await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.DisplayName)
@@ -131,7 +131,7 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
             .GroupBy(m => m.UserId).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(m => m.Name).Order()));
 
         var people = db.PeopleFollowedBy(caller);
-        var sessions = db.PracticeSessions.AsNoTracking().Where(s => people.Contains(s.UserId));
+        var sessions = db.PracticeSessions.AsNoTracking().Counted().Where(s => people.Contains(s.UserId));
         var rows = from s in sessions
                    join u in db.Users on s.UserId equals u.Id
                    orderby s.StartedAt

@@ -91,7 +91,8 @@ public sealed class ScenarioHistory(CurrentUser currentUser, TenantDb tenantDb)
             .ToList();
     }
 
-    private static async Task<ScenarioDocument> DocumentAsync(AppDbContext db, Scenario s, VersionRef which, CancellationToken ct)
+    /// <summary>The document of one side: the content being edited, the live content, or a version.</summary>
+    internal static async Task<ScenarioDocument> DocumentAsync(AppDbContext db, Scenario s, VersionRef which, CancellationToken ct)
     {
         if (which.Working)
         {

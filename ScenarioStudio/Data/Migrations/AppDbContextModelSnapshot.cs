@@ -663,6 +663,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsTryOut")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -704,6 +707,10 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TryOutOf")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TurnInPhase")
                         .HasColumnType("INTEGER");
 
@@ -719,12 +726,16 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("IX_PracticeSessions_TryOuts")
+                        .HasFilter("\"IsTryOut\" = 1");
+
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
 
-                    b.HasIndex("OrganisationId", "ScenarioId", "CompletedAt", "PhaseIndex", "OverallScore", "Outcomes", "Id")
+                    b.HasIndex("OrganisationId", "ScenarioId", "CompletedAt", "PhaseIndex", "OverallScore", "Outcomes", "Id", "ScenarioVersion", "IsTryOut")
                         .HasDatabaseName("IX_PracticeSessions_Analytics");
 
-                    b.HasIndex("OrganisationId", "UserId", "CompletedAt", "OverallScore", "XpEarned", "UpdatedAt", "ScenarioId", "ScenarioTitle")
+                    b.HasIndex("OrganisationId", "UserId", "CompletedAt", "OverallScore", "XpEarned", "UpdatedAt", "ScenarioId", "ScenarioTitle", "IsTryOut")
                         .HasDatabaseName("IX_PracticeSessions_Progress");
 
                     b.ToTable("PracticeSessions");

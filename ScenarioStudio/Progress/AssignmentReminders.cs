@@ -91,7 +91,10 @@ public sealed class AssignmentReminders(IServiceScopeFactory scopes, TimeProvide
         if (due.Count == 0) return 0;
         foreach (var c in due)
         {
-            db.Set<AssignmentReminder>().Add(new AssignmentReminder { AssignmentId = c.Id, UserId = c.UserId, OrganisationId = c.OrganisationId, SentAt = now });
+            db.Set<AssignmentReminder>().Add(new AssignmentReminder
+            {
+                AssignmentId = c.Id, UserId = c.UserId, OrganisationId = c.OrganisationId, SentAt = now,
+            });
             notifier.Add(db, c.OrganisationId, [c.UserId], NotificationKind.AssignmentDueTomorrow, $"Due tomorrow: {c.Scenario}",
                 Describe(c.Team, c.DueOn, c.Note), $"/scenarios/{c.ScenarioId}");
         }

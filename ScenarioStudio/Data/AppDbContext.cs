@@ -56,6 +56,8 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Scenarios.Comments.ScenarioComment> ScenarioComments => Set<Scenarios.Comments.ScenarioComment>();
+    public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

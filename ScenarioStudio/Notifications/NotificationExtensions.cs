@@ -6,6 +6,10 @@ public static class NotificationExtensions
     {
         builder.Services.AddSingleton<NotificationEvents>();
         builder.Services.AddScoped<Notifier>();
+        builder.Services.AddScoped<NotificationService>();
+        builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
+        builder.Services.AddSingleton<NotificationMailQueue>();
+        builder.Services.AddHostedService<NotificationMailer>();
         return builder;
     }
 }

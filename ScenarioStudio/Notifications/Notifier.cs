@@ -28,30 +28,46 @@ public sealed class NotificationEvents
 
 /// <summary>
 /// Sends notifications: <see cref="Add"/> adds the rows to the caller's context (saved and committed with the change
-/// that caused them); <see cref="Announce"/>, called after the commit, tells the recipients' open bells.
+/// that caused them); <see cref="Announce"/>, called after the commit, tells the recipients' open bells and queues the
+/// e-mails (when SMTP is configured): never inside the transaction, so a slow or failing mail server cannot hold it.
 /// </summary>
-public sealed class Notifier(NotificationEvents events, TimeProvider clock)
+public sealed class Notifier(NotificationEvents events, TimeProvider clock, NotificationMailQueue mail)
 {
     private readonly HashSet<string> pending = [];
+    private readonly List<Notification> added = [];
 
     public void Add(AppDbContext db, Guid organisationId, IEnumerable<string> userIds, NotificationKind kind, string title, string body, string link)
     {
         foreach (var userId in userIds.Distinct())
         {
-            db.Set<Notification>().Add(new Notification
+            var notification = new Notification
             {
                 OrganisationId = organisationId, UserId = userId, Kind = kind, Title = Cut(title, 200), Body = Cut(body, 500),
                 Link = link, CreatedAt = clock.GetUtcNow(),
-            });
-            lock (pending) pending.Add(userId);
+            };
+            db.Set<Notification>().Add(notification);
+            lock (pending)
+            {
+                pending.Add(userId);
+                added.Add(notification);
+            }
         }
     }
 
     public void Announce()
     {
         string[] users;
-        lock (pending) { users = [.. pending]; pending.Clear(); }
+        Notification[] saved;
+        lock (pending)
+        {
+            users = [.. pending];
+            // Only rows the commit stored (they have their key); a rolled-back change sends nothing.
+            saved = [.. added.Where(n => n.Id > 0)];
+            pending.Clear();
+            added.Clear();
+        }
         foreach (var userId in users) events.Changed(userId);
+        foreach (var notification in saved) mail.Enqueue(notification);
     }
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

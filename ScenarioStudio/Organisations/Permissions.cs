@@ -17,6 +17,9 @@ public enum Permission
     RunRubricTests,
     ViewTeamProgress,
     Practise,
+    CommentOnScenario,
+    ResolveComments,
+    ModerateComments,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -37,6 +40,12 @@ public static class Permissions
         [Permission.RunRubricTests] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
         [Permission.ViewTeamProgress] = [OrgRole.Admin, OrgRole.Manager],
         [Permission.Practise] = OrgRoles.All,
+        // Comments are the staff's conversation about a scenario they can read: learners and managers practise and watch.
+        [Permission.CommentOnScenario] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
+        // Besides the thread's author, who writes or reviews scenarios may close and reopen any thread.
+        [Permission.ResolveComments] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
+        // Deleting someone else's comment.
+        [Permission.ModerateComments] = [OrgRole.Admin],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 
@@ -28,7 +29,7 @@ public sealed record PractisableScenario(int Id, string Title);
 /// Managers assign published scenarios to the teams they lead (Admins to any team) with a due date; learners see
 /// what is assigned to them and whether it is done, due or overdue. Completion is counted in SQL.
 /// </summary>
-public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock)
+public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock, Notifier notifier)
 {
     public const int MaxNoteLength = 300;
     public const int MaxDaysAhead = 366;
@@ -111,7 +112,14 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             AssignedById = caller.UserId, CreatedAt = clock.GetUtcNow(), ScenarioVersion = scenario!.LiveVersion,
         };
         db.Assignments.Add(assignment);
+        // The team's members hear of it in the same transaction: no assignment without its notifications, nor the reverse.
+        var members = await db.TeamMembers.Where(m => m.TeamId == team.Id && m.User!.IsActive && m.UserId != caller.UserId)
+            .Select(m => m.UserId).ToListAsync(ct);
+        var title = await db.Scenarios.Where(s => s.Id == input.ScenarioId).Select(s => s.Title).SingleAsync(ct);
+        notifier.Add(db, caller.OrganisationId, members, NotificationKind.AssignmentGiven, $"New assignment: {title}",
+            AssignmentReminders.Describe(team.Name, assignment.DueOn, note), $"/scenarios/{input.ScenarioId}");
         await db.SaveChangesAsync(ct);
+        notifier.Announce();
         return assignment.Id;
     }
 

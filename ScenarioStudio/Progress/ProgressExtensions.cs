@@ -9,6 +9,8 @@ public static class ProgressExtensions
         builder.Services.AddScoped<TeamDashboardService>();
         builder.Services.AddScoped<ScenarioAnalyticsService>();
         builder.Services.AddScoped<AssignmentService>();
+        builder.Services.AddSingleton<AssignmentReminders>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AssignmentReminders>());
         return builder;
     }
 }

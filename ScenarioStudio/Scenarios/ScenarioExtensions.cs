@@ -13,6 +13,7 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ScenarioLifecycle>();
         builder.Services.AddScoped<ScenarioHistory>();
         builder.Services.AddScoped<RubricTestService>();
+        builder.Services.AddScoped<Comments.CommentService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

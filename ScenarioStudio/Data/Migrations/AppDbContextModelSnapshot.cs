@@ -787,6 +787,82 @@ namespace ScenarioStudio.Data.Migrations
                     b.ToTable("Assignments");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Progress.AssignmentReminder", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AssignmentId", "UserId");
+
+                    b.ToTable("AssignmentReminders");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.Comments.ScenarioComment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PhaseIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolvedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScenarioId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("ScenarioId");
+
+                    b.HasIndex("OrganisationId", "ScenarioId", "ParentId", "ResolvedAt");
+
+                    b.ToTable("ScenarioComments");
+                });
+
             modelBuilder.Entity("ScenarioStudio.Scenarios.ReviewEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1266,6 +1342,29 @@ namespace ScenarioStudio.Data.Migrations
                     b.Navigation("Scenario");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Progress.AssignmentReminder", b =>
+                {
+                    b.HasOne("ScenarioStudio.Progress.Assignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.Comments.ScenarioComment", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Comments.ScenarioComment", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
+                        .WithMany()
+                        .HasForeignKey("ScenarioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ReviewEvent", b =>

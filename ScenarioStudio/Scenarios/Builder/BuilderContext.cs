@@ -12,6 +12,11 @@ public sealed class BuilderContext(Func<Task> changed)
     /// <summary>Runs a phase's rubric test cases; null when the caller may not (the page decides from their role).</summary>
     public Func<ScenarioDocument, int, Task<IReadOnlyList<RubricTestResult>>>? RunTests { get; set; }
 
+    /// <summary>Open comment threads per phase (the phase headers' comment icons); empty when the caller does not comment.</summary>
+    public Comments.CommentCounts CommentCounts { get; set; } = Comments.CommentCounts.None;
+    /// <summary>Opens the comments drawer at a phase (or the whole scenario for null); null when the caller does not comment.</summary>
+    public Func<int?, Task>? OpenComments { get; set; }
+
     public Task ChangedAsync() => changed();
 
     public bool Has(string key) => Errors.ContainsKey(key);

@@ -29,12 +29,14 @@ await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
 
 app.UseReverseProxy();
+app.UseAudit();
 app.UseWebUi();
 app.MapWebUi();
 app.MapAccounts();
 app.MapOrganisations();
 app.MapDataStorage();
 app.MapProgressExports();
+app.MapAudit();
 
 app.Run();
 

@@ -33,6 +33,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(SettingsPage)] = u => u.Get<Branding>().UpdateAsync("Acme", Branding.DefaultPrimaryColour),
         [typeof(AiSettingsPage)] = u => u.Get<AiSettingsService>().GetAsync(),
         [typeof(TemplatesPage)] = u => u.Get<ScenarioCommands>().DuplicateAsync(scenarioId),
+        [typeof(ScenarioStudio.Audit.AuditLogPage)] = u => u.Get<ScenarioStudio.Audit.AuditLogService>().OptionsAsync(),
     };
 
     public override async Task InitializeAsync()

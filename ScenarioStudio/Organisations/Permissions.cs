@@ -17,6 +17,7 @@ public enum Permission
     RunRubricTests,
     ViewTeamProgress,
     Practise,
+    ReadAuditLog,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -37,6 +38,7 @@ public static class Permissions
         [Permission.RunRubricTests] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
         [Permission.ViewTeamProgress] = [OrgRole.Admin, OrgRole.Manager],
         [Permission.Practise] = OrgRoles.All,
+        [Permission.ReadAuditLog] = [OrgRole.Admin],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
@@ -55,6 +56,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.AddDataStorage();
         builder.AddAccounts();
         builder.AddOrganisations();
+        builder.AddAudit();
         builder.AddScenarios();
         builder.AddAi();
         builder.AddPractice();

@@ -1,5 +1,6 @@
 using ScenarioStudio;
 using ScenarioStudio.Account;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Components;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
@@ -19,12 +20,14 @@ await app.Services.SeedLibraryAsync();
 await app.Services.RecordFirstVersionsAsync();
 
 app.UseReverseProxy();
+app.UseAudit();
 app.UseWebUi();
 app.MapWebUi();
 app.MapAccounts();
 app.MapOrganisations();
 app.MapDataStorage();
 app.MapProgressExports();
+app.MapAudit();
 
 app.Run();
 

@@ -34,6 +34,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(AiSettingsPage)] = u => u.Get<AiSettingsService>().GetAsync(),
         [typeof(TemplatesPage)] = u => u.Get<ScenarioCommands>().DuplicateAsync(scenarioId),
         [typeof(ScenarioStudio.Scenarios.History.ReviewQueuePage)] = u => u.Get<ScenarioHistory>().QueueAsync(),
+        [typeof(ScenarioStudio.Audit.AuditLogPage)] = u => u.Get<ScenarioStudio.Audit.AuditLogService>().OptionsAsync(),
     };
 
     public override async Task InitializeAsync()

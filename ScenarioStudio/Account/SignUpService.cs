@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
@@ -17,7 +18,8 @@ public sealed record SignUpRequest(string Email, string DisplayName, string Pass
 /// The joining rules: on an empty database the first account creates the organisation and becomes its Admin;
 /// after that an account is created only through an open invitation. Everything happens in one transaction.
 /// </summary>
-public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock)
+public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUser> users, ScenarioLibrary library, TimeProvider clock,
+    AuditTrail audit)
 {
     public const string ClosedMessage = "Sign-up is by invitation only. Ask an Admin of your organisation for an invitation link.";
     public const string UsedMessage = "This invitation link has already been used. Ask your Admin for a new one.";
@@ -57,6 +59,7 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var firstRun = !await db.Organisations.AnyAsync(ct);
         ApplicationUser user;
+        Invitation? accepted = null;
         if (firstRun)
         {
             var orgName = request.OrganisationName?.Trim() ?? "";
@@ -86,6 +89,7 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
                 .ExecuteUpdateAsync(set => set.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedById, user.Id), ct);
             if (claimed == 0)
                 throw new ValidationFailedException("Invitation", (await FindInvitationAsync(request.InvitationToken, ct)).Problem ?? UsedMessage);
+            accepted = invitation;
         }
 
         user.DisplayName = displayName;
@@ -94,6 +98,17 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
         user.EmailConfirmed = true; // no e-mail server is assumed; the invitation (or first run) is the proof
         var result = await users.CreateAsync(user, request.Password);
         if (!result.Succeeded) throw new ValidationFailedException(IdentityErrorsByField(result.Errors));
+
+        // The new member is the one acting: they accepted the invitation (or created the organisation).
+        var self = new Caller(user.Id, user.OrganisationId, user.Role, user.DisplayName);
+        var member = new AuditSubject(AuditSubjects.Member, user.Id, user.DisplayName);
+        if (accepted is not null)
+            audit.Record(db, self, AuditAction.Invitation, member, $"{user.DisplayName} accepted an invitation and joined as {user.Role.DisplayName()}",
+                [new FieldChange("Invitation", accepted.Id.ToString(), "Accepted"), new FieldChange("Role", null, user.Role.DisplayName())]);
+        else
+            audit.Record(db, self, AuditAction.Create, new AuditSubject(AuditSubjects.Organisation, user.OrganisationId.ToString(),
+                request.OrganisationName!.Trim()), $"{user.DisplayName} created the organisation and became its first Admin");
+        await db.SaveChangesAsync(ct);
 
         if (firstRun)
         {

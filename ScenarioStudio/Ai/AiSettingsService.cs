@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 
@@ -25,7 +26,7 @@ public sealed class AiSettingsInput
     public DateTimeOffset? LastProblemAt { get; init; }
 }
 
-public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate)
+public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, AuditTrail audit)
 {
     public async Task<AiSettingsInput> GetAsync(CancellationToken ct = default)
     {
@@ -48,9 +49,19 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var s = await db.AiSettings.SingleOrDefaultAsync(ct);
         if (s is null) db.AiSettings.Add(s = new OrganisationAiSettings { OrganisationId = caller.OrganisationId });
+        var before = Snapshot(s);
+        var hadKey = s.ProtectedApiKey is not null;
         Apply(input, s);
         // New settings: the last problem was the old settings' problem.
         (s.LastProblem, s.LastProblemAt) = (null, null);
+        // Field by field, but the API key only as set, changed or cleared: its value never reaches the log.
+        var changes = AuditTrail.Diff(before.Zip(Snapshot(s), (b, a) => (b.Field, b.Value, a.Value)).ToArray());
+        if (AuditTrail.Secret("API key", hadKey, input.ClearApiKey, !string.IsNullOrWhiteSpace(input.NewApiKey)) is { } key) changes.Add(key);
+        if (changes.Count > 0)
+        {
+            audit.Record(db, caller, AuditAction.AiSettingsChange, new AuditSubject(AuditSubjects.AiSettings, caller.OrganisationId.ToString(), "AI provider"),
+                $"Changed the AI settings: {string.Join(", ", changes.Select(c => c.Field))}", changes);
+        }
         await db.SaveChangesAsync(ct);
     }
 
@@ -86,6 +97,14 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
                 : $"The connection failed: {ex.Message}");
         }
     }
+
+    /// <summary>The settings the audit log compares, by the names the settings page shows (never the key).</summary>
+    private static (string Field, object? Value)[] Snapshot(OrganisationAiSettings s) =>
+    [
+        ("Provider", s.Provider), ("Endpoint", s.Endpoint), ("Model", s.Model), ("Max tokens", s.MaxTokens), ("Timeout (s)", s.TimeoutSeconds),
+        ("Calls per user per minute", s.UserCallsPerMinute), ("Calls per user per day", s.UserCallsPerDay),
+        ("Organisation calls per minute", s.OrganisationCallsPerMinute), ("Organisation calls per day", s.OrganisationCallsPerDay),
+    ];
 
     private void Apply(AiSettingsInput input, OrganisationAiSettings s)
     {

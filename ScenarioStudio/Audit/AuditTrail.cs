@@ -3,10 +3,17 @@ using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Audit;
 
-/// <summary>The address a circuit or request came from, captured when it started (scoped).</summary>
+/// <summary>
+/// The address a circuit or request came from (scoped): set for each HTTP request and when a circuit's connection comes
+/// up (<see cref="ClientAddressCapture"/>), after the forwarded headers of a trusted proxy have been applied.
+/// </summary>
 public sealed class ClientAddress
 {
     public string? Value { get; set; }
+
+    /// <summary>The address as people read it: an IPv4 client of a dual-stack socket without its ::ffff: prefix.</summary>
+    public static string? Show(System.Net.IPAddress? address) =>
+        address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }
 
 /// <summary>
@@ -16,6 +23,8 @@ public sealed class ClientAddress
 public sealed class AuditTrail(ClientAddress address, TimeProvider clock)
 {
     public const int MaxText = 300;
+    public const string NoUpdateTrigger = "AuditEntries_no_update";
+    public const string NoDeleteTrigger = "AuditEntries_no_delete";
 
     public void Record(AppDbContext db, Caller caller, AuditAction action, AuditSubject subject, string summary,
         IReadOnlyList<FieldChange>? changes = null)
@@ -35,6 +44,17 @@ public sealed class AuditTrail(ClientAddress address, TimeProvider clock)
             .Where(f => f.Before != f.After)
             .Select(f => new FieldChange(f.Field, f.Before, f.After))
             .ToList();
+
+    /// <summary>
+    /// A secret's change, never its value: before "set" or "not set", after "set", "changed" or "cleared"; null when it
+    /// stayed as it was.
+    /// </summary>
+    public static FieldChange? Secret(string field, bool hadValue, bool cleared, bool replaced) => (cleared, replaced) switch
+    {
+        (true, _) when hadValue => new FieldChange(field, "set", "cleared"),
+        (false, true) => new FieldChange(field, hadValue ? "set" : "not set", hadValue ? "changed" : "set"),
+        _ => null,
+    };
 
     private static string? Show(object? value) => value switch
     {

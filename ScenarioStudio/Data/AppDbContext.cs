@@ -59,6 +59,28 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Scenarios.Comments.ScenarioComment> ScenarioComments => Set<Scenarios.Comments.ScenarioComment>();
     public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The audit log is append-only through the app: a changed or removed <see cref="AuditEntry"/> stops the save before
+    /// anything is written. Bulk updates and raw SQL do not pass here; the table's triggers refuse those.
+    /// </summary>
+    private void RefuseAuditRewrites()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("The audit log is append-only: an audit entry cannot be changed or deleted.");
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot compare DateTimeOffset natively; the binary form sorts correctly for UTC values.

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Uploads;
 
@@ -17,7 +18,7 @@ public sealed record LogoFile(byte[] Content, string ContentType, string ETag);
 /// and caches by its entity tag). Changes go through this class, which replaces the cached entry after saving; the
 /// cache is per process, so the expiry bounds how long another process could show an old name or colour.
 /// </summary>
-public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb, IMemoryCache cache)
+public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb, IMemoryCache cache, AuditTrail audit)
 {
     public const string DefaultPrimaryColour = "#3B5BDB";
     public const int MaxNameLength = 80;
@@ -48,7 +49,8 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
             .ThrowIfAny();
 
         var colour = primaryColour.ToUpperInvariant();
-        return await SaveAsync(caller, o => o.SetProperty(x => x.Name, name).SetProperty(x => x.PrimaryColour, colour), ct);
+        return await SaveAsync(caller, o => o.SetProperty(x => x.Name, name).SetProperty(x => x.PrimaryColour, colour),
+            (before, after) => AuditTrail.Diff(("Name", before.Name, after.Name), ("Primary colour", before.PrimaryColour, after.PrimaryColour)), ct);
     }
 
     public async Task<BrandingInfo> SetLogoAsync(byte[] content, CancellationToken ct = default)
@@ -62,14 +64,16 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
         if (logo is null) throw new ValidationFailedException("Logo", problem!);
 
         return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, logo.Content).SetProperty(x => x.LogoContentType, logo.ContentType)
-            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1), ct);
+            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1),
+            (before, _) => [new FieldChange("Logo", before.HasLogo ? "set" : "none", before.HasLogo ? "replaced" : "set")], ct);
     }
 
     public async Task<BrandingInfo> RemoveLogoAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
         return await SaveAsync(caller, o => o.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null)
-            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1), ct);
+            .SetProperty(x => x.LogoVersion, x => x.LogoVersion + 1),
+            (before, _) => before.HasLogo ? [new FieldChange("Logo", "set", "removed")] : [], ct);
     }
 
     /// <summary>The caller's logo's entity tag from the cached settings, or null without a logo: a 304 needs no blob.</summary>
@@ -97,14 +101,25 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
         return Remember(caller.OrganisationId, await ReadAsync(db, caller.OrganisationId, ct));
     }
 
-    /// <summary>Writes the columns without loading the row (and its logo), then caches what was saved.</summary>
+    /// <summary>
+    /// Writes the columns without loading the row (and its logo), records what changed in the audit log in the same
+    /// transaction, then caches what was saved.
+    /// </summary>
     private async Task<BrandingInfo> SaveAsync(Caller caller,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Organisation>> set, CancellationToken ct)
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Organisation>> set, Func<Settings, Settings, List<FieldChange>> changes,
+        CancellationToken ct)
     {
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var before = await ReadAsync(db, caller.OrganisationId, ct);
         await db.Organisations.Where(o => o.Id == caller.OrganisationId).ExecuteUpdateAsync(set, ct);
         var settings = await ReadAsync(db, caller.OrganisationId, ct);
+        if (changes(before, settings) is { Count: > 0 } changed)
+        {
+            audit.Record(db, caller, AuditAction.SettingsChange, new AuditSubject(AuditSubjects.Organisation, caller.OrganisationId.ToString(), settings.Name),
+                $"Changed the organisation's {string.Join(", ", changed.Select(c => c.Field.ToLowerInvariant()))}", changed);
+            await db.SaveChangesAsync(ct);
+        }
         await tx.CommitAsync(ct);
         Remember(caller.OrganisationId, settings);
         Changed?.Invoke();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Account;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 
 namespace ScenarioStudio.Organisations;
@@ -24,8 +25,11 @@ public sealed record CreatedInvitation(Guid Id, string Token, DateTimeOffset Exp
     public string RelativeLink => $"Account/Register?invitation={Token}";
 }
 
-/// <summary>Members of the caller's organisation: invitations, roles, deactivation, password-reset links. Admins only.</summary>
-public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IServiceScopeFactory scopes, TimeProvider clock)
+/// <summary>
+/// Members of the caller's organisation: invitations, roles, deactivation, password-reset links. Admins only. Every
+/// change is recorded in the audit log in the transaction that makes it.
+/// </summary>
+public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IServiceScopeFactory scopes, TimeProvider clock, AuditTrail audit)
 {
     public const int MaxInvitationDays = 30;
 
@@ -67,6 +71,9 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
             ExpiresAt = now.AddDays(validDays),
         };
         db.Invitations.Add(invitation);
+        audit.Record(db, caller, AuditAction.Invitation, InvitationSubject(invitation),
+            $"Invited {email ?? "anyone with the link"} as {role.DisplayName()}, valid for {validDays} {(validDays == 1 ? "day" : "days")}",
+            AuditTrail.Diff(("Role", null, role.DisplayName()), ("E-mail", null, email), ("Expires", null, invitation.ExpiresAt.ToString("u"))));
         await db.SaveChangesAsync(ct);
         return new CreatedInvitation(invitation.Id, token, invitation.ExpiresAt);
     }
@@ -92,7 +99,11 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
             ?? throw new ForbiddenException("This invitation does not exist in your organisation.");
         if (invitation.AcceptedAt is not null)
             throw new ValidationFailedException("Invitation", "This invitation has already been accepted.");
-        invitation.RevokedAt ??= clock.GetUtcNow();
+        if (invitation.RevokedAt is not null) return;
+        invitation.RevokedAt = clock.GetUtcNow();
+        audit.Record(db, caller, AuditAction.Invitation, InvitationSubject(invitation),
+            $"Revoked the invitation for {invitation.Email ?? "anyone with the link"} as {invitation.Role.DisplayName()}",
+            [new FieldChange("State", "Open", "Revoked")]);
         await db.SaveChangesAsync(ct);
     }
 
@@ -104,7 +115,14 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
         {
             if (user.Role == OrgRole.Admin && role != OrgRole.Admin) return "demote";
             return null;
-        }, user => user.Role = role, ct);
+        }, user =>
+        {
+            if (user.Role == role) return null;
+            var before = user.Role;
+            user.Role = role;
+            return new(AuditAction.RoleChange, $"Changed {user.DisplayName}'s role from {before.DisplayName()} to {role.DisplayName()}",
+                [new FieldChange("Role", before.DisplayName(), role.DisplayName())]);
+        }, ct);
     }
 
     public async Task SetActiveAsync(string userId, bool active, CancellationToken ct = default)
@@ -112,20 +130,33 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
         var caller = await currentUser.RequireAsync(Permission.ManageMembers, ct);
         if (!active && userId == caller.UserId)
             throw new ValidationFailedException("Member", "You cannot deactivate your own account.");
-        await UpdateMemberAsync(caller, userId, user => user.Role == OrgRole.Admin && user.IsActive && !active ? "deactivate" : null,
-            user => user.IsActive = active, ct);
+        await UpdateMemberAsync(caller, userId, user => user.Role == OrgRole.Admin && user.IsActive && !active ? "deactivate" : null, user =>
+        {
+            if (user.IsActive == active) return null;
+            user.IsActive = active;
+            return active
+                ? new(AuditAction.Reactivation, $"Reactivated {user.DisplayName}", [new FieldChange("Status", "Deactivated", "Active")])
+                : new(AuditAction.Deactivation, $"Deactivated {user.DisplayName} and signed them out", [new FieldChange("Status", "Active", "Deactivated")]);
+        }, ct);
     }
 
     /// <summary>Ends every session of the member on every device (a new security stamp); their next request asks them to sign in.</summary>
     public async Task SignOutEverywhereAsync(string userId, CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.ManageMembers, ct);
-        await UpdateMemberAsync(caller, userId, _ => null, _ => { }, ct);
+        await UpdateMemberAsync(caller, userId, _ => null,
+            user => new(AuditAction.Update, $"Signed {user.DisplayName} out on every device", []), ct);
     }
 
-    /// <summary>Applies a change to one member in a transaction that also checks the organisation keeps an active Admin.</summary>
+    /// <summary>What a change to a member did, for the audit log; null when it changed nothing.</summary>
+    private sealed record MemberChange(AuditAction Action, string Summary, List<FieldChange> Changes);
+
+    /// <summary>
+    /// Applies a change to one member in a transaction that also checks the organisation keeps an active Admin, and
+    /// records what it did in the audit log in the same transaction.
+    /// </summary>
     private async Task UpdateMemberAsync(Caller caller, string userId, Func<ApplicationUser, string?> removesAdmin,
-        Action<ApplicationUser> change, CancellationToken ct)
+        Func<ApplicationUser, MemberChange?> change, CancellationToken ct)
     {
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -137,7 +168,8 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
             if (activeAdmins <= 1)
                 throw new ValidationFailedException("Member", $"You cannot {action} the last Admin. Make another member an Admin first.");
         }
-        change(user);
+        if (change(user) is { } done)
+            audit.Record(db, caller, done.Action, new AuditSubject(AuditSubjects.Member, user.Id, user.DisplayName), done.Summary, done.Changes);
         // A new security stamp signs the member out everywhere at the next revalidation.
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);
@@ -149,15 +181,21 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
     {
         var caller = await currentUser.RequireAsync(Permission.ManageMembers, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
-            throw new ForbiddenException("This member does not exist in your organisation.");
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
+            ?? throw new ForbiddenException("This member does not exist in your organisation.");
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId) ?? throw new ForbiddenException("This member does not exist.");
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+        // The link changes nothing stored, but whoever holds it can take over the account: who asked for one is kept.
+        audit.Record(db, caller, AuditAction.Update, new AuditSubject(AuditSubjects.Member, userId, name), $"Created a password reset link for {name}");
+        await db.SaveChangesAsync(ct);
         return $"Account/ResetPassword?userId={Uri.EscapeDataString(userId)}&code={code}";
     }
+
+    internal static AuditSubject InvitationSubject(Invitation i) =>
+        new(AuditSubjects.Invitation, i.Id.ToString(), $"Invitation for {i.Email ?? "anyone with the link"} ({i.Role.DisplayName()})");
 
     internal static string HashToken(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

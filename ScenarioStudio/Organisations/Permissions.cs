@@ -20,6 +20,7 @@ public enum Permission
     CommentOnScenario,
     ResolveComments,
     ModerateComments,
+    ReadAuditLog,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -46,6 +47,7 @@ public static class Permissions
         [Permission.ResolveComments] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
         // Deleting someone else's comment.
         [Permission.ModerateComments] = [OrgRole.Admin],
+        [Permission.ReadAuditLog] = [OrgRole.Admin],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

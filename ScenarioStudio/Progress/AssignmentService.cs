@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
@@ -29,7 +30,7 @@ public sealed record PractisableScenario(int Id, string Title);
 /// Managers assign published scenarios to the teams they lead (Admins to any team) with a due date; learners see
 /// what is assigned to them and whether it is done, due or overdue. Completion is counted in SQL.
 /// </summary>
-public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock, Notifier notifier)
+public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb, TimeProvider clock, Notifier notifier, AuditTrail audit)
 {
     public const int MaxNoteLength = 300;
     public const int MaxDaysAhead = 366;
@@ -118,6 +119,10 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         var title = await db.Scenarios.Where(s => s.Id == input.ScenarioId).Select(s => s.Title).SingleAsync(ct);
         notifier.Add(db, caller.OrganisationId, members, NotificationKind.AssignmentGiven, $"New assignment: {title}",
             AssignmentReminders.Describe(team.Name, assignment.DueOn, note), $"/scenarios/{input.ScenarioId}");
+        audit.Record(db, caller, AuditAction.Create, Subject(assignment.Id, title, team.Name),
+            $"Assigned “{title}” to {team.Name}, due {assignment.DueOn:yyyy-MM-dd}",
+            AuditTrail.Diff(("Team", null, team.Name), ("Scenario", null, title), ("Due", null, assignment.DueOn.ToString("yyyy-MM-dd")),
+                ("Note", null, note.Length == 0 ? null : note)));
         await db.SaveChangesAsync(ct);
         notifier.Announce();
         return assignment.Id;
@@ -131,9 +136,16 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             ?? throw new ForbiddenException("This assignment does not exist in your organisation.");
         if (!caller.Leads(assignment.Team!))
             throw new ForbiddenException("You can remove assignments only from the teams you lead.");
+        var title = await db.Scenarios.Where(s => s.Id == assignment.ScenarioId).Select(s => s.Title).FirstOrDefaultAsync(ct)
+            ?? $"Scenario {assignment.ScenarioId}";
+        audit.Record(db, caller, AuditAction.Delete, Subject(assignment.Id, title, assignment.Team!.Name),
+            $"Removed “{title}” from {assignment.Team.Name}'s assignments",
+            AuditTrail.Diff(("Team", assignment.Team.Name, null), ("Scenario", title, null), ("Due", assignment.DueOn.ToString("yyyy-MM-dd"), null)));
         db.Assignments.Remove(assignment);
         await db.SaveChangesAsync(ct);
     }
+
+    private static AuditSubject Subject(Guid id, string scenario, string team) => new(AuditSubjects.Assignment, id.ToString(), $"{scenario} for {team}");
 
     /// <summary>What is assigned to the caller through their teams, soonest due first, done ones last.</summary>
     public async Task<IReadOnlyList<MyAssignment>> ListMineAsync(CancellationToken ct = default)

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Mvc;
+using ScenarioStudio.Audit;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 
@@ -7,7 +9,8 @@ namespace ScenarioStudio.Progress;
 /// <summary>
 /// Every dashboard table as an Excel or CSV download, and one session's transcript (Word) and scores (Excel). Each comes
 /// from the same service call as the page, so the service's role, organisation and team checks apply; the file is
-/// written to a temporary file first, so a failure part-way returns an error instead of a truncated download.
+/// written to a temporary file first, so a failure part-way returns an error instead of a truncated download. Each
+/// download is recorded in the audit log (action Export, with what and how many rows) once its file is written.
 /// </summary>
 public static class ProgressExports
 {
@@ -16,7 +19,8 @@ public static class ProgressExports
         var exports = app.MapGroup("/exports").RequireAuthorization();
 
         exports.MapGet("/team-{table}.{format}", async (string table, string format, int? inactiveDays, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] TeamDashboardService dashboards, [FromServices] AssignmentService assignments) =>
+            [FromServices] CurrentUser currentUser, [FromServices] TeamDashboardService dashboards, [FromServices] AssignmentService assignments,
+            [FromServices] ExportAudit audit) =>
         {
             currentUser.Use(context.User);
             var ct = context.RequestAborted;
@@ -37,52 +41,62 @@ public static class ProgressExports
                 _ when fromDashboard is not null => fromDashboard(await dashboards.GetAsync(inactiveDays ?? 7, ct)),
                 _ => null,
             };
-            return await FileAsync(export, $"team-{table}", format, ct);
+            return await FileAsync(export, $"team-{table}", format,
+                (kind, rows) => audit.RecordAsync(new AuditSubject(AuditSubjects.Report, $"team-{table}", $"Team {table}"), $"team {table}", kind, rows, ct),
+                ct);
         });
 
         exports.MapGet("/my-sessions.{format}", async (string format, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] SessionHistory history) =>
+            [FromServices] CurrentUser currentUser, [FromServices] SessionHistory history, [FromServices] ExportAudit audit) =>
         {
             currentUser.Use(context.User);
-            var rows = await history.ListMineAsync(context.RequestAborted);
-            return await FileAsync(SessionsTable("My sessions", rows), "my-sessions", format, context.RequestAborted);
+            var ct = context.RequestAborted;
+            var rows = await history.ListMineAsync(ct);
+            return await FileAsync(SessionsTable("My sessions", rows), "my-sessions", format,
+                (kind, count) => audit.RecordAsync(new AuditSubject(AuditSubjects.Report, "my-sessions", "My sessions"), "my sessions", kind, count, ct), ct);
         });
 
         // One session: the transcript page's rule (the learner, or those who follow them), asked of the practice service.
         exports.MapGet("/sessions/{id:guid}/transcript.docx", async (Guid id, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice) =>
+            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice, [FromServices] ExportAudit audit) =>
         {
             currentUser.Use(context.User);
-            var view = await practice.GetAsync(id, context.RequestAborted);
-            return await TempFileAsync((file, _) =>
+            var ct = context.RequestAborted;
+            var view = await practice.GetAsync(id, ct);
+            var result = await TempFileAsync((file, _) =>
             {
                 TranscriptExport.WriteDocx(view, file);
                 return Task.CompletedTask;
-            }, TranscriptExport.DocxContentType, $"transcript-{TranscriptExport.FileName(view)}.docx", context.RequestAborted);
+            }, TranscriptExport.DocxContentType, $"transcript-{TranscriptExport.FileName(view)}.docx", ct);
+            await audit.RecordAsync(SessionSubject(view), "the transcript", "Word", null, ct);
+            return result;
         });
 
         exports.MapGet("/sessions/{id:guid}/scores.xlsx", async (Guid id, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice) =>
+            [FromServices] CurrentUser currentUser, [FromServices] PracticeService practice, [FromServices] ExportAudit audit) =>
         {
             currentUser.Use(context.User);
-            var view = await practice.GetAsync(id, context.RequestAborted);
-            return await TempFileAsync((file, ct) => TableExport.WriteAsync(TranscriptExport.ScoresTable(view), ExportFormat.Excel, file, ct),
-                TableExport.ContentType(ExportFormat.Excel), $"scores-{TranscriptExport.FileName(view)}.xlsx", context.RequestAborted);
+            var ct = context.RequestAborted;
+            var view = await practice.GetAsync(id, ct);
+            return await FileAsync(TranscriptExport.ScoresTable(view), $"scores-{TranscriptExport.FileName(view)}", "xlsx",
+                (kind, rows) => audit.RecordAsync(SessionSubject(view), "the scores", kind, rows, ct), ct, stamped: false);
         });
 
         exports.MapGet("/scenarios/{id:int}/{table}.{format}", async (int id, string table, string format, HttpContext context,
-            [FromServices] CurrentUser currentUser, [FromServices] ScenarioAnalyticsService analytics) =>
+            [FromServices] CurrentUser currentUser, [FromServices] ScenarioAnalyticsService analytics, [FromServices] ExportAudit audit) =>
         {
             currentUser.Use(context.User);
+            var ct = context.RequestAborted;
             int? version = int.TryParse(context.Request.Query["version"], out var v) ? v : null;
-            var a = await analytics.GetAsync(id, version, context.RequestAborted);
+            var a = await analytics.GetAsync(id, version, ct);
             ExportTable? export = table switch
             {
                 "phases" => ScenarioAnalyticsService.PhasesTable(a),
                 "criteria" => CriteriaTable(a.Criteria),
                 _ => null,
             };
-            return await FileAsync(export, $"scenario-{id}-{table}", format, context.RequestAborted);
+            return await FileAsync(export, $"scenario-{id}-{table}", format, (kind, rows) =>
+                audit.RecordAsync(new AuditSubject(AuditSubjects.Scenario, id.ToString(), a.Title), $"the scenario's {table}", kind, rows, ct), ct);
         });
         return app;
     }
@@ -97,13 +111,35 @@ public static class ProgressExports
         rows.Select(r => new object?[] { r.ScenarioTitle, r.CompletedAt is null ? "In progress" : "Completed", r.StartedAt, r.CompletedAt,
             r.PhaseCount, r.PhasesMet, r.OverallScore, r.XpEarned }));
 
-    private static async Task<IResult> FileAsync(ExportTable? table, string name, string format, CancellationToken ct)
+    private static AuditSubject SessionSubject(SessionView view) =>
+        new(AuditSubjects.Session, view.Id.ToString(), $"{view.LearnerName}: {view.ScenarioTitle}");
+
+    /// <summary>
+    /// A table as an .xlsx or .csv download (404 for another extension or an unknown table); once the file is written
+    /// whole, <paramref name="audit"/> records it with the format's name and the number of rows.
+    /// </summary>
+    public static async Task<IResult> FileAsync(ExportTable? table, string name, string format, Func<string, int, Task> audit, CancellationToken ct,
+        bool stamped = true)
     {
         ExportFormat? kind = format switch { "csv" => ExportFormat.Csv, "xlsx" => ExportFormat.Excel, _ => null };
         if (table is null || kind is null) return Results.NotFound();
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        return await TempFileAsync((file, token) => TableExport.WriteAsync(table, kind.Value, file, token), TableExport.ContentType(kind.Value),
-            $"{name}-{stamp}.{TableExport.Extension(kind.Value)}", ct);
+        var stamp = stamped ? $"-{DateTime.UtcNow:yyyy-MM-dd}" : "";
+        var rows = new StrongBox<int>();
+        var result = await TempFileAsync(
+            (file, token) => TableExport.WriteAsync(table with { Rows = Counted(table.Rows, rows, token) }, kind.Value, file, token),
+            TableExport.ContentType(kind.Value), $"{name}{stamp}.{TableExport.Extension(kind.Value)}", ct);
+        await audit(kind == ExportFormat.Csv ? "CSV" : "Excel", rows.Value);
+        return result;
+    }
+
+    private static async IAsyncEnumerable<object?[]> Counted(IAsyncEnumerable<object?[]> rows, StrongBox<int> count,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            count.Value++;
+            yield return row;
+        }
     }
 
     /// <summary>The file written whole to a temporary file (deleted when sent), then sent: a failure part-way is an error, not half a file.</summary>

@@ -1,3 +1,4 @@
+using ScenarioStudio.Bench.Audit;
 using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Infrastructure;
@@ -20,6 +21,9 @@ var commands = new BenchCommand[]
     new("coach", "--set FILE [--out FILE] [--verbose] [--explain ID] [--search] [--threads N] [--profile]",
         "Scores a graded answer set (bench/coach-set/) through the offline coach; agreement with the human grades, speed and model load.",
         CoachBenchmark.RunAsync),
+    new("audit", "[--rows N] [--keep]",
+        "Audit log pages through AuditLogService.PageAsync under every filter combination, over N entries (default 1000000).",
+        AuditBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

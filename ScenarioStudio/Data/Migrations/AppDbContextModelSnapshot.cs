@@ -342,15 +342,28 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganisationId", "At");
+
                     b.HasIndex("OrganisationId", "Id");
 
                     b.HasIndex("OrganisationId", "Action", "Id");
 
                     b.HasIndex("OrganisationId", "ActorId", "Id");
 
+                    b.HasIndex("OrganisationId", "ActorId", "Action", "Id");
+
                     b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Id");
 
-                    b.ToTable("AuditEntries");
+                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Action", "Id");
+
+                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "ActorId", "Id");
+
+                    b.ToTable("AuditEntries", t =>
+                        {
+                            t.HasTrigger("AuditEntries_no_delete");
+
+                            t.HasTrigger("AuditEntries_no_update");
+                        });
                 });
 
             modelBuilder.Entity("ScenarioStudio.Notifications.Notification", b =>

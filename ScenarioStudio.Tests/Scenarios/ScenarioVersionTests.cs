@@ -290,4 +290,19 @@ public sealed class ScenarioVersionTests : OrganisationTestBase
         var v2 = await As(org.ContentManager, s => s.Get<ScenarioStudio.Progress.ScenarioAnalyticsService>().GetAsync(id, 2));
         Assert.Equal((2, 1), (v2.Attempts, v2.Completed));
     }
+
+    [Fact]
+    public async Task A_reviewer_sees_a_submitted_change_to_a_private_published_scenario_and_nothing_else_of_it()
+    {
+        var id = await As(org.ContentManager, s => s.Scenarios().Commands.CreateAsync(ScenarioSamples.Publishable("Own practice"), Visibility.Private));
+        await As(org.ContentManager, s => s.Scenarios().Lifecycle.SubmitForReviewAsync(id));
+        await As(org.Reviewer, s => s.Scenarios().Lifecycle.PublishAsync(id));
+        await Assert.ThrowsAsync<ForbiddenException>(() => As(org.Reviewer, s => s.Scenarios().Queries.GetAsync(id)));
+
+        await EditAsync(id, d => d.Description = "Changed");
+        await As(org.ContentManager, s => s.Scenarios().Lifecycle.SubmitForReviewAsync(id));
+        Assert.Equal(id, Assert.Single(await As(org.Reviewer, s => s.Get<ScenarioHistory>().QueueAsync())).ScenarioId);
+        Assert.Equal(2, await As(org.Reviewer, s => s.Scenarios().Lifecycle.PublishAsync(id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => As(org.Reviewer, s => s.Scenarios().Queries.GetAsync(id)));
+    }
 }

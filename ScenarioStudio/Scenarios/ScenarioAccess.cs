@@ -55,10 +55,21 @@ public static class ScenarioAccess
         _ => query.Where(s => s.Visibility != Visibility.Private || s.CreatedById == caller.UserId),
     };
 
+    /// <summary>
+    /// <see cref="ReadableBy"/>, and for Reviewers also what waits for them as a change beside a published scenario (the
+    /// scenario row is not "in review" then; its draft is). The lists use <see cref="ReadableBy"/>; opening one
+    /// scenario and the review queue use this.
+    /// </summary>
+    public static IQueryable<Scenario> ReadableOrInReview(this IQueryable<Scenario> query, AppDbContext db, Caller caller) =>
+        caller.Role != OrgRole.Reviewer
+            ? query.ReadableBy(caller)
+            : query.Where(s => s.Visibility != Visibility.Private || s.CreatedById == caller.UserId || s.Status == ScenarioStatus.InReview
+                || db.ScenarioDrafts.Any(d => d.ScenarioId == s.Id && d.Status == DraftStatus.InReview));
+
     /// <summary>One scenario with its phases, if the caller may read it; refused the same way whether it is missing or hidden.</summary>
     public static async Task<Scenario> LoadReadableAsync(this AppDbContext db, Caller caller, int id, CancellationToken ct, bool tracked = false)
     {
-        var query = db.Scenarios.Include(s => s.Phases).ReadableBy(caller).Where(s => s.Id == id);
+        var query = db.Scenarios.Include(s => s.Phases).ReadableOrInReview(db, caller).Where(s => s.Id == id);
         if (!tracked) query = query.AsNoTracking();
         return await query.SingleOrDefaultAsync(ct)
             ?? throw new ForbiddenException("This scenario does not exist or is not visible to you.");

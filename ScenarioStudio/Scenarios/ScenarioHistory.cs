@@ -73,7 +73,7 @@ public sealed class ScenarioHistory(CurrentUser currentUser, TenantDb tenantDb)
     {
         var caller = await currentUser.RequireAsync(Permission.ReviewScenario, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var scenarios = db.Scenarios.AsNoTracking().ReadableBy(caller);
+        var scenarios = db.Scenarios.AsNoTracking().ReadableOrInReview(db, caller);
         var fresh = await scenarios.Where(s => s.Status == ScenarioStatus.InReview)
             .Select(s => new { s.Id, s.Title, s.Domain, s.LiveVersion, By = s.SubmittedById, At = s.SubmittedAt ?? s.UpdatedAt })
             .ToListAsync(ct);

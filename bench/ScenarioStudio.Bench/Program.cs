@@ -2,6 +2,7 @@ using ScenarioStudio.Bench.Audit;
 using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Infrastructure;
+using ScenarioStudio.Bench.Lifecycle;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Bench.Streaming;
 
@@ -24,6 +25,9 @@ var commands = new BenchCommand[]
     new("audit", "[--rows N] [--keep]",
         "Audit log pages through AuditLogService.PageAsync under every filter combination, over N entries (default 1000000).",
         AuditBenchmark.RunAsync),
+    new("lifecycle", "[--scenarios N] [--audit-rows N] [--keep]",
+        "History, version diff, audit log page and approving a change over N scenarios with 10 versions each and 1,000,000 audit rows (default 10000).",
+        LifecycleBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

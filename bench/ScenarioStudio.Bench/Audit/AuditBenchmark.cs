@@ -49,17 +49,7 @@ public static class AuditBenchmark
         var audit = scope.ServiceProvider.GetRequiredService<AuditLogService>();
         var heavy = admin.Id;
         var light = actors[^1].Id;
-        var cases = new List<(string Name, AuditFilter Filter)>();
-        foreach (var (actorName, actor) in new[] { ("-", (string?)null), ("heavy", heavy), ("light", light) })
-        foreach (var (actionName, actions) in new[] { ("-", (AuditAction[]?)null), ("update", [AuditAction.Update]), ("rare", [AuditAction.AiSettingsChange]),
-                     ("two", [AuditAction.RoleChange, AuditAction.Export]) })
-        foreach (var (subjectName, kind, id) in new[] { ("-", (string?)null, (string?)null), ("hot", AuditSubjects.Scenario, "1"),
-                     ("cold", AuditSubjects.Scenario, "19999"), ("member", AuditSubjects.Member, light) })
-        foreach (var (dateName, from, to) in new[] { ("-", (DateTimeOffset?)null, (DateTimeOffset?)null), ("recent", start.AddDays(335), null),
-                     ("old-week", start.AddDays(100), start.AddDays(107)) })
-        {
-            cases.Add(($"actor={actorName} action={actionName} subject={subjectName} dates={dateName}", new AuditFilter(actor, actions, kind, id, from, to)));
-        }
+        var cases = Cases(heavy, light, start);
 
         // One warm-up pass, then the timed one: first page and, where there is one, the page after 20 pages.
         foreach (var c in cases) await audit.PageAsync(c.Filter, null, PageSize, CancellationToken.None);
@@ -85,11 +75,29 @@ public static class AuditBenchmark
         return 0;
     }
 
+    /// <summary>The 144 filter combinations: who × action × subject × date range, each with a common and a rare value.</summary>
+    internal static List<(string Name, AuditFilter Filter)> Cases(string heavy, string light, DateTimeOffset start)
+    {
+        var cases = new List<(string Name, AuditFilter Filter)>();
+        foreach (var (actorName, actor) in new[] { ("-", (string?)null), ("heavy", heavy), ("light", light) })
+        foreach (var (actionName, actions) in new[] { ("-", (AuditAction[]?)null), ("update", [AuditAction.Update]), ("rare", [AuditAction.AiSettingsChange]),
+                     ("two", [AuditAction.RoleChange, AuditAction.Export]) })
+        foreach (var (subjectName, kind, id) in new[] { ("-", (string?)null, (string?)null), ("hot", AuditSubjects.Scenario, "1"),
+                     ("cold", AuditSubjects.Scenario, "19999"), ("member", AuditSubjects.Member, light) })
+        foreach (var (dateName, from, to) in new[] { ("-", (DateTimeOffset?)null, (DateTimeOffset?)null), ("recent", start.AddDays(335), null),
+                     ("old-week", start.AddDays(100), start.AddDays(107)) })
+        {
+            cases.Add(($"actor={actorName} action={actionName} subject={subjectName} dates={dateName}", new AuditFilter(actor, actions, kind, id, from, to)));
+        }
+
+        return cases;
+    }
+
     /// <summary>
     /// Raw prepared INSERTs in one transaction, in the exact form EF stores an entry: the first entry goes through
     /// AuditTrail and SaveChanges, and its stored row is the template the raw writer must match.
     /// </summary>
-    private static async Task WriteAsync(BenchHost host, ApplicationUser admin, Guid organisationId, List<ApplicationUser> actors, int count,
+    internal static async Task WriteAsync(BenchHost host, ApplicationUser admin, Guid organisationId, List<ApplicationUser> actors, int count,
         DateTimeOffset start)
     {
         await using (var scope = await host.AsAsync(admin))

@@ -77,7 +77,15 @@ public sealed class LifecycleBrowserTests(AppFixture app)
         await reviewer.ClickAsync("#review-note-confirm");
         await Assertions.Expect(reviewer.Locator("#pending-change")).ToHaveTextAsync("Draft changes");
 
-        // The author reads the comment in History, fixes the phase and submits again; the Reviewer approves.
+        // The author is told under the bell, live, and follows it to History, where the comment is.
+        await creator.ClickAsync("#notification-bell-button");
+        var told = creator.GetByText($"Changes requested: {title}");
+        await Assertions.Expect(told).ToBeVisibleAsync();
+        await creator.ScreenshotAsync("lifecycle-02b-author-notified-1366");
+        await told.ClickAsync();
+        await Assertions.Expect(creator).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/scenarios/{id}\\?tab=history"));
+
+        // The author fixes the phase and submits again; the Reviewer approves.
         await creator.GotoAsync($"/scenarios/{id}?tab=history");
         await creator.WaitForCircuitAsync();
         await Assertions.Expect(creator.Locator("#review-steps")).ToContainTextAsync("Say how long the pilot lasts");
@@ -125,7 +133,23 @@ public sealed class LifecycleBrowserTests(AppFixture app)
             Assert.DoesNotContain("six bakeries", editing.Document.Description);
         }
 
-        foreach (var page in new[] { creator, reviewer, learner }) Assert.Empty(app.PageErrors[page]);
+        // The Admin sees every step in the audit log, filtered to the scenario, and exports it.
+        var admin = await app.NewPageAsync(1366, 900);
+        await admin.SignInAsync(people[OrgRole.Admin], AppFixture.Password);
+        await admin.GotoAsync($"/audit?kind=Scenario&subject={id}&name={Uri.EscapeDataString(title)}");
+        await admin.WaitForCircuitAsync();
+        var log = admin.Locator("#audit-table tbody tr");
+        foreach (var step in new[] { "Created the scenario", "Submitted for review: First cut", "Published version 1", "Edited the draft changes",
+                     "Changes requested: Say how long", "Published version 2: Pilot explained throughout.", "Restored version 1 as a new draft" })
+            await Assertions.Expect(log.Filter(new() { HasText = step }).First).ToBeVisibleAsync();
+        await admin.ScreenshotAsync("lifecycle-04-audit-1366");
+        await admin.Locator("#export-audit button").ClickAsync();
+        var download = await admin.RunAndWaitForDownloadAsync(() => admin.Locator(".export-csv").Last.ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains("Restored version 1 as a new draft", csv);
+        Assert.Contains("Published version 2", csv);
+
+        foreach (var page in new[] { creator, reviewer, learner, admin }) Assert.Empty(app.PageErrors[page]);
     }
 
     private static async Task OpenTabAsync(IPage page, string name)

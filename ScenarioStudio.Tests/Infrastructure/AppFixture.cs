@@ -180,6 +180,13 @@ public static class PageExtensions
         await page.WaitForCircuitAsync();
     }
 
+    /// <summary>Opens a MudTabs tab by its text; the app bar is fixed, so the tab strip is brought out from under it first.</summary>
+    public static async Task OpenTabAsync(this IPage page, string name)
+    {
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await page.ClickAsync($".mud-tab:has-text(\"{name}\")");
+    }
+
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
         if (AppFixture.ScreenshotDirectory is not { } dir) return;

@@ -28,14 +28,14 @@ public sealed class BuilderFeedbackBrowserTests(AppFixture app)
         await Assertions.Expect(page.Locator(".preview-panel")).ToHaveCountAsync(0);
         Assert.Equal(0, await page.EvaluateAsync<int>(
             "() => [...document.querySelectorAll('.mud-tab, .mud-input-label')].filter(e => e.scrollWidth > e.clientWidth + 1).length"));
-        await OpenTabAsync(page, "Phases");
+        await page.OpenTabAsync("Phases");
         await Assertions.Expect(page.Locator("#add-phase")).ToBeVisibleAsync();
         // One line of text: a one-line button is under 44 px high (asked again while the tab panel is still laying out).
         var height = 0.0;
         for (var i = 0; i < 50 && (height = (await page.Locator("#add-phase").BoundingBoxAsync())!.Height) >= 44; i++) await Task.Delay(100);
         Assert.True(height < 44, $"'Add phase' wraps ({height} px high).");
         // The duration is the phases' minutes added up (3 × 4).
-        await OpenTabAsync(page, "Details");
+        await page.OpenTabAsync("Details");
         await Assertions.Expect(page.Locator("#scenario-minutes")).ToHaveValueAsync("12");
 
         // Submitting names the phase and the field, badges the Phases tab and keeps the phases open.
@@ -53,7 +53,7 @@ public sealed class BuilderFeedbackBrowserTests(AppFixture app)
         }
         await Assertions.Expect(page.Locator("#scenario-status")).ToHaveTextAsync("Draft");
         await page.ScreenshotAsync("builder-refused-submit-1366");
-        await OpenTabAsync(page, "Phases");
+        await page.OpenTabAsync("Phases");
         await Assertions.Expect(page.Locator("#phase-1-ideal")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#phase-1 .phase-fix")).ToHaveTextAsync("1 to fix");
 
@@ -67,11 +67,5 @@ public sealed class BuilderFeedbackBrowserTests(AppFixture app)
         await page.ClickAsync("#review-note-confirm");
         await Assertions.Expect(page.Locator("#scenario-status")).ToHaveTextAsync("In review");
         Assert.Empty(app.PageErrors[page]);
-    }
-
-    private static async Task OpenTabAsync(IPage page, string name)
-    {
-        await page.EvaluateAsync("window.scrollTo(0, 0)");
-        await page.ClickAsync($".mud-tab:has-text(\"{name}\")");
     }
 }

@@ -89,7 +89,7 @@ public sealed class LifecycleBrowserTests(AppFixture app)
         await creator.GotoAsync($"/scenarios/{id}?tab=history");
         await creator.WaitForCircuitAsync();
         await Assertions.Expect(creator.Locator("#review-steps")).ToContainTextAsync("Say how long the pilot lasts");
-        await OpenTabAsync(creator, "Phases");
+        await creator.OpenTabAsync("Phases");
         await creator.FillFieldAsync("#phase-0-ideal", "I understand, Priya. A two-week pilot lets you see results before you commit. Shall we plan it?");
         await creator.ClickAsync("#save");
         await Assertions.Expect(creator.Locator("#save-state")).ToContainTextAsync("Saved");
@@ -150,11 +150,5 @@ public sealed class LifecycleBrowserTests(AppFixture app)
         Assert.Contains("Published version 2", csv);
 
         foreach (var page in new[] { creator, reviewer, learner, admin }) Assert.Empty(app.PageErrors[page]);
-    }
-
-    private static async Task OpenTabAsync(IPage page, string name)
-    {
-        await page.EvaluateAsync("window.scrollTo(0, 0)");
-        await page.ClickAsync($".mud-tab:has-text(\"{name}\")");
     }
 }

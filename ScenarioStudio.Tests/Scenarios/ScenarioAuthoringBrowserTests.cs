@@ -29,7 +29,7 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await creator.GotoAsync("/scenarios/new?domain=Sales");
         await creator.WaitForCircuitAsync();
         await creator.FillFieldAsync("#scenario-title", "Retention call with Marta");
-        await OpenTabAsync(creator, "Phases");
+        await creator.OpenTabAsync("Phases");
         await creator.ClickAsync("#add-phase");
         await creator.FillFieldAsync("#phase-2-name", "Close");
         string[] openings = ["I want to cancel today.", "Your competitor is cheaper.", "Fine, what would you offer?"];
@@ -49,7 +49,7 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await creator.ClickAsync("#save");
         await Assertions.Expect(creator.Locator("#error-summary")).ToContainTextAsync("Give the customer a name");
         await Assertions.Expect(creator).ToHaveURLAsync(new Regex("/scenarios/new"));
-        await OpenTabAsync(creator, "Customer");
+        await creator.OpenTabAsync("Customer");
         await Assertions.Expect(creator.GetByText("Give the customer a name (at most 60 characters).", new() { Exact = true })).ToBeVisibleAsync();
         await creator.ScreenshotAsync("authoring-01-field-error");
 
@@ -62,14 +62,14 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         var scenarioUrl = creator.Url;
 
         // Drafts save themselves shortly after a change.
-        await OpenTabAsync(creator, "Details");
+        await creator.OpenTabAsync("Details");
         await creator.FillFieldAsync("#scenario-description", "Marta has been a customer for six years and wants to leave.");
         await Assertions.Expect(creator.Locator("#save-state")).ToContainTextAsync("Autosaved", new() { Timeout = 10_000 });
 
         // The order survives a reload, and the draft goes to review.
         await creator.ReloadAsync();
         await creator.WaitForCircuitAsync();
-        await OpenTabAsync(creator, "Phases");
+        await creator.OpenTabAsync("Phases");
         await Assertions.Expect(creator.Locator(".phase-title")).ToHaveTextAsync(["1. Opening", "2. Close", "3. Resolution"]);
         await creator.ScreenshotAsync("authoring-02-builder");
         await creator.ClickAsync("#submit-review");
@@ -105,12 +105,5 @@ public sealed class ScenarioAuthoringBrowserTests(AppFixture app)
         await learner.ScreenshotAsync("authoring-04-learner-preview");
 
         foreach (var page in new[] { creator, reviewer, learner }) Assert.Empty(app.PageErrors[page]);
-    }
-
-    private static async Task OpenTabAsync(IPage page, string name)
-    {
-        // The app bar is fixed: bring the tab strip out from under it first.
-        await page.EvaluateAsync("window.scrollTo(0, 0)");
-        await page.ClickAsync($".mud-tab:has-text(\"{name}\")");
     }
 }

@@ -43,6 +43,14 @@ public sealed class LifecycleBrowserTests(AppFixture app)
         await Assertions.Expect(learner.Locator("#scenario-preview")).ToBeVisibleAsync();
         await Assertions.Expect(learner.Locator("body")).Not.ToContainTextAsync("six bakeries");
 
+        // The Content manager tries the draft: the practice page says it is a try-out that counts nowhere.
+        await creator.ClickAsync(".try-draft");
+        await Assertions.Expect(creator.Locator("#try-out-banner")).ToContainTextAsync("Try-out of the draft");
+        await Assertions.Expect(creator.Locator("#try-out-banner")).ToContainTextAsync("does not count");
+        await creator.ScreenshotAsync("lifecycle-01b-try-out-1366");
+        await creator.GotoAsync($"/scenarios/{id}");
+        await creator.WaitForCircuitAsync();
+
         // Submitted with a note; a Reviewer finds it in the queue with the diff against the live version.
         await creator.ClickAsync("#submit-review");
         await creator.FillAsync("#review-note", "Pilot details in the description.");

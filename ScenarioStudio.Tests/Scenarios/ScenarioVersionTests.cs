@@ -115,11 +115,12 @@ public sealed class ScenarioVersionTests : OrganisationTestBase
         var refused = await Assert.ThrowsAsync<ForbiddenException>(() => As(org.Admin, s => s.Scenarios().Lifecycle.PublishAsync(id)));
         Assert.Contains("another Reviewer", refused.Message);
 
-        await using (var data = await db.OpenUnfilteredAsync())
-        {
-            await data.Organisations.Where(o => o.Id == org.Id).ExecuteUpdateAsync(o => o.SetProperty(x => x.AllowSelfApproval, true));
-        }
+        await Assert.ThrowsAsync<ForbiddenException>(() => As(org.Reviewer, s => s.Get<ReviewPolicy>().SetSelfApprovalAsync(true)));
+        await As(org.Admin, s => s.Get<ReviewPolicy>().SetSelfApprovalAsync(true));
+        Assert.True(await As(org.Admin, s => s.Get<ReviewPolicy>().AllowsSelfApprovalAsync()));
         Assert.Equal(1, await As(org.Admin, s => s.Scenarios().Lifecycle.PublishAsync(id)));
+        await using var data = await db.OpenUnfilteredAsync();
+        Assert.True(await data.AuditEntries.AnyAsync(a => a.Action == AuditAction.SettingsChange && a.Summary.StartsWith("Admins may now approve")));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ScenarioCommands>();
         builder.Services.AddScoped<ScenarioLifecycle>();
         builder.Services.AddScoped<ScenarioHistory>();
+        builder.Services.AddScoped<ReviewPolicy>();
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddScoped<Comments.CommentService>();
         builder.Services.AddSingleton<ScenarioLibrary>();

@@ -157,6 +157,18 @@ public sealed class LifecycleBrowserTests(AppFixture app)
         Assert.Contains("Restored version 1 as a new draft", csv);
         Assert.Contains("Published version 2", csv);
 
+        // The Admin's review rule sits on the Organisation page, off by default.
+        foreach (var (width, height) in new[] { (1366, 900), (375, 812) })
+        {
+            var settings = await app.NewPageAsync(width, height);
+            await settings.SignInAsync(people[OrgRole.Admin], AppFixture.Password);
+            await settings.GotoAsync("/admin/settings");
+            await settings.WaitForCircuitAsync();
+            await Assertions.Expect(settings.GetByLabel("Admins may approve changes they submitted")).Not.ToBeCheckedAsync();
+            await settings.ScreenshotAsync($"lifecycle-05-settings-{width}");
+            Assert.Empty(app.PageErrors[settings]);
+        }
+
         foreach (var page in new[] { creator, reviewer, learner, admin }) Assert.Empty(app.PageErrors[page]);
     }
 }

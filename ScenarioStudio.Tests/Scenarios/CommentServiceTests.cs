@@ -184,4 +184,28 @@ public sealed class CommentServiceTests : PracticeTestBase
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "class=\"mention\""));
         Assert.Equal([new Mention("user-1", "Ada <b>Lovelace</b>")], Mentions.Find("@[Ada <b>Lovelace</b>](user-1)"));
     }
+
+    [Fact]
+    public async Task A_phase_thread_follows_its_phase_when_phases_move_in_the_draft_and_loses_it_when_the_phase_is_removed()
+    {
+        await using var asCreator = await Db.AsAsync(Org.ContentManager);
+        var comments = asCreator.Get<CommentService>();
+        await comments.AddAsync(ScenarioId, new CommentAnchor(1), "The second phase needs a price.");
+        Assert.Equal(1, (await comments.CountsAsync(ScenarioId)).ForPhase(1));
+
+        // The published scenario's draft moves that phase to the front: the thread goes with it.
+        var details = await asCreator.Get<ScenarioQueries>().GetAsync(ScenarioId);
+        var doc = details.Document;
+        (doc.Phases[0], doc.Phases[1]) = (doc.Phases[1], doc.Phases[0]);
+        var revision = await asCreator.Get<ScenarioCommands>().UpdateAsync(ScenarioId, doc, details.Visibility, details.Revision);
+        Assert.Equal(0, Assert.Single(await comments.ListAsync(ScenarioId)).Anchor.PhaseIndex);
+        var counts = await comments.CountsAsync(ScenarioId);
+        Assert.Equal((1, 0), (counts.ForPhase(0), counts.ForPhase(1)));
+
+        // Replaced by another phase in the draft, the thread stays open, about the scenario as a whole.
+        doc.Phases[0] = new Phase { Name = "Replacement", CustomerOpening = "Hello?", IdealResponse = "Hello.", ExpectedMinutes = doc.Phases[0].ExpectedMinutes };
+        await asCreator.Get<ScenarioCommands>().UpdateAsync(ScenarioId, doc, details.Visibility, revision);
+        Assert.Null(Assert.Single(await comments.ListAsync(ScenarioId)).Anchor.PhaseIndex);
+        Assert.Equal(1, (await comments.CountsAsync(ScenarioId)).Open);
+    }
 }

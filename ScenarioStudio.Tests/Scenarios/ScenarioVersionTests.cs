@@ -75,6 +75,12 @@ public sealed class ScenarioVersionTests : OrganisationTestBase
         Assert.Equal("Warmer ideal response", history.Versions[0].ChangeNote);
         Assert.True(history.Versions[0].IsLive);
         Assert.Null(history.PendingChange);
+
+        // A version is never rewritten.
+        await using var context = await db.OpenUnfilteredAsync();
+        var v1 = await context.ScenarioVersions.SingleAsync(v => v.ScenarioId == id && v.Number == 1);
+        v1.ChangeNote = "Rewritten";
+        await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
     }
 
     [Fact]

@@ -73,12 +73,15 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
 
     /// <summary>
     /// The audit log is append-only through the app: a changed or removed <see cref="AuditEntry"/> stops the save before
-    /// anything is written. Bulk updates and raw SQL do not pass here; the table's triggers refuse those.
+    /// anything is written, as does a changed <see cref="ScenarioVersion"/>. Bulk updates and raw SQL do not pass here; the table's triggers refuse those.
     /// </summary>
     private void RefuseAuditRewrites()
     {
         if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new InvalidOperationException("The audit log is append-only: an audit entry cannot be changed or deleted.");
+        // A published version is what learners practised: never rewritten (it goes only with its scenario, by cascade).
+        if (ChangeTracker.Entries<ScenarioVersion>().Any(e => e.State is EntityState.Modified))
+            throw new InvalidOperationException("A published version cannot be changed: publish a new one.");
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

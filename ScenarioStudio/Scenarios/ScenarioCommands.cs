@@ -47,8 +47,8 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
             {
                 OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
             }).Entity;
+            doc.Phases = ScenarioVersioning.WithPhaseKeys(doc.Phases).ToList();
             var saved = ScenarioJson.Clone(doc);
-            saved.Phases = ScenarioVersioning.WithPhaseKeys(saved.Phases).ToList();
             (draft.Document, draft.Visibility, draft.UpdatedById, draft.UpdatedAt) = (saved, CheckVisibility(visibility), caller.UserId, now);
         }
         else

@@ -43,7 +43,8 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
         ScenarioValidator.Validate(doc, forPublish: true).ThrowIfAny();
         if (doc.Phases.Count == 0) throw new ValidationFailedException("Phases", "Add phases before publishing.");
         var author = draft?.SubmittedById ?? s.SubmittedById ?? draft?.UpdatedById ?? s.CreatedById;
-        var submitNote = draft?.Status == DraftStatus.InReview || (draft is null && s.Status == ScenarioStatus.InReview) ? step.SubmitNote : null;
+        var reviewed = draft?.Status == DraftStatus.InReview || (draft is null && s.Status == ScenarioStatus.InReview);
+        var submitNote = reviewed ? step.SubmitNote : null;
         if (draft is not null)
         {
             db.ScenarioPhases.RemoveRange(s.Phases);
@@ -72,7 +73,8 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
         (s.Status, s.LiveVersion, s.PublishedAt, s.UpdatedAt, s.SubmittedById, s.SubmittedAt) =
             (ScenarioStatus.Published, number, now, now, null, null);
         step.Event(ReviewEventKind.Approved, note, number);
-        audit.Record(db, step.Caller, AuditAction.Publish, Subject(s), Said($"Published version {number}", note),
+        // An Admin may publish a draft nobody submitted (the role table's "publish"); the log says it skipped review.
+        audit.Record(db, step.Caller, AuditAction.Publish, Subject(s), Said($"Published version {number}{(reviewed ? "" : " without review")}", note),
             AuditTrail.Diff(("Status", from, ScenarioStatus.Published), ("Live version", number - 1 == 0 ? null : number - 1, number)));
         if (author != step.Caller.UserId)
             notifier.Add(db, s.OrganisationId, [author], Notifications.NotificationKind.Published,

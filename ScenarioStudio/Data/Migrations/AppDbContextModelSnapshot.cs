@@ -342,21 +342,29 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId", "At");
+                    b.HasIndex("OrganisationId", "At")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_At");
 
-                    b.HasIndex("OrganisationId", "Id");
+                    b.HasIndex("OrganisationId", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_Id");
 
-                    b.HasIndex("OrganisationId", "Action", "Id");
+                    b.HasIndex("OrganisationId", "Action", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_Action_Id");
 
-                    b.HasIndex("OrganisationId", "ActorId", "Id");
+                    b.HasIndex("OrganisationId", "ActorId", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_ActorId_Id");
 
-                    b.HasIndex("OrganisationId", "ActorId", "Action", "Id");
+                    b.HasIndex("OrganisationId", "ActorId", "Action", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_ActorId_Action_Id");
 
-                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Id");
+                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_SubjectKind_SubjectId_Id");
 
-                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Action", "Id");
+                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "Action", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_SubjectKind_SubjectId_Action_Id");
 
-                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "ActorId", "Id");
+                    b.HasIndex("OrganisationId", "SubjectKind", "SubjectId", "ActorId", "Id")
+                        .HasDatabaseName("IX_AuditEntries_OrganisationId_SubjectKind_SubjectId_ActorId_Id");
 
                     b.ToTable("AuditEntries", t =>
                         {
@@ -854,6 +862,10 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.Property<int?>("PhaseIndex")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhaseKey")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");

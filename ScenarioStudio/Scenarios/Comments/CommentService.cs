@@ -43,7 +43,7 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
     {
         var caller = await currentUser.RequireAsync(Permission.CommentOnScenario, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        await db.LoadReadableAsync(caller, scenarioId, ct);
+        var phases = await PhasesAsync(db, await db.LoadReadableAsync(caller, scenarioId, ct), ct);
         var rows = await db.Set<ScenarioComment>().AsNoTracking().Where(c => c.ScenarioId == scenarioId).OrderBy(c => c.Id)
             .Select(c => new
             {
@@ -56,7 +56,7 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
             CanEdit: c.AuthorId == caller.UserId, CanDelete: c.AuthorId == caller.UserId || caller.Can(Permission.ModerateComments));
         var replies = rows.Where(r => r.Comment.ParentId is not null).ToLookup(r => r.Comment.ParentId!.Value);
         return rows.Where(r => r.Comment.ParentId is null)
-            .Select(r => new CommentThread(View(r.Comment, r.Author), new CommentAnchor(r.Comment.PhaseIndex, r.Comment.Field),
+            .Select(r => new CommentThread(View(r.Comment, r.Author), new CommentAnchor(phases.IndexOf(r.Comment), r.Comment.Field),
                 replies[r.Comment.Id].Select(x => View(x.Comment, x.Author)).ToList(), r.Comment.ResolvedAt, r.Resolver,
                 CanResolve(caller, r.Comment)))
             // Open threads first, newest activity first within each group.
@@ -69,10 +69,12 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
     {
         var caller = await currentUser.RequireAsync(Permission.CommentOnScenario, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        await db.LoadReadableAsync(caller, scenarioId, ct);
-        var byPhase = await OpenThreads(db, caller).Where(c => c.ScenarioId == scenarioId)
-            .GroupBy(c => c.PhaseIndex).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        return new CommentCounts(byPhase.Sum(g => g.Count), byPhase.Where(g => g.Key is not null).ToDictionary(g => g.Key!.Value, g => g.Count));
+        var phases = await PhasesAsync(db, await db.LoadReadableAsync(caller, scenarioId, ct), ct);
+        var open = await OpenThreads(db, caller).Where(c => c.ScenarioId == scenarioId)
+            .GroupBy(c => new { c.PhaseKey, c.PhaseIndex }).Select(g => new { g.Key.PhaseKey, g.Key.PhaseIndex, Count = g.Count() }).ToListAsync(ct);
+        var byPhase = open.Select(g => (Index: phases.IndexOf(g.PhaseKey, g.PhaseIndex), g.Count)).Where(g => g.Index is not null)
+            .GroupBy(g => g.Index!.Value).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
+        return new CommentCounts(open.Sum(g => g.Count), byPhase);
     }
 
     /// <summary>
@@ -99,7 +101,8 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         var scenario = await db.LoadReadableAsync(caller, scenarioId, ct);
         var errors = new FieldErrors();
         var text = CheckBody(body, errors);
-        if (anchor.PhaseIndex is { } phase && (phase < 0 || phase >= scenario.Phases.Count))
+        var phases = await PhasesAsync(db, scenario, ct);
+        if (anchor.PhaseIndex is { } phase && (phase < 0 || phase >= phases.Keys.Count))
             errors.Add(nameof(anchor.PhaseIndex), "Choose one of the scenario's phases.");
         var field = string.IsNullOrWhiteSpace(anchor.Field) ? null : anchor.Field.Trim();
         if (field is not null && (field.Length > ScenarioComment.MaxField || !field.All(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '[' or ']')))
@@ -108,6 +111,7 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         var comment = new ScenarioComment
         {
             OrganisationId = caller.OrganisationId, ScenarioId = scenarioId, PhaseIndex = anchor.PhaseIndex, Field = field,
+            PhaseKey = anchor.PhaseIndex is { } at && phases.Keys[at].Length > 0 ? phases.Keys[at] : null,
             AuthorId = caller.UserId, Body = text, CreatedAt = clock.GetUtcNow(),
         };
         // One transaction: the thread is saved first so the notifications can link to it, and both commit together.
@@ -119,6 +123,25 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         await transaction.CommitAsync(ct);
         notifier.Announce();
         return comment.Id;
+    }
+
+    /// <summary>The phase keys of the content being edited (the draft beside a published scenario, or the scenario), in order.</summary>
+    private static async Task<PhaseKeys> PhasesAsync(AppDbContext db, Scenario scenario, CancellationToken ct)
+    {
+        var draft = await db.ScenarioDrafts.AsNoTracking().Where(d => d.ScenarioId == scenario.Id).Select(d => d.Document).SingleOrDefaultAsync(ct);
+        var phases = draft?.Phases ?? scenario.Phases.OrderBy(p => p.Order).Select(p => p.Content).ToList();
+        return new PhaseKeys(phases.Select(p => p.Key).ToList());
+    }
+
+    /// <summary>Where a thread's phase is now: found by its key; a thread written before phases had keys keeps its position.</summary>
+    private sealed record PhaseKeys(IReadOnlyList<string> Keys)
+    {
+        public int? IndexOf(ScenarioComment c) => IndexOf(c.PhaseKey, c.PhaseIndex);
+
+        /// <summary>The phase's position now; null when the thread is about the whole scenario or its phase was removed.</summary>
+        public int? IndexOf(string? key, int? index) => key is not null
+            ? Keys.ToList().IndexOf(key) is >= 0 and var at ? at : null
+            : index is { } i && i < Keys.Count ? i : null;
     }
 
     public async Task<long> ReplyAsync(long threadId, string body, CancellationToken ct = default)
@@ -133,7 +156,8 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         errors.ThrowIfAny();
         var reply = new ScenarioComment
         {
-            OrganisationId = caller.OrganisationId, ScenarioId = thread.ScenarioId, PhaseIndex = thread.PhaseIndex, Field = thread.Field,
+            OrganisationId = caller.OrganisationId, ScenarioId = thread.ScenarioId, PhaseIndex = thread.PhaseIndex, PhaseKey = thread.PhaseKey,
+            Field = thread.Field,
             ParentId = thread.Id, AuthorId = caller.UserId, Body = text, CreatedAt = clock.GetUtcNow(),
         };
         db.Add(reply);

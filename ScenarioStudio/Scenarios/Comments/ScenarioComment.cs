@@ -6,7 +6,8 @@ namespace ScenarioStudio.Scenarios.Comments;
 
 /// <summary>
 /// A comment on a scenario. A thread is a comment without a parent, anchored to the whole scenario, one phase (by its
-/// position) or one field of it; its replies point at it (one level). Threads are resolved and reopened as a whole.
+/// key, so the thread follows the phase when phases move) or one field of it; its replies point at it (one level).
+/// Threads are resolved and reopened as a whole.
 /// </summary>
 public sealed class ScenarioComment : IOrganisationOwned
 {
@@ -18,6 +19,8 @@ public sealed class ScenarioComment : IOrganisationOwned
     public int ScenarioId { get; set; }
     /// <summary>The phase (0-based position when written) the thread is about, or null for the whole scenario.</summary>
     public int? PhaseIndex { get; set; }
+    /// <summary>The key of that phase (<see cref="Phase.Key"/>): where the thread is shown now, wherever the phase moved.</summary>
+    public string? PhaseKey { get; set; }
     /// <summary>The field the thread is about ("IdealResponse", "Persona"), or null.</summary>
     public string? Field { get; set; }
     public long? ParentId { get; set; }
@@ -35,6 +38,7 @@ internal sealed class ScenarioCommentConfiguration : IEntityTypeConfiguration<Sc
     public void Configure(EntityTypeBuilder<ScenarioComment> b)
     {
         b.Property(c => c.Field).HasMaxLength(ScenarioComment.MaxField);
+        b.Property(c => c.PhaseKey).HasMaxLength(20);
         b.Property(c => c.AuthorId).HasMaxLength(450);
         b.Property(c => c.ResolvedById).HasMaxLength(450);
         b.Property(c => c.Body).HasMaxLength(ScenarioComment.MaxBody);

@@ -208,4 +208,17 @@ public sealed class CommentServiceTests : PracticeTestBase
         Assert.Null(Assert.Single(await comments.ListAsync(ScenarioId)).Anchor.PhaseIndex);
         Assert.Equal(1, (await comments.CountsAsync(ScenarioId)).Open);
     }
+
+    [Fact]
+    public async Task A_thread_points_at_a_field_the_builder_names_on_the_scenario_or_on_a_phase()
+    {
+        await using var asCreator = await Db.AsAsync(Org.ContentManager);
+        var comments = asCreator.Get<CommentService>();
+        await comments.AddAsync(ScenarioId, new CommentAnchor(null, "Rubric"), "Weights look off.");
+        await comments.AddAsync(ScenarioId, new CommentAnchor(0, "CustomerOpening"), "Too polite for this persona.");
+        Assert.Equal(["CustomerOpening", "Rubric"], (await comments.ListAsync(ScenarioId)).Select(t => t.Anchor.Field).Order());
+        Assert.Equal("Customer opening", CommentFields.Label("CustomerOpening"));
+        foreach (var wrong in new[] { new CommentAnchor(null, "IdealResponse"), new CommentAnchor(0, "Rubric"), new CommentAnchor(0, "<script>") })
+            Assert.Contains("Field", (await Assert.ThrowsAsync<ValidationFailedException>(() => comments.AddAsync(ScenarioId, wrong, "x"))).Errors.Keys);
+    }
 }

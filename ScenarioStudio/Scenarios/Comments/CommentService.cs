@@ -105,8 +105,8 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         if (anchor.PhaseIndex is { } phase && (phase < 0 || phase >= phases.Keys.Count))
             errors.Add(nameof(anchor.PhaseIndex), "Choose one of the scenario's phases.");
         var field = string.IsNullOrWhiteSpace(anchor.Field) ? null : anchor.Field.Trim();
-        if (field is not null && (field.Length > ScenarioComment.MaxField || !field.All(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '[' or ']')))
-            errors.Add(nameof(anchor.Field), "Point the comment at a field of the scenario.");
+        if (field is not null && !CommentFields.IsKnown(field, phase: anchor.PhaseIndex is not null))
+            errors.Add(nameof(anchor.Field), anchor.PhaseIndex is null ? "Point the comment at a field of the scenario." : "Point the comment at a field of the phase.");
         errors.ThrowIfAny();
         var comment = new ScenarioComment
         {

@@ -203,7 +203,10 @@ public sealed class CommentServiceTests : PracticeTestBase
         Assert.Equal((1, 0), (counts.ForPhase(0), counts.ForPhase(1)));
 
         // Replaced by another phase in the draft, the thread stays open, about the scenario as a whole.
-        doc.Phases[0] = new Phase { Name = "Replacement", CustomerOpening = "Hello?", IdealResponse = "Hello.", ExpectedMinutes = doc.Phases[0].ExpectedMinutes };
+        doc.Phases[0] = new Phase
+        {
+            Name = "Replacement", CustomerOpening = "Hello?", IdealResponse = "Hello.", ExpectedMinutes = doc.Phases[0].ExpectedMinutes,
+        };
         await asCreator.Get<ScenarioCommands>().UpdateAsync(ScenarioId, doc, details.Visibility, revision);
         Assert.Null(Assert.Single(await comments.ListAsync(ScenarioId)).Anchor.PhaseIndex);
         Assert.Equal(1, (await comments.CountsAsync(ScenarioId)).Open);

@@ -89,7 +89,8 @@ public static class ScenarioAccess
         var submitter = draft is not null ? draft.SubmittedById : s.SubmittedById;
         var ownChange = inReview && submitter == caller.UserId && !(admin && allowSelfApproval);
         // Admins publish a draft without a review; a Reviewer approves what was submitted.
-        var publishable = inReview || (admin && (draft?.Status == DraftStatus.Draft || (draft is null && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)));
+        var publishable = inReview
+            || (admin && (draft?.Status == DraftStatus.Draft || (draft is null && s.Status is ScenarioStatus.Draft or ScenarioStatus.Archived)));
         return new ScenarioActions(
             CanEdit: editor && s.Status != ScenarioStatus.Archived,
             CanDelete: caller.Can(Permission.DeleteScenario),

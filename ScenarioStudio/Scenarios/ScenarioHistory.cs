@@ -30,7 +30,8 @@ public readonly record struct VersionRef(int? Number, bool Working = false)
 }
 
 /// <summary>One scenario waiting for a reviewer: new (never published) or a change to its live version.</summary>
-public sealed record ReviewItem(int ScenarioId, string Title, ScenarioDomain Domain, int? LiveVersion, string SubmittedBy, DateTimeOffset SubmittedAt, string Note);
+public sealed record ReviewItem(int ScenarioId, string Title, ScenarioDomain Domain, int? LiveVersion, string SubmittedBy, DateTimeOffset SubmittedAt,
+    string Note);
 
 /// <summary>Reading a scenario's history for the staff who work on it: versions, review steps, diffs, the review queue.</summary>
 public sealed class ScenarioHistory(CurrentUser currentUser, TenantDb tenantDb)
@@ -78,7 +79,8 @@ public sealed class ScenarioHistory(CurrentUser currentUser, TenantDb tenantDb)
             .Select(s => new { s.Id, s.Title, s.Domain, s.LiveVersion, By = s.SubmittedById, At = s.SubmittedAt ?? s.UpdatedAt })
             .ToListAsync(ct);
         var changes = await db.ScenarioDrafts.AsNoTracking().Where(d => d.Status == DraftStatus.InReview)
-            .Join(scenarios, d => d.ScenarioId, s => s.Id, (d, s) => new { s.Id, d.Document, s.Domain, s.LiveVersion, By = d.SubmittedById, At = d.SubmittedAt ?? d.UpdatedAt })
+            .Join(scenarios, d => d.ScenarioId, s => s.Id,
+                (d, s) => new { s.Id, d.Document, s.Domain, s.LiveVersion, By = d.SubmittedById, At = d.SubmittedAt ?? d.UpdatedAt })
             .ToListAsync(ct);
         var waiting = fresh.Concat(changes.Select(c => new { c.Id, c.Document.Title, c.Domain, c.LiveVersion, c.By, c.At })).ToList();
         var ids = waiting.Select(w => w.Id).ToList();

@@ -106,7 +106,8 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
             errors.Add(nameof(anchor.PhaseIndex), "Choose one of the scenario's phases.");
         var field = string.IsNullOrWhiteSpace(anchor.Field) ? null : anchor.Field.Trim();
         if (field is not null && !CommentFields.IsKnown(field, phase: anchor.PhaseIndex is not null))
-            errors.Add(nameof(anchor.Field), anchor.PhaseIndex is null ? "Point the comment at a field of the scenario." : "Point the comment at a field of the phase.");
+            errors.Add(nameof(anchor.Field),
+                anchor.PhaseIndex is null ? "Point the comment at a field of the scenario." : "Point the comment at a field of the phase.");
         errors.ThrowIfAny();
         var comment = new ScenarioComment
         {

@@ -31,9 +31,9 @@ public sealed class AuditTrail(ClientAddress address, TimeProvider clock)
     {
         db.Set<AuditEntry>().Add(new AuditEntry
         {
-            OrganisationId = caller.OrganisationId, At = clock.GetUtcNow(), ActorId = caller.UserId, ActorName = Cut(caller.DisplayName, 100),
-            Address = address.Value, Action = action, SubjectKind = subject.Kind, SubjectId = subject.Id, SubjectName = Cut(subject.Name, 200),
-            Summary = Cut(summary, 500),
+            OrganisationId = caller.OrganisationId, At = clock.GetUtcNow(), ActorId = caller.UserId, ActorName = caller.DisplayName.Shorten(100),
+            Address = address.Value, Action = action, SubjectKind = subject.Kind, SubjectId = subject.Id, SubjectName = subject.Name.Shorten(200),
+            Summary = summary.Shorten(500),
             Changes = changes?.Select(c => new FieldChange(c.Field, CutOrNull(c.Before), CutOrNull(c.After))).ToList() ?? [],
         });
     }
@@ -63,7 +63,5 @@ public sealed class AuditTrail(ClientAddress address, TimeProvider clock)
         _ => value.ToString(),
     };
 
-    private static string? CutOrNull(string? text) => text is null ? null : Cut(text, MaxText);
-
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string? CutOrNull(string? text) => text is null ? null : text.Shorten(MaxText);
 }

@@ -42,7 +42,7 @@ public sealed class Notifier(NotificationEvents events, TimeProvider clock, Noti
         {
             var notification = new Notification
             {
-                OrganisationId = organisationId, UserId = userId, Kind = kind, Title = Cut(title, 200), Body = Cut(body, 500),
+                OrganisationId = organisationId, UserId = userId, Kind = kind, Title = title.Shorten(200), Body = body.Shorten(500),
                 Link = link, CreatedAt = clock.GetUtcNow(),
             };
             db.Set<Notification>().Add(notification);
@@ -69,6 +69,4 @@ public sealed class Notifier(NotificationEvents events, TimeProvider clock, Noti
         foreach (var userId in users) events.Changed(userId);
         foreach (var notification in saved) mail.Enqueue(notification);
     }
-
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

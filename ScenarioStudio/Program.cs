@@ -6,6 +6,7 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Transfer;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +29,7 @@ app.MapOrganisations();
 app.MapDataStorage();
 app.MapProgressExports();
 app.MapAudit();
+app.MapScenarioTransfer();
 
 app.Run();
 

@@ -21,6 +21,8 @@ public enum Permission
     ResolveComments,
     ModerateComments,
     ReadAuditLog,
+    ExportScenarios,
+    ImportScenarios,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -48,6 +50,9 @@ public static class Permissions
         // Deleting someone else's comment.
         [Permission.ModerateComments] = [OrgRole.Admin],
         [Permission.ReadAuditLog] = [OrgRole.Admin],
+        // Scenario files carry the ideal responses and rubrics: the people who write and review scenarios move them.
+        [Permission.ExportScenarios] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
+        [Permission.ImportScenarios] = [OrgRole.Admin, OrgRole.ContentManager],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

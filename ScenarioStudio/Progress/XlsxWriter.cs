@@ -22,9 +22,15 @@ public static class XlsxWriter
     internal const int MaxColumnWidth = 60;
     private const int HeaderStyle = 1, DateStyle = 2, TextStyle = 3;
 
-    public static async Task WriteAsync(ExportTable table, Stream output, CancellationToken ct = default)
+    public static Task WriteAsync(ExportTable table, Stream output, CancellationToken ct = default) => WriteAsync([table], output, ct);
+
+    /// <summary>
+    /// A workbook of several sheets, in order, the first one selected. Every part carries the same fixed date, so the
+    /// same tables give the same bytes (scenario exports are compared file to file and kept in version control).
+    /// </summary>
+    public static async Task WriteAsync(IReadOnlyList<ExportTable> tables, Stream output, CancellationToken ct = default)
     {
-        var sheetName = SheetName(table.Name);
+        var names = UniqueSheetNames(tables);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         Part(zip, "[Content_Types].xml",
             """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
@@ -32,7 +38,8 @@ public static class XlsxWriter
             """<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>""" +
             """<Default Extension="xml" ContentType="application/xml"/>""" +
             """<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>""" +
-            """<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>""" +
+            string.Concat(tables.Select((_, i) => $"""<Override PartName="/xl/worksheets/sheet{i + 1}.xml" """ +
+                """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>""")) +
             """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" +
             """</Types>""");
         Part(zip, "_rels/.rels",
@@ -43,9 +50,11 @@ public static class XlsxWriter
         Part(zip, "xl/_rels/workbook.xml.rels",
             """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
             """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">""" +
-            """<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """ +
-            """Target="worksheets/sheet1.xml"/>""" +
-            """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" +
+            string.Concat(tables.Select((_, i) => $"""<Relationship Id="rId{i + 1}" """ +
+                """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """ +
+                $"""Target="worksheets/sheet{i + 1}.xml"/>""")) +
+            $"""<Relationship Id="rId{tables.Count + 1}" """ +
+            """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" +
             """</Relationships>""");
         // Cell formats: 0 normal, 1 bold text (header), 2 date and time, 3 text. Text is format 49 ("@") with the quote
         // prefix, Excel's own record of a typed apostrophe: a value starting with '=' stays text when someone edits it.
@@ -64,20 +73,40 @@ public static class XlsxWriter
             """<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>""" +
             """</cellXfs></styleSheet>""");
 
-        var rowCount = await WriteSheetAsync(zip, table, ct);
+        var rowCounts = new List<int>();
+        for (var i = 0; i < tables.Count; i++) rowCounts.Add(await WriteSheetAsync(zip, tables[i], i + 1, ct));
 
-        var quoted = "'" + sheetName.Replace("'", "''") + "'";
+        var sheets = new StringBuilder();
+        var filters = new StringBuilder();
+        for (var i = 0; i < tables.Count; i++)
+        {
+            sheets.Append($"""<sheet name="{SecurityElement.Escape(names[i])}" sheetId="{i + 1}" r:id="rId{i + 1}"/>""");
+            var quoted = "'" + names[i].Replace("'", "''") + "'";
+            filters.Append($"""<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">""" +
+                $"""{SecurityElement.Escape(quoted)}!$A$1:${ColumnName(tables[i].Columns.Count)}${rowCounts[i] + 1}</definedName>""");
+        }
         Part(zip, "xl/workbook.xml",
             """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + "\n" +
             """<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """ +
             """xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">""" +
-            $"""<sheets><sheet name="{SecurityElement.Escape(sheetName)}" sheetId="1" r:id="rId1"/></sheets>""" +
-            """<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">""" +
-            $"""{SecurityElement.Escape(quoted)}!$A$1:${ColumnName(table.Columns.Count)}${rowCount + 1}</definedName></definedNames>""" +
-            """</workbook>""");
+            $"""<sheets>{sheets}</sheets><definedNames>{filters}</definedNames></workbook>""");
     }
 
-    private static async Task<int> WriteSheetAsync(ZipArchive zip, ExportTable table, CancellationToken ct)
+    /// <summary>Sheet names as Excel allows them (31 characters, no []:*?/\), each used once.</summary>
+    private static List<string> UniqueSheetNames(IReadOnlyList<ExportTable> tables)
+    {
+        var names = new List<string>();
+        foreach (var table in tables)
+        {
+            var name = SheetName(table.Name);
+            for (var n = 2; names.Contains(name, StringComparer.OrdinalIgnoreCase); n++)
+                name = SheetName($"{table.Name[..Math.Min(27, table.Name.Length)]} {n}");
+            names.Add(name);
+        }
+        return names;
+    }
+
+    private static async Task<int> WriteSheetAsync(ZipArchive zip, ExportTable table, int number, CancellationToken ct)
     {
         var columns = table.Columns;
         await using var rows = table.Rows.WithCancellation(ct).GetAsyncEnumerator();
@@ -89,11 +118,11 @@ public static class XlsxWriter
         var widths = columns.Select((c, i) => Math.Clamp(
             sample.Select(r => TableExport.Format(r[i], c.Kind).Length).Append(c.Header.Length + 3).Max() * 1.15 + 2, 8, MaxColumnWidth)).ToList();
 
-        await using var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
+        await using var stream = await Entry(zip, $"xl/worksheets/sheet{number}.xml").OpenAsync(ct);
         using var x = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = true });
         x.WriteStartDocument(standalone: true);
         x.WriteStartElement("worksheet", Main);
-        x.WriteRaw("""<sheetViews><sheetView tabSelected="1" workbookViewId="0">""" +
+        x.WriteRaw($"""<sheetViews><sheetView{(number == 1 ? " tabSelected=\"1\"" : "")} workbookViewId="0">""" +
             """<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>""" +
             """<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>""");
         x.WriteStartElement("cols", Main);
@@ -111,7 +140,7 @@ public static class XlsxWriter
         x.WriteStartElement("sheetData", Main);
         x.WriteStartElement("row", Main);
         x.WriteAttributeString("r", "1");
-        foreach (var column in columns) TextCell(x, column.Header, HeaderStyle);
+        for (var i = 0; i < columns.Count; i++) TextCell(x, $"{ColumnName(i + 1)}1", columns[i].Header, HeaderStyle);
         x.WriteEndElement();
 
         var count = 0;
@@ -133,25 +162,27 @@ public static class XlsxWriter
         x.WriteAttributeString("r", Number(number));
         for (var i = 0; i < columns.Count; i++)
         {
+            // Every cell carries its reference: readers that count cells without one disagree about empty ones.
+            var reference = ColumnName(i + 1) + Number(number);
             switch (row[i])
             {
                 case null:
-                    x.WriteStartElement("c", Main);
-                    x.WriteEndElement();
                     break;
                 case int or long or double or decimal or float:
                     x.WriteStartElement("c", Main);
+                    x.WriteAttributeString("r", reference);
                     x.WriteElementString("v", Main, Convert.ToDouble(row[i], CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture));
                     x.WriteEndElement();
                     break;
                 case DateTimeOffset d:
                     x.WriteStartElement("c", Main);
+                    x.WriteAttributeString("r", reference);
                     x.WriteAttributeString("s", Number(DateStyle));
                     x.WriteElementString("v", Main, d.UtcDateTime.ToOADate().ToString("R", CultureInfo.InvariantCulture));
                     x.WriteEndElement();
                     break;
                 case var other:
-                    TextCell(x, Convert.ToString(other, CultureInfo.InvariantCulture) ?? "", TextStyle);
+                    TextCell(x, reference, Convert.ToString(other, CultureInfo.InvariantCulture) ?? "", TextStyle);
                     break;
             }
         }
@@ -159,9 +190,10 @@ public static class XlsxWriter
     }
 
     /// <summary>A text cell (inline string, never a formula, shown as written); characters XML cannot carry are dropped.</summary>
-    private static void TextCell(XmlWriter x, string text, int style)
+    private static void TextCell(XmlWriter x, string reference, string text, int style)
     {
         x.WriteStartElement("c", Main);
+        x.WriteAttributeString("r", reference);
         x.WriteAttributeString("t", "inlineStr");
         if (style != 0) x.WriteAttributeString("s", Number(style));
         x.WriteStartElement("is", Main);
@@ -188,9 +220,17 @@ public static class XlsxWriter
 
     private static void Part(ZipArchive zip, string name, string xml)
     {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        using var stream = Entry(zip, name).Open();
         var bytes = Encoding.UTF8.GetBytes(xml.Trim());
         stream.Write(bytes);
+    }
+
+    /// <summary>A part dated 1 January 1980 (the zip format's first day) whenever it is written.</summary>
+    private static ZipArchiveEntry Entry(ZipArchive zip, string name)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+        entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return entry;
     }
 
     /// <summary>A1-style column letters: 1 → A, 27 → AA.</summary>

@@ -41,23 +41,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var now = clock.GetUtcNow();
         var before = draft?.Document ?? s.ToDocument();
         var beforeVisibility = draft?.Visibility ?? s.Visibility;
-        if (s.Status == ScenarioStatus.Published)
-        {
-            draft ??= db.ScenarioDrafts.Add(new ScenarioDraft
-            {
-                OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
-            }).Entity;
-            doc.Phases = ScenarioVersioning.WithPhaseKeys(doc.Phases).ToList();
-            var saved = ScenarioJson.Clone(doc);
-            (draft.Document, draft.Visibility, draft.UpdatedById, draft.UpdatedAt) = (saved, CheckVisibility(visibility), caller.UserId, now);
-        }
-        else
-        {
-            db.ScenarioPhases.RemoveRange(s.Phases);
-            s.Apply(doc);
-            s.Visibility = CheckVisibility(visibility);
-            s.UpdatedAt = now;
-        }
+        draft = SaveContent(db, s, draft, doc, CheckVisibility(visibility), caller.UserId, now);
         s.Revision++;
         var changes = ScenarioDiff.Between(before, doc).ToFieldChanges().ToList();
         changes.AddRange(AuditTrail.Diff(("Visibility", beforeVisibility, visibility)));
@@ -68,6 +52,31 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         if (draft is null) await ScenarioSearchIndex.UpsertAsync(db, s, ct);
         await tx.CommitAsync(ct);
         return s.Revision;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="doc"/> as the scenario's content: beside a published scenario as its pending draft, which
+    /// learners do not see until it is published; onto the row otherwise. Returns the draft, or null when the row changed.
+    /// The caller saves, and updates the search index when the row changed.
+    /// </summary>
+    internal static ScenarioDraft? SaveContent(AppDbContext db, Scenario s, ScenarioDraft? draft, ScenarioDocument doc, Visibility visibility,
+        string userId, DateTimeOffset now)
+    {
+        if (s.Status == ScenarioStatus.Published)
+        {
+            draft ??= db.ScenarioDrafts.Add(new ScenarioDraft
+            {
+                OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
+            }).Entity;
+            doc.Phases = ScenarioVersioning.WithPhaseKeys(doc.Phases).ToList();
+            (draft.Document, draft.Visibility, draft.UpdatedById, draft.UpdatedAt) = (ScenarioJson.Clone(doc), visibility, userId, now);
+            return draft;
+        }
+        db.ScenarioPhases.RemoveRange(s.Phases);
+        s.Apply(doc);
+        s.Visibility = visibility;
+        s.UpdatedAt = now;
+        return null;
     }
 
     public async Task DeleteAsync(int id, CancellationToken ct = default)
@@ -117,7 +126,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         return scenario.Id;
     }
 
-    private static string EditRefusal(Scenario s) => s switch
+    internal static string EditRefusal(Scenario s) => s switch
     {
         { IsSystem: true } => "This is a library scenario: only Admins change it. Duplicate it to make your own version.",
         { Status: ScenarioStatus.Archived } => "This scenario is archived. Move it back to draft to edit it.",

@@ -15,6 +15,8 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ReviewPolicy>();
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddScoped<Comments.CommentService>();
+        builder.Services.AddScoped<Transfer.ScenarioTransfer>();
+        builder.Services.Configure<Transfer.TransferLimits>(builder.Configuration.GetSection("Transfer"));
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

@@ -35,6 +35,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(TemplatesPage)] = u => u.Get<ScenarioCommands>().DuplicateAsync(scenarioId),
         [typeof(ScenarioStudio.Scenarios.History.ReviewQueuePage)] = u => u.Get<ScenarioHistory>().QueueAsync(),
         [typeof(ScenarioStudio.Audit.AuditLogPage)] = u => u.Get<ScenarioStudio.Audit.AuditLogService>().OptionsAsync(),
+        [typeof(ScenarioStudio.Scenarios.Transfer.ImportPage)] = u => u.Get<ScenarioStudio.Scenarios.Transfer.ScenarioTransfer>()
+            .DryRunAsync("[]"u8.ToArray(), "empty.json"),
     };
 
     public override async Task InitializeAsync()

@@ -220,7 +220,7 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
 
         var places = parsed.Places(fieldProblems.Select(f => (f.Scenario, f.Key)).ToList());
         problems.AddRange(fieldProblems.Select((f, n) => new ImportProblem(
-            places[n].Length > 0 ? places[n] : $"scenario {f.Scenario + 1} ({parsed.Scenarios[f.Scenario].Slug})", Lower(f.Message))));
+            places[n].Length > 0 ? places[n] : $"scenario {f.Scenario + 1} ({parsed.Scenarios[f.Scenario].Slug})", f.Message)));
         return (new ImportPlan(fileName, parsed.Format, items, problems), existing);
     }
 

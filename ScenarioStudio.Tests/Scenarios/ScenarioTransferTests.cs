@@ -156,6 +156,26 @@ public sealed class ScenarioTransferTests : OrganisationTestBase
     }
 
     [Fact]
+    public async Task Blank_rows_between_blocks_numbers_typed_as_text_and_shared_strings_read_like_the_export()
+    {
+        var docs = new[] { Small("Spaced one"), Small("Spaced two") }.ToList();
+        var exported = await ScenarioFileWriter.ToBytesAsync(docs, TransferFormat.Xlsx);
+        using var book = new XLWorkbook(new MemoryStream(exported));
+        var phases = book.Worksheet("Phases");
+        phases.Row(4).InsertRowsAbove(3);
+        var minutes = phases.FirstRowUsed().CellsUsed().Single(c => c.GetString() == "expectedMinutes").Address.ColumnLetter;
+        phases.Cell($"{minutes}2").Value = "4";
+        book.Worksheet("Rubric").Row(2).InsertRowsBelow(1);
+        using var saved = new MemoryStream();
+        book.SaveAs(saved);
+
+        var parsed = ScenarioFileReader.Read(saved.ToArray(), "spaced.xlsx", new TransferLimits());
+        Assert.Empty(parsed.Problems);
+        Assert.Equal(ScenarioJson.Serialize(ScenarioFileReader.Read(exported, "a.xlsx", new TransferLimits()).Scenarios),
+            ScenarioJson.Serialize(parsed.Scenarios));
+    }
+
+    [Fact]
     public async Task Yaml_with_comments_anchors_crlf_and_a_bom_imports_and_json_without_a_bom_too()
     {
         var yaml = """

@@ -6,6 +6,7 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ var app = builder.Build();
 
 await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
+await CategoryService.SyncAsync(app.Services);
 await app.Services.RecordFirstVersionsAsync();
 
 app.UseReverseProxy();

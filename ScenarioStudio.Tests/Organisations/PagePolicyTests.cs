@@ -9,6 +9,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
 
@@ -22,6 +23,7 @@ namespace ScenarioStudio.Tests.Organisations;
 public sealed class PagePolicyTests : OrganisationTestBase
 {
     private int scenarioId;
+    private int categoryId;
 
     /// <summary>Every page that has a policy, with the service call behind its content.</summary>
     private Dictionary<Type, Func<AsUser, Task>> PageCalls => new()
@@ -35,6 +37,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(TemplatesPage)] = u => u.Get<ScenarioCommands>().DuplicateAsync(scenarioId),
         [typeof(ScenarioStudio.Scenarios.History.ReviewQueuePage)] = u => u.Get<ScenarioHistory>().QueueAsync(),
         [typeof(ScenarioStudio.Audit.AuditLogPage)] = u => u.Get<ScenarioStudio.Audit.AuditLogService>().OptionsAsync(),
+        [typeof(CategoriesPage)] = u => u.Get<CategoryService>().MoveAsync(categoryId, 0),
     };
 
     public override async Task InitializeAsync()
@@ -45,6 +48,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         var scenarios = asAdmin.Scenarios();
         scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Open to everyone"));
         await scenarios.Lifecycle.PublishAsync(scenarioId);
+        categoryId = (await asAdmin.Get<CategoryService>().ListAsync())[0].Id;
     }
 
     private static IEnumerable<Type> GuardedPages => typeof(Program).Assembly.GetTypes()

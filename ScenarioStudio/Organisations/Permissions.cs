@@ -21,6 +21,7 @@ public enum Permission
     ResolveComments,
     ModerateComments,
     ReadAuditLog,
+    ManageCategories,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -48,6 +49,8 @@ public static class Permissions
         // Deleting someone else's comment.
         [Permission.ModerateComments] = [OrgRole.Admin],
         [Permission.ReadAuditLog] = [OrgRole.Admin],
+        // The category list is shared by every creator: Admins keep it tidy.
+        [Permission.ManageCategories] = [OrgRole.Admin],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -15,6 +15,7 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ReviewPolicy>();
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddScoped<Comments.CommentService>();
+        builder.Services.AddScoped<Categories.CategoryService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

@@ -7,6 +7,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Categories;
+using ScenarioStudio.Scenarios.Personas;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,6 +31,7 @@ app.MapOrganisations();
 app.MapDataStorage();
 app.MapProgressExports();
 app.MapAudit();
+app.MapPersonaCards();
 
 app.Run();
 

@@ -16,6 +16,7 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<RubricTestService>();
         builder.Services.AddScoped<Comments.CommentService>();
         builder.Services.AddScoped<Categories.CategoryService>();
+        builder.Services.AddScoped<Personas.PersonaCardService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

@@ -7,6 +7,8 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Transfer;
+using ScenarioStudio.Scenarios.Categories;
+using ScenarioStudio.Scenarios.Personas;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +20,7 @@ var app = builder.Build();
 
 await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
+await CategoryService.SyncAsync(app.Services);
 await app.Services.RecordFirstVersionsAsync();
 
 app.UseReverseProxy();
@@ -30,6 +33,7 @@ app.MapDataStorage();
 app.MapProgressExports();
 app.MapAudit();
 app.MapScenarioTransfer();
+app.MapPersonaCards();
 
 app.Run();
 

@@ -7,6 +7,7 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Tests.Infrastructure;
 
@@ -60,6 +61,8 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         var org = new Organisation { Name = name };
         db.Organisations.Add(org);
         await db.SaveChangesAsync();
+        // As a sign-up does: a new organisation starts with the default categories.
+        await CategoryService.EnsureAsync(db, org.Id, CategoryDefaults.Names, Clock.GetUtcNow(), default);
         var members = new Dictionary<OrgRole, ApplicationUser>();
         foreach (var role in OrgRoles.All) members[role] = await AddMemberAsync(org.Id, role, $"{role} of {name}");
         return new TestOrganisation(org.Id, members);

@@ -48,6 +48,19 @@ public static class TestImages
         return file.ToArray();
     }
 
+    /// <summary>
+    /// The PNG with a tEXt chunk added before its IEND, as SillyTavern writes a character card (keyword "chara", base64
+    /// JSON). Written here byte by byte, independently of the app's own PNG code.
+    /// </summary>
+    public static byte[] WithText(byte[] png, string keyword, string text)
+    {
+        using var file = new MemoryStream();
+        file.Write(png, 0, png.Length - 12); // Skia ends its PNGs with the 12-byte IEND chunk
+        Chunk(file, "tEXt", [.. Encoding.Latin1.GetBytes(keyword), 0, .. Encoding.Latin1.GetBytes(text)]);
+        Chunk(file, "IEND", []);
+        return file.ToArray();
+    }
+
     private static void Chunk(Stream file, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];

@@ -5,6 +5,7 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
 
@@ -94,6 +95,7 @@ public sealed class HostileContentBrowserTests(AppFixture app)
             var org = new Organisation { Name = P[5] };
             db.Organisations.Add(org);
             await db.SaveChangesAsync();
+            await CategoryService.EnsureAsync(db, org.Id, CategoryDefaults.Names, DateTimeOffset.UtcNow, default);
             admin = await AddAsync(scope, org.Id, OrgRole.Admin, P[7]);
             manager = await AddAsync(scope, org.Id, OrgRole.Manager, P[10]);
             learner = await AddAsync(scope, org.Id, OrgRole.Learner, P[6]);

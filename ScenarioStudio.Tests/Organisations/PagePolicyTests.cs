@@ -9,6 +9,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
 
@@ -22,6 +23,7 @@ namespace ScenarioStudio.Tests.Organisations;
 public sealed class PagePolicyTests : OrganisationTestBase
 {
     private int scenarioId;
+    private int categoryId;
 
     /// <summary>Every page that has a policy, with the service call behind its content.</summary>
     private Dictionary<Type, Func<AsUser, Task>> PageCalls => new()
@@ -37,6 +39,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(ScenarioStudio.Audit.AuditLogPage)] = u => u.Get<ScenarioStudio.Audit.AuditLogService>().OptionsAsync(),
         [typeof(ScenarioStudio.Scenarios.Transfer.ImportPage)] = u => u.Get<ScenarioStudio.Scenarios.Transfer.ScenarioTransfer>()
             .DryRunAsync("[]"u8.ToArray(), "empty.json"),
+        [typeof(CategoriesPage)] = u => u.Get<CategoryService>().MoveAsync(categoryId, 0),
     };
 
     public override async Task InitializeAsync()
@@ -47,6 +50,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
         var scenarios = asAdmin.Scenarios();
         scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Open to everyone"));
         await scenarios.Lifecycle.PublishAsync(scenarioId);
+        categoryId = (await asAdmin.Get<CategoryService>().ListAsync())[0].Id;
     }
 
     private static IEnumerable<Type> GuardedPages => typeof(Program).Assembly.GetTypes()

@@ -20,7 +20,7 @@ public sealed class LibreOfficeWorkbookTests : OrganisationTestBase
         docs[0].Phases[0].IdealResponse = "First line.\nSecond line, with “quotes” and é.";
         docs[1].Persona.Age = 57;
         var original = await ScenarioFileWriter.ToBytesAsync(docs, TransferFormat.Xlsx);
-        var saved = Convert(original, "library.xlsx", "xlsx:Calc MS Excel 2007 XML");
+        var saved = await Convert(original, "library.xlsx", "xlsx:Calc MS Excel 2007 XML");
         using (var zip = new ZipArchive(new MemoryStream(saved)))
             Assert.Contains(zip.Entries, e => e.FullName == "xl/sharedStrings.xml");
 
@@ -35,7 +35,7 @@ public sealed class LibreOfficeWorkbookTests : OrganisationTestBase
     {
         var csv = "\uFEFFslug,title,domain,category,difficulty,xpReward,persona.name\r\n" +
                   "calc-csv-one,Made in a spreadsheet,sales,Objection handling,beginner,150,Priya\r\n";
-        var xlsx = Convert(Encoding.UTF8.GetBytes(csv), "Scenarios.csv", "xlsx", "CSV:44,34,76,1");
+        var xlsx = await Convert(Encoding.UTF8.GetBytes(csv), "Scenarios.csv", "xlsx", "CSV:44,34,76,1");
         await using var scope = await db.AsAsync(org.ContentManager);
         var plan = await scope.Get<ScenarioTransfer>().DryRunAsync(xlsx, "Scenarios.xlsx");
 
@@ -49,13 +49,13 @@ public sealed class LibreOfficeWorkbookTests : OrganisationTestBase
     }
 
     /// <summary>The file converted by LibreOffice in a profile of its own; the converted file's bytes.</summary>
-    private static byte[] Convert(byte[] content, string name, string convertTo, string? inFilter = null)
+    private static async Task<byte[]> Convert(byte[] content, string name, string convertTo, string? inFilter = null)
     {
         var dir = Directory.CreateTempSubdirectory("calc-");
         try
         {
             var input = Path.Combine(dir.FullName, name);
-            File.WriteAllBytes(input, content);
+            await File.WriteAllBytesAsync(input, content);
             var output = Path.Combine(dir.FullName, "out");
             var start = new ProcessStartInfo("soffice")
             {
@@ -65,12 +65,13 @@ public sealed class LibreOfficeWorkbookTests : OrganisationTestBase
             if (inFilter is not null) start.ArgumentList.Add($"--infilter={inFilter}");
             start.ArgumentList.Add(input);
             using var process = Process.Start(start)!;
-            var log = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "soffice did not finish");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var log = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var errors = await process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
             var converted = Path.Combine(output, Path.GetFileNameWithoutExtension(name) + ".xlsx");
-            Assert.True(File.Exists(converted), $"soffice wrote nothing: {log.Result} {errors.Result}");
-            return File.ReadAllBytes(converted);
+            Assert.True(File.Exists(converted), $"soffice wrote nothing: {log} {errors}");
+            return await File.ReadAllBytesAsync(converted);
         }
         finally
         {

@@ -1,7 +1,6 @@
 using ClosedXML.Excel;
 using Microsoft.Playwright;
 using ScenarioStudio.Organisations;
-using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Transfer;
 using ScenarioStudio.Tests.Infrastructure;
 

@@ -5,6 +5,7 @@ using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Account;
 
@@ -112,7 +113,8 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
 
         if (firstRun)
         {
-            // A new organisation starts with the seeded scenario library.
+            // A new organisation starts with the default categories and the seeded scenario library.
+            await CategoryService.EnsureAsync(db, user.OrganisationId, CategoryDefaults.Names, clock.GetUtcNow(), ct);
             await library.SeedAsync(db, user.OrganisationId, user.Id, ct);
         }
         await tx.CommitAsync(ct);

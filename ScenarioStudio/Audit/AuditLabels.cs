@@ -12,6 +12,7 @@ public static class AuditSubjects
     public const string Assignment = "Assignment";
     public const string Session = "Session";
     public const string Report = "Report";
+    public const string Category = "Category";
     public const string AuditLog = "Audit log";
 }
 

@@ -58,6 +58,8 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Scenarios.Comments.ScenarioComment> ScenarioComments => Set<Scenarios.Comments.ScenarioComment>();
     public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();
+    public DbSet<Scenarios.Categories.Category> Categories => Set<Scenarios.Categories.Category>();
+    public DbSet<Scenarios.Personas.PersonaAvatar> PersonaAvatars => Set<Scenarios.Personas.PersonaAvatar>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -23,6 +23,7 @@ public enum Permission
     ReadAuditLog,
     ExportScenarios,
     ImportScenarios,
+    ManageCategories,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -53,6 +54,8 @@ public static class Permissions
         // Scenario files carry the ideal responses and rubrics: the people who write and review scenarios move them.
         [Permission.ExportScenarios] = [OrgRole.Admin, OrgRole.ContentManager, OrgRole.Reviewer],
         [Permission.ImportScenarios] = [OrgRole.Admin, OrgRole.ContentManager],
+        // The category list is shared by every creator: Admins keep it tidy.
+        [Permission.ManageCategories] = [OrgRole.Admin],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Scenarios;
 
@@ -13,7 +14,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var caller = await currentUser.RequireAsync(Permission.CreateScenario, ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ValidateAsync(db, doc, null, forPublish: false, ct);
+        await ValidateAsync(db, doc, null, null, forPublish: false, ct);
         var id = await AddDraftAsync(db, caller, doc, CheckVisibility(visibility), ct);
         audit.Record(db, caller, AuditAction.Create, new AuditSubject("Scenario", id.ToString(), doc.Title), "Created the scenario");
         await db.SaveChangesAsync(ct);
@@ -37,7 +38,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var draft = await db.ScenarioDrafts.SingleOrDefaultAsync(d => d.ScenarioId == id, ct);
         // What is in review stays publishable: it must keep meeting the publishing rules.
         var inReview = draft?.Status == DraftStatus.InReview || (draft is null && s.Status == ScenarioStatus.InReview);
-        await ValidateAsync(db, doc, id, forPublish: inReview, ct);
+        await ValidateAsync(db, doc, id, draft?.Document.Category ?? s.Category, forPublish: inReview, ct);
         var now = clock.GetUtcNow();
         var before = draft?.Document ?? s.ToDocument();
         var beforeVisibility = draft?.Visibility ?? s.Visibility;
@@ -136,9 +137,12 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
     private static Visibility CheckVisibility(Visibility v) =>
         Enum.IsDefined(v) ? v : throw new ValidationFailedException("Visibility", "Choose a visibility.");
 
-    private static async Task ValidateAsync(AppDbContext db, ScenarioDocument doc, int? id, bool forPublish, CancellationToken ct)
+    /// <param name="currentCategory">The category the content had before the change (null for a new scenario), which it may keep when archived.</param>
+    private static async Task ValidateAsync(AppDbContext db, ScenarioDocument doc, int? id, string? currentCategory, bool forPublish,
+        CancellationToken ct)
     {
         var errors = ScenarioValidator.Validate(doc, forPublish);
+        if (!errors.Has("Category")) await CategoryService.CheckScenarioCategoryAsync(db, doc, currentCategory, errors, ct);
         var slug = doc.Slug.Trim();
         if (slug.Length > 0 && await db.Scenarios.AnyAsync(s => s.Slug == slug && s.Id != id, ct))
             errors.Add("Slug", "Another scenario in your organisation already uses this slug.");

@@ -128,6 +128,8 @@ public sealed record ScenarioDiff(IReadOnlyList<FieldDiff> Fields, IReadOnlyList
         ("Persona: traits", Lines(d.Persona.Traits)), ("Persona: starting mood", d.Persona.StartingMood),
         ("Persona: goals", Lines(d.Persona.Goals)), ("Persona: hidden information", Lines(d.Persona.HiddenInformation)),
         ("Persona: speaking style", d.Persona.SpeakingStyle),
+        // The picture by whether there is one and which: its id says nothing to a reader, a change of it does.
+        ("Persona: picture", d.Persona.AvatarId is null ? "" : "picture " + d.Persona.AvatarId[..8]), ("Persona: card notes", d.Persona.CardNotes ?? ""),
         ("Learner brief", d.Context.LearnerBrief), ("Ticket card", Cards(d.Context.TicketFields)),
         ("Knowledge base", Lines(d.Context.KnowledgeBase.Select(k => $"{k.Title}: {k.Body}"))),
         ("Verification facts", Cards(d.Context.VerificationFacts)), ("Phrases shown as hints", d.Context.ShowPhrasesAsHints ? "yes" : "no"),

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ScenarioStudio.Scenarios;
 
 // The authored content of a scenario, as a creator edits it, as templates are stored under
@@ -51,6 +53,15 @@ public sealed class Persona
     /// <summary>Facts the learner must uncover by asking.</summary>
     public List<string> HiddenInformation { get; set; } = [];
     public string SpeakingStyle { get; set; } = "";
+    /// <summary>The persona's picture: an id in the organisation's PersonaAvatars table, served by /avatars/{id}; null for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AvatarId { get; set; }
+    /// <summary>
+    /// What an imported character card carried that no field here holds (creator notes, tags, other greetings…), kept for
+    /// the creator to read; the AI customer does not see it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CardNotes { get; set; }
 }
 
 public sealed class ScenarioContext

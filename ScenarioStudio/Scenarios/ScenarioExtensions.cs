@@ -17,6 +17,8 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<Comments.CommentService>();
         builder.Services.AddScoped<Transfer.ScenarioTransfer>();
         builder.Services.Configure<Transfer.TransferLimits>(builder.Configuration.GetSection("Transfer"));
+        builder.Services.AddScoped<Categories.CategoryService>();
+        builder.Services.AddScoped<Personas.PersonaCardService>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

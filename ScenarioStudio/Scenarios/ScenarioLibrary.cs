@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Scenarios;
 
@@ -32,6 +33,8 @@ public sealed class ScenarioLibrary(TimeProvider clock)
         var wanted = missing.Select(t => t.Document.Slug.Trim()).ToList();
         var slugs = (await scenarios.Where(s => wanted.Contains(s.Slug)).Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();
+        // The templates' categories join the organisation's list, so the library's scenarios keep valid categories.
+        await CategoryService.EnsureAsync(db, organisationId, missing.Select(t => t.Document.Category), now, ct);
         var added = new List<Scenario>();
         foreach (var (key, doc) in missing)
         {

@@ -129,12 +129,12 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
             .ToListAsync(ct);
     }
 
-    /// <summary>Categories in use, for the filter and the builder's suggestions.</summary>
+    /// <summary>The organisation's category names in the Admins' order (archived ones too: scenarios may keep them), for filters.</summary>
     public async Task<IReadOnlyList<string>> ListCategoriesAsync(CancellationToken ct = default)
     {
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        return await db.Scenarios.ReadableBy(caller).Select(s => s.Category).Distinct().OrderBy(c => c).ToListAsync(ct);
+        return await db.Categories.OrderBy(c => c.Position).ThenBy(c => c.Name).Select(c => c.Name).ToListAsync(ct);
     }
 
     /// <summary>People who own scenarios, for the owner filter.</summary>

@@ -8,6 +8,8 @@ namespace ScenarioStudio.Scenarios;
 /// </summary>
 public static partial class ScenarioValidator
 {
+    /// <summary>The longest AI prompt (persona prompt, coach instructions) and the longest card notes.</summary>
+    public const int MaxPromptLength = 4000;
     public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50, MaxTestCases = 12;
 
     public static FieldErrors Validate(ScenarioDocument d, bool forPublish)
@@ -29,6 +31,8 @@ public static partial class ScenarioValidator
         e.Check(d.Persona.Name.Trim().Length is >= 1 and <= 60, "Persona.Name", "Give the customer a name (at most 60 characters).");
         e.Check(d.Persona.Age is null or (>= 16 and <= 100), "Persona.Age", "The age must be 16 to 100, or empty.");
         e.Check(d.Persona.Traits.Count <= 10, "Persona.Traits", "Use at most 10 traits.");
+        e.Check((d.Persona.CardNotes?.Length ?? 0) <= MaxPromptLength, "Persona.CardNotes", $"Card notes are at most {MaxPromptLength} characters.");
+        e.Check(d.Persona.AvatarId is null || AvatarIdPattern().IsMatch(d.Persona.AvatarId), "Persona.AvatarId", "Upload the picture again.");
 
         e.Check(d.Phases.Count is >= MinPhases and <= MaxPhases, "Phases", $"A scenario has {MinPhases} to {MaxPhases} phases (now {d.Phases.Count}).");
         for (var i = 0; i < d.Phases.Count; i++) ValidatePhase(e, d, d.Phases[i], $"Phases[{i}]", forPublish);
@@ -45,7 +49,8 @@ public static partial class ScenarioValidator
 
         e.Check(d.Ai.Temperature is >= 0 and <= 2, "Ai.Temperature", "The temperature must be 0 to 2.");
         e.Check(d.Ai.MaxTurns is >= 1 and <= 10, "Ai.MaxTurns", "Max turns per phase must be 1 to 10.");
-        e.Check(d.Ai.PersonaPrompt.Length <= 4000 && d.Ai.CoachInstructions.Length <= 4000, "Ai", "Prompts are at most 4000 characters.");
+        e.Check(d.Ai.PersonaPrompt.Length <= MaxPromptLength && d.Ai.CoachInstructions.Length <= MaxPromptLength, "Ai",
+            $"Prompts are at most {MaxPromptLength} characters.");
         return e;
     }
 
@@ -81,6 +86,9 @@ public static partial class ScenarioValidator
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")]
     private static partial Regex SlugPattern();
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex AvatarIdPattern();
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LocalePattern();

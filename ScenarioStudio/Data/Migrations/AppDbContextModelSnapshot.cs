@@ -828,6 +828,45 @@ namespace ScenarioStudio.Data.Migrations
                     b.ToTable("AssignmentReminders");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Scenarios.Categories.Category", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Colour")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Name")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "Position");
+
+                    b.ToTable("Categories", (string)null);
+                });
+
             modelBuilder.Entity("ScenarioStudio.Scenarios.Comments.ScenarioComment", b =>
                 {
                     b.Property<long>("Id")
@@ -886,6 +925,45 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("OrganisationId", "ScenarioId", "ParentId", "ResolvedAt");
 
                     b.ToTable("ScenarioComments");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Scenarios.Personas.PersonaAvatar", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.ToTable("PersonaAvatars", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ReviewEvent", b =>

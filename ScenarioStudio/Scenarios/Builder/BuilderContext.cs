@@ -9,6 +9,8 @@ public sealed class BuilderContext(Func<Task> changed)
     public bool CanReadHistory { get; set; }
     /// <summary>The whole scenario being edited, for sections that need more than their own part (rubric test runs).</summary>
     public ScenarioDocument? Document { get; set; }
+    /// <summary>The saved scenario's id (null until a new one is first saved): for downloads of its saved content.</summary>
+    public int? ScenarioId { get; set; }
     /// <summary>Runs a phase's rubric test cases; null when the caller may not (the page decides from their role).</summary>
     public Func<ScenarioDocument, int, Task<IReadOnlyList<RubricTestResult>>>? RunTests { get; set; }
 

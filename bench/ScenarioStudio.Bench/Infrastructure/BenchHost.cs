@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Bench.Infrastructure;
 
@@ -61,6 +62,7 @@ public sealed class BenchHost : IAsyncDisposable
         var org = new Organisation { Name = name };
         db.Organisations.Add(org);
         await db.SaveChangesAsync();
+        await CategoryService.EnsureAsync(db, org.Id, CategoryDefaults.Names, DateTimeOffset.UtcNow, default);
         return org.Id;
     }
 

@@ -7,6 +7,7 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Bench.Search;
 
@@ -137,6 +138,8 @@ public static class SearchBenchmark
         var sample = new ScenarioGenerator(1_000_000, DataSeed + 1, [admin.Id]);
         var generated = Enumerable.Range(0, 50).Select(sample.Next).First(g => g.Document.Domain == ScenarioDomain.Language);
         int serviceId;
+        await using (var db = await host.OpenUnfilteredAsync())
+            await CategoryService.EnsureAsync(db, admin.OrganisationId, [generated.Document.Category], DateTimeOffset.UtcNow, default);
         await using (var scope = await host.AsAsync(admin))
             serviceId = await scope.ServiceProvider.GetRequiredService<ScenarioCommands>().CreateAsync(generated.Document, generated.Visibility);
 

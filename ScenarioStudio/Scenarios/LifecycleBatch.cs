@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
@@ -23,6 +24,12 @@ internal sealed class LifecycleStep(Scenario scenario, ScenarioDraft? draft, str
     /// <summary>The content being edited: the pending change, or the scenario itself.</summary>
     public ScenarioDocument Content => Draft?.Document ?? Scenario.ToDocument();
 
+    /// <summary>
+    /// The scenario's own content as the publishing rules checked it (<see cref="ScenarioLifecycle.PublishingErrors"/>),
+    /// kept so a publish that changes nothing in it writes this copy as the version instead of building another.
+    /// </summary>
+    public ScenarioDocument? Checked { get; set; }
+
     /// <summary>Whether the content being edited waits for a reviewer.</summary>
     public bool InReview => Draft?.Status == DraftStatus.InReview || (Draft is null && Scenario.Status == ScenarioStatus.InReview);
 }
@@ -44,8 +51,8 @@ internal sealed class LifecycleBatch(AppDbContext db, Microsoft.EntityFrameworkC
     public async Task SaveAsync(IReadOnlyCollection<LifecycleStep> changed, CancellationToken ct)
     {
         foreach (var step in changed) step.Scenario.Revision++;
-        if (!db.ChangeTracker.AutoDetectChangesEnabled) DetectChanges(changed);
-        await db.SaveChangesAsync(ct);
+        if (db.ChangeTracker.AutoDetectChangesEnabled) await db.SaveChangesAsync(ct);
+        else await SaveChunkAsync(changed, ct);
         foreach (var step in changed)
         {
             if (step.Search == SearchChange.Content) await ScenarioSearchIndex.UpsertAsync(db, step.Scenario, ct);
@@ -61,7 +68,7 @@ internal sealed class LifecycleBatch(AppDbContext db, Microsoft.EntityFrameworkC
     /// </summary>
     public void TrackChangedStepsOnly() => db.ChangeTracker.AutoDetectChangesEnabled = false;
 
-    private void DetectChanges(IReadOnlyCollection<LifecycleStep> changed)
+    private async Task SaveChunkAsync(IReadOnlyCollection<LifecycleStep> changed, CancellationToken ct)
     {
         foreach (var step in changed)
         {
@@ -69,6 +76,13 @@ internal sealed class LifecycleBatch(AppDbContext db, Microsoft.EntityFrameworkC
             foreach (var phase in step.Scenario.Phases) db.Entry(phase).DetectChanges();
             if (step.Draft is { } draft) db.Entry(draft).DetectChanges();
         }
+        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+        // The rows a chunk only adds (versions, review steps, audit entries) are let go rather than kept with a snapshot
+        // of their JSON, which costs as much again as writing them and is never read.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added
+            && e.Entity is ScenarioVersion or ReviewEvent or Audit.AuditEntry).ToList())
+            entry.State = EntityState.Detached;
+        db.ChangeTracker.AcceptAllChanges();
     }
 
     /// <summary>Commits, then tells the people notified (never inside the transaction).</summary>

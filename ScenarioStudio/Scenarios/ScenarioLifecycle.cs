@@ -125,6 +125,7 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
     internal static FieldErrors PublishingErrors(LifecycleStep step)
     {
         var doc = step.Content;
+        if (step.Draft is null) step.Checked = doc;
         var errors = ScenarioValidator.Validate(doc, forPublish: true);
         if (doc.Phases.Count == 0) errors.Add("Phases", "Add phases before publishing.");
         return errors;
@@ -177,6 +178,7 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
         var author = AuthorOf(step);
         var reviewed = step.InReview;
         var submitNote = reviewed ? step.SubmitNote : null;
+        var document = step.Checked;
         if (draft is not null)
         {
             db.ScenarioPhases.RemoveRange(s.Phases);
@@ -184,6 +186,7 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
             s.Visibility = draft.Visibility;
             db.ScenarioDrafts.Remove(draft);
             step.Search = SearchChange.Content;
+            document = null;
         }
         else if (s.Phases.Any(p => string.IsNullOrEmpty(p.Content.Key)))
         {
@@ -191,13 +194,14 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
             var current = s.ToDocument();
             db.ScenarioPhases.RemoveRange(s.Phases);
             s.Apply(current);
+            document = null;
         }
 
         var number = facts.VersionNumbers.GetValueOrDefault(s.Id) + 1;
         var now = clock.GetUtcNow();
         db.ScenarioVersions.Add(new ScenarioVersion
         {
-            OrganisationId = s.OrganisationId, ScenarioId = s.Id, Number = number, Document = s.ToDocument(),
+            OrganisationId = s.OrganisationId, ScenarioId = s.Id, Number = number, Document = document ?? s.ToDocument(),
             ChangeNote = ScenarioVersioning.Note(string.IsNullOrWhiteSpace(note) ? submitNote : note),
             AuthorName = facts.AuthorNames.GetValueOrDefault(author) ?? "",
             PublishedById = batch.Caller.UserId, PublishedByName = batch.Caller.DisplayName, PublishedAt = now,

@@ -35,6 +35,9 @@ public interface IScenarioListing : IOrganisationOwned
 /// </summary>
 public static class ScenarioAccess
 {
+    /// <summary>The refusal for a scenario that is missing or hidden from the caller: the same words for both, so neither is told apart.</summary>
+    public const string NotVisible = "This scenario does not exist or is not visible to you.";
+
     /// <summary>Published for the whole organisation: what every learner may practise and what may be assigned to a team.</summary>
     public static IQueryable<T> OpenToLearners<T>(this IQueryable<T> query) where T : IScenarioListing =>
         query.Where(s => s.Status == ScenarioStatus.Published && s.Visibility != Visibility.Private);
@@ -72,7 +75,7 @@ public static class ScenarioAccess
         var query = db.Scenarios.Include(s => s.Phases).ReadableOrInReview(db, caller).Where(s => s.Id == id);
         if (!tracked) query = query.AsNoTracking();
         return await query.SingleOrDefaultAsync(ct)
-            ?? throw new ForbiddenException("This scenario does not exist or is not visible to you.");
+            ?? throw new ForbiddenException(NotVisible);
     }
 
     /// <summary>

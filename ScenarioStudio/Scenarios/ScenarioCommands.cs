@@ -65,10 +65,7 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
     {
         if (s.Status == ScenarioStatus.Published)
         {
-            draft ??= db.ScenarioDrafts.Add(new ScenarioDraft
-            {
-                OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
-            }).Entity;
+            draft = DraftBeside(db, s, draft);
             doc.Phases = ScenarioVersioning.WithPhaseKeys(doc.Phases).ToList();
             (draft.Document, draft.Visibility, draft.UpdatedById, draft.UpdatedAt) = (ScenarioJson.Clone(doc), visibility, userId, now);
             return draft;
@@ -126,6 +123,13 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
         return scenario.Id;
     }
+
+    /// <summary>The pending change beside a published scenario: <paramref name="draft"/>, or a new one starting from the live content.</summary>
+    internal static ScenarioDraft DraftBeside(AppDbContext db, Scenario s, ScenarioDraft? draft) => draft ?? db.ScenarioDrafts.Add(new ScenarioDraft
+    {
+        OrganisationId = s.OrganisationId, ScenarioId = s.Id, Status = DraftStatus.Draft, BaseVersion = s.LiveVersion ?? 0,
+        Document = s.ToDocument(), Visibility = s.Visibility,
+    }).Entity;
 
     internal static string EditRefusal(Scenario s) => s switch
     {

@@ -11,6 +11,7 @@ public static class ScenarioExtensions
         builder.Services.AddScoped<ScenarioQueries>();
         builder.Services.AddScoped<ScenarioCommands>();
         builder.Services.AddScoped<ScenarioLifecycle>();
+        builder.Services.AddScoped<ScenarioBulk>();
         builder.Services.AddScoped<ScenarioHistory>();
         builder.Services.AddScoped<ReviewPolicy>();
         builder.Services.AddScoped<RubricTestService>();

@@ -90,6 +90,27 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         return Page(await Rows(db, Order(matched, q.Sort).Skip(skip).Take(pageSize)).ToListAsync(ct), total);
     }
 
+    /// <summary>
+    /// The id of every scenario the caller may read that matches the filter (the list's words and filters, not capped at
+    /// <see cref="CountCap"/>), for "select all that match" on the list. Refused when more than
+    /// <see cref="ScenarioBulk.MaxRows"/> match: one bulk action takes no more.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MatchingIdsAsync(ScenarioFilter filter, CancellationToken ct = default)
+    {
+        var caller = await currentUser.GetAsync(ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var q = filter.ToQuery(0, 1);
+        var match = ScenarioSearchIndex.ToMatchQuery(q.Search, q.Domain, q.Difficulty, q.Status, q.Visibility);
+        var ids = match is null
+            ? Filter(db.Scenarios.AsNoTracking().ReadableBy(caller), q).Select(s => s.Id)
+            : Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q).Select(h => h.Id);
+        var found = await ids.Take(ScenarioBulk.MaxRows + 1).ToListAsync(ct);
+        if (found.Count > ScenarioBulk.MaxRows)
+            throw new ValidationFailedException("Selection",
+                $"More than {ScenarioBulk.MaxRows:N0} scenarios match: add a word or a filter to act on fewer at once.");
+        return found;
+    }
+
     private static IQueryable<T> Filter<T>(IQueryable<T> query, ScenarioQuery q) where T : IScenarioListing
     {
         if (q.Domain is { } domain) query = query.Where(s => s.Domain == domain);

@@ -40,6 +40,11 @@ public static class ScenarioSearchIndex
     public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"DELETE FROM scenario_fts WHERE rowid = {scenarioId}", ct);
 
+    /// <summary>Removes many scenarios' rows in one statement (a bulk delete).</summary>
+    public static Task RemoveManyAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"DELETE FROM scenario_fts WHERE rowid IN (SELECT value FROM json_each({System.Text.Json.JsonSerializer.Serialize(scenarioIds)}))", ct);
+
     /// <summary>After a change of status, which leaves the text as it is.</summary>
     public static Task UpdateFacetsAsync(AppDbContext db, Scenario s, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"UPDATE scenario_fts SET facets = {Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)} WHERE rowid = {s.Id}", ct);

@@ -10,7 +10,15 @@ public static partial class ScenarioValidator
 {
     /// <summary>The longest AI prompt (persona prompt, coach instructions) and the longest card notes.</summary>
     public const int MaxPromptLength = 4000;
-    public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50, MaxTestCases = 12;
+    public const int MinPhases = 2, MaxPhases = 6, LanguageMinItems = 5, MaxListItems = 50, MaxTestCases = 12, MaxTags = 20, MaxTagLength = 30;
+    public const string CategoryRule = "The category must be 2 to 50 characters.";
+    public static readonly string TagsRule = $"Use at most {MaxTags} tags of at most {MaxTagLength} characters.";
+
+    /// <summary>The category rule, also checked by bulk changes of category.</summary>
+    public static bool IsValidCategory(string category) => category.Trim().Length is >= 2 and <= 50;
+
+    /// <summary>The tags rule, also checked by bulk tagging.</summary>
+    public static bool AreValidTags(IReadOnlyCollection<string> tags) => tags.Count <= MaxTags && tags.All(t => t.Trim().Length <= MaxTagLength);
 
     public static FieldErrors Validate(ScenarioDocument d, bool forPublish)
     {
@@ -21,11 +29,11 @@ public static partial class ScenarioValidator
         e.Check(d.Description.Trim().Length <= 500, "Description", $"The description must be at most 500 characters (now {d.Description.Trim().Length}).");
         e.Check(Enum.IsDefined(d.Domain), "Domain", "Choose a domain.");
         e.Check(Enum.IsDefined(d.Difficulty), "Difficulty", "Choose a difficulty.");
-        e.Check(d.Category.Trim().Length is >= 2 and <= 50, "Category", "The category must be 2 to 50 characters.");
+        e.Check(IsValidCategory(d.Category), "Category", CategoryRule);
         e.Check(d.TotalMinutes() is >= 5 and <= 60, "EstimatedMinutes",
             $"A scenario takes 5 to 60 minutes; its phases' expected minutes add up to {d.TotalMinutes()}.");
         e.Check(d.XpReward is >= 0 and <= 1000, "XpReward", "The XP reward must be 0 to 1000.");
-        e.Check(d.Tags.Count <= 20 && d.Tags.All(t => t.Trim().Length <= 30), "Tags", "Use at most 20 tags of at most 30 characters.");
+        e.Check(AreValidTags(d.Tags), "Tags", TagsRule);
         e.Check(LocalePattern().IsMatch(d.Locale.Trim()), "Locale", "Use a language tag such as en-GB or es.");
 
         e.Check(d.Persona.Name.Trim().Length is >= 1 and <= 60, "Persona.Name", "Give the customer a name (at most 60 characters).");

@@ -131,25 +131,29 @@ public sealed class ScenarioBulkTests(ITestOutputHelper output) : OrganisationTe
         var mine = await DraftAsync("Lynx mine");
         var auditBefore = (await AuditAsync(AuditAction.Update)).Count;
 
-        var result = await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([mine, library.Id, theirs], "Retention", null, default));
+        var result = await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([mine, library.Id, theirs], "Customer support", null, default));
 
         Assert.True(result.Refused);
         Assert.Equal(0, result.Changed);
         Assert.Equal([library.Id, theirs], result.Blocked.Select(b => b.Id).Order());
         Assert.Equal($"“{library.Title}”: library scenario, only Admins change it", result.Blocked.Single(b => b.Id == library.Id).ToString());
         Assert.Contains("not visible to you", result.Blocked.Single(b => b.Id == theirs).Reason);
-        Assert.NotEqual("Retention", (await LoadAsync(mine)).Category);
+        Assert.NotEqual("Customer support", (await LoadAsync(mine)).Category);
         Assert.Equal(auditBefore, (await AuditAsync(AuditAction.Update)).Count);
 
         // Roles that may not do the action at all are refused before any row is read.
         await Assert.ThrowsAsync<ForbiddenException>(() => Bulk(org.Learner, s => s.PublishAsync([mine], null, default)));
-        await Assert.ThrowsAsync<ForbiddenException>(() => Bulk(org.Manager, s => s.ChangeCategoryAsync([mine], "Retention", null, default)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Bulk(org.Manager, s => s.ChangeCategoryAsync([mine], "Customer support", null, default)));
         await Assert.ThrowsAsync<ForbiddenException>(() => Bulk(org.ContentManager, s => s.ArchiveAsync([mine], null, default)));
         await Assert.ThrowsAsync<ForbiddenException>(() => Bulk(org.ContentManager, s => s.DeleteAsync([mine], null, default)));
         // The category is checked by the builder's rule.
         var invalid = await Assert.ThrowsAsync<ValidationFailedException>(
             () => Bulk(org.ContentManager, s => s.ChangeCategoryAsync([mine], "x", null, default)));
         Assert.Equal(ScenarioValidator.CategoryRule, invalid.Errors["Category"].Single());
+        // And by the organisation's list, as a save in the builder is.
+        var unknown = await Assert.ThrowsAsync<ValidationFailedException>(
+            () => Bulk(org.ContentManager, s => s.ChangeCategoryAsync([mine], "Retention desk", null, default)));
+        Assert.Equal(ScenarioStudio.Scenarios.Categories.CategoryService.NotInList, unknown.Errors["Category"].Single());
     }
 
     [Fact]
@@ -183,13 +187,13 @@ public sealed class ScenarioBulkTests(ITestOutputHelper output) : OrganisationTe
         var live = await PublishedAsync("Gecko live");
         var liveCategory = (await LoadAsync(live)).Category;
 
-        var category = await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([draft, live], " Retention ", null, default));
+        var category = await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([draft, live], " customer support ", null, default));
         Assert.Equal((2, 1), (category.Changed, category.InDraftChanges));
-        Assert.Equal("Retention", (await LoadAsync(draft)).Category);
+        Assert.Equal("Customer support", (await LoadAsync(draft)).Category);
         Assert.Equal(liveCategory, (await LoadAsync(live)).Category);
         var pending = await As(org.ContentManager, s => s.Scenarios().Queries.GetAsync(live));
-        Assert.Equal((DraftStatus.Draft, "Retention"), (pending.PendingChange!.Value, pending.Document.Category));
-        Assert.Equal(0, (await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([draft, live], "Retention", null, default))).Changed);
+        Assert.Equal((DraftStatus.Draft, "Customer support"), (pending.PendingChange!.Value, pending.Document.Category));
+        Assert.Equal(0, (await Bulk(org.ContentManager, s => s.ChangeCategoryAsync([draft, live], "Customer support", null, default))).Changed);
 
         var visibility = await Bulk(org.ContentManager, s => s.ChangeVisibilityAsync([draft], Visibility.Private, null, default));
         Assert.Equal(1, visibility.Changed);
@@ -208,7 +212,7 @@ public sealed class ScenarioBulkTests(ITestOutputHelper output) : OrganisationTe
         Assert.Empty(await SearchAsync(org.ContentManager, "quarterly"));
 
         var updates = await AuditAsync(AuditAction.Update);
-        Assert.Contains(updates, e => e.SubjectId == draft.ToString() && e.Changes.Any(c => c.Field == "Category" && c.After == "Retention"));
+        Assert.Contains(updates, e => e.SubjectId == draft.ToString() && e.Changes.Any(c => c.Field == "Category" && c.After == "Customer support"));
         Assert.Contains(updates, e => e.SubjectId == live.ToString() && e.Summary.StartsWith("Changed the category in the draft changes"));
     }
 

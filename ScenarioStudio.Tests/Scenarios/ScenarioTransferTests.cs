@@ -312,6 +312,25 @@ public sealed class ScenarioTransferTests : OrganisationTestBase
     }
 
     [Fact]
+    public async Task An_admins_import_adds_the_categories_it_uses_and_a_content_managers_is_told_to_ask_for_them()
+    {
+        var doc = Small("New shelf");
+        doc.Category = "Renewals desk";
+        var bytes = await ScenarioFileWriter.ToBytesAsync([doc], TransferFormat.Json);
+
+        var refused = await As(org.ContentManager, t => t.DryRunAsync(bytes, "x.json"));
+        Assert.Contains(refused.Problems, p => p.Place.EndsWith("scenarios[0].category") && p.Message.Contains("ask an Admin"));
+
+        var plan = await As(org.Admin, t => t.ImportAsync(bytes, "x.json"));
+        Assert.True(plan.Imported);
+        Assert.Equal(["Renewals desk"], plan.NewCategories);
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.True(await check.Set<ScenarioStudio.Scenarios.Categories.Category>()
+            .AnyAsync(c => c.OrganisationId == org.Id && c.Name == "Renewals desk"));
+        Assert.Equal("Renewals desk", (await check.Scenarios.SingleAsync(s => s.Slug == doc.Slug)).Category);
+    }
+
+    [Fact]
     public async Task Exports_hold_only_what_the_caller_may_read_in_their_own_organisation()
     {
         var other = await db.CreateOrganisationAsync("Other");

@@ -62,6 +62,19 @@ public sealed class TransferBrowserTests(AppFixture app)
         await page.GotoAsync($"/scenarios?q={stamp}");
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("#scenario-grid .scenario-title")).ToHaveCountAsync(2);
+
+        // An Admin bulk-publishes what was imported.
+        var admin = await app.NewPageAsync(1366, 900);
+        await admin.SignInAsync(people[OrgRole.Admin], AppFixture.Password);
+        await admin.GotoAsync($"/scenarios?q={stamp}");
+        await admin.WaitForCircuitAsync();
+        await Assertions.Expect(admin.Locator("#scenario-grid .scenario-title")).ToHaveCountAsync(2);
+        await admin.ClickAsync("#bulk-select-page");
+        await Assertions.Expect(admin.Locator("#bulk-count")).ToHaveTextAsync("2 selected");
+        await admin.ClickAsync("#bulk-publish");
+        await Assertions.Expect(admin.Locator("#bulk-summary")).ToContainTextAsync("2 scenarios published");
+        await Assertions.Expect(admin.Locator("#scenario-grid td.wide-only .mud-chip", new() { HasText = "Published" })).ToHaveCountAsync(2);
+        await admin.ScreenshotAsync("import-05-bulk-published-1366");
     }
 
     /// <summary>The workbook with phase 2 of the second scenario given minutes "ten" and no name; the two cells' places.</summary>

@@ -97,7 +97,7 @@ public sealed class ScenarioBulk(CurrentUser currentUser, ScenarioLifecycle life
         return plan.Result(BulkAction.Unarchive, $"{Count(plan.Changes.Count)} moved back to draft{Also(plan.Skipped, "not archived")}.");
     }
 
-    /// <summary>Sets the category, checked by the builder's own rule (<see cref="ScenarioValidator.IsValidCategory"/>).</summary>
+    /// <summary>Sets the category, checked by the builder's own rules (<see cref="ScenarioValidator.IsValidCategory"/>, and the list's).</summary>
     public async Task<BulkResult> ChangeCategoryAsync(IReadOnlyCollection<int> ids, string category, IProgress<int>? progress = null,
         CancellationToken ct = default)
     {
@@ -105,6 +105,12 @@ public sealed class ScenarioBulk(CurrentUser currentUser, ScenarioLifecycle life
         var name = (category ?? "").Trim();
         if (!ScenarioValidator.IsValidCategory(name)) throw new ValidationFailedException("Category", ScenarioValidator.CategoryRule);
         await using var batch = await OpenAsync(caller, ids, ct);
+        // The organisation's list decides, as for a save in the builder (archived categories are not picked anew).
+        var pick = new ScenarioDocument { Category = name };
+        var errors = new FieldErrors();
+        await Categories.CategoryService.CheckScenarioCategoryAsync(batch.Db, pick, null, errors, ct);
+        errors.ThrowIfAny();
+        name = pick.Category;
         var plan = Decide(batch, ids, step => Editable(step, caller) ?? (CategoryOf(step) == name ? Verdict.Skip : Verdict.Change));
         if (plan.Refused) return plan.Result(BulkAction.ChangeCategory, "");
         await RunAsync(batch, plan, step => Edit(batch, step, "Changed the category", ("Category", CategoryOf(step), name),

@@ -5,6 +5,7 @@ using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Lifecycle;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Bench.Streaming;
+using ScenarioStudio.Bench.Transfer;
 
 // Benchmarks, one per command. Each prints exactly one figure line to stdout; progress goes to stderr.
 // To add one: write a class with a static Task<int> RunAsync(BenchArgs) and register it below.
@@ -28,6 +29,9 @@ var commands = new BenchCommand[]
     new("lifecycle", "[--scenarios N] [--audit-rows N] [--keep]",
         "History, version diff, audit log page and approving a change over N scenarios with 10 versions each and 1,000,000 audit rows (default 10000).",
         LifecycleBenchmark.RunAsync),
+    new("transfer", "[--scenarios N] [--keep]",
+        "Exports N six-phase scenarios as JSON, YAML and Excel, dry-runs and imports the workbook, then bulk-publishes the drafts (default 1000).",
+        TransferBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -51,6 +51,7 @@ public sealed class ParsedFile(TransferFormat format)
         foreach (var t in List("Persona.Traits", p.Traits).Concat(List("Persona.Goals", p.Goals))
                      .Concat(List("Persona.HiddenInformation", p.HiddenInformation)))
             yield return t;
+        yield return ("Persona.CardNotes", p.CardNotes ?? "");
         yield return ("Context.LearnerBrief", d.Context.LearnerBrief);
         foreach (var f in d.Context.TicketFields.Concat(d.Context.VerificationFacts))
         {

@@ -50,6 +50,8 @@ public static class ScenarioSheets
         Lines<ScenarioDocument>("persona.goals", "One per line.", d => d.Persona.Goals),
         Lines<ScenarioDocument>("persona.hiddenInformation", "Facts the learner must uncover by asking, one per line.", d => d.Persona.HiddenInformation),
         Text<ScenarioDocument>("persona.speakingStyle", "", d => d.Persona.SpeakingStyle, (d, v) => d.Persona.SpeakingStyle = v),
+        Text<ScenarioDocument>("persona.cardNotes", "What an imported persona card held that the persona has no field for; not given to the AI.",
+            d => d.Persona.CardNotes ?? "", (d, v) => d.Persona.CardNotes = v.Length == 0 ? null : v),
         Text<ScenarioDocument>("context.learnerBrief", "The situation brief shown to the learner (Markdown).",
             d => d.Context.LearnerBrief, (d, v) => d.Context.LearnerBrief = v),
         new("context.showPhrasesAsHints", "TRUE to show each phase's essential phrases to the learner as hints.",

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios.Categories;
 
 namespace ScenarioStudio.Scenarios.Transfer;
 
@@ -19,6 +20,8 @@ public sealed record ImportItem(string Slug, string Title, ImportAction Action, 
 public sealed record ImportPlan(string FileName, TransferFormat Format, IReadOnlyList<ImportItem> Items, IReadOnlyList<ImportProblem> Problems)
 {
     public bool Imported { get; init; }
+    /// <summary>Categories the file uses that the organisation's list lacks, added by the import (only Admins' imports add them).</summary>
+    public IReadOnlyList<string> NewCategories { get; init; } = [];
     public int Creates => Items.Count(i => i.Action == ImportAction.Create);
     public int Updates => Items.Count(i => i.Action == ImportAction.Update);
     public int Unchanged => Items.Count(i => i.Action == ImportAction.Unchanged);
@@ -64,6 +67,8 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
     private async Task<ExportedFile> FileAsync(AppDbContext db, Caller caller, List<Scenario> scenarios, TransferFormat format, CancellationToken ct)
     {
         var docs = scenarios.OrderBy(s => s.Slug, StringComparer.Ordinal).Select(s => s.ToDocument()).ToList();
+        // A persona's picture stays in its organisation (persona cards carry pictures between installs).
+        foreach (var doc in docs) doc.Persona.AvatarId = null;
         var content = await ScenarioFileWriter.ToBytesAsync(docs, format, ct);
         var name = docs.Count == 1 ? docs[0].Slug : $"scenarios-{clock.GetUtcNow():yyyy-MM-dd}";
         var subject = docs.Count == 1
@@ -81,6 +86,17 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         TransferFormat.Yaml => "YAML",
         _ => "Excel",
     };
+
+    /// <summary>The ids of the caller's readable scenarios with these slugs (after an import, to act on what it wrote).</summary>
+    public async Task<IReadOnlyList<int>> IdsOfAsync(IReadOnlyCollection<string> slugs, CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ImportScenarios, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var ids = new List<int>();
+        foreach (var chunk in slugs.Chunk(Chunk))
+            ids.AddRange(await db.Scenarios.ReadableBy(caller).Where(s => chunk.Contains(s.Slug)).Select(s => s.Id).ToListAsync(ct));
+        return ids;
+    }
 
     /// <summary>What importing the file would do, and every problem at its place; nothing is written.</summary>
     public async Task<ImportPlan> DryRunAsync(ReadOnlyMemory<byte> content, string fileName, IProgress<double>? progress = null, CancellationToken ct = default)
@@ -109,6 +125,12 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         var writing = Scaled(progress, 0.5, 1);
         var now = clock.GetUtcNow();
         var source = $"from {Path.GetFileName(fileName)}".Shorten(120);
+        if (plan.NewCategories.Count > 0)
+        {
+            await CategoryService.EnsureAsync(db, caller.OrganisationId, plan.NewCategories, now, ct);
+            audit.Record(db, caller, AuditAction.Import, new AuditSubject(AuditSubjects.Category, "", string.Join(", ", plan.NewCategories)),
+                $"Added {plan.NewCategories.Count} {(plan.NewCategories.Count == 1 ? "category" : "categories")} {source}");
+        }
         var created = new List<Scenario>();
         var changed = new List<Scenario>();
         for (var i = 0; i < plan.Items.Count; i++)
@@ -159,7 +181,7 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         AppDbContext db, Caller caller, ParsedFile parsed, string fileName, CancellationToken ct)
     {
         var problems = new List<ImportProblem>(parsed.Problems);
-        var existing = new Dictionary<string, (Scenario, ScenarioDraft?)>(StringComparer.Ordinal);
+        var existing = new Dictionary<string, (Scenario Scenario, ScenarioDraft? Draft)>(StringComparer.Ordinal);
         if (parsed.Scenarios.Count == 0)
         {
             if (problems.Count == 0) problems.Add(new ImportProblem("", "The file holds no scenarios."));
@@ -189,10 +211,25 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         foreach (var s in found) existing[s.Slug] = (s, drafts.GetValueOrDefault(s.Id));
 
         var items = new List<ImportItem>();
+        var newCategories = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var addsCategories = caller.Can(Permission.ManageCategories);
         for (var i = 0; i < parsed.Scenarios.Count; i++)
         {
             var doc = parsed.Scenarios[i];
-            if (!existing.TryGetValue(doc.Slug, out var match))
+            existing.TryGetValue(doc.Slug, out var match);
+            // The picture is the organisation's own: a file never sets it, and an update keeps the scenario's.
+            doc.Persona.AvatarId = match.Draft is not null ? match.Draft.Document.Persona.AvatarId : match.Scenario?.Persona.AvatarId;
+            var categoryErrors = new FieldErrors();
+            await CategoryService.CheckScenarioCategoryAsync(db, doc, match.Scenario is null ? null : match.Draft?.Document.Category
+                ?? match.Scenario.Category, categoryErrors, ct);
+            foreach (var (key, messages) in categoryErrors.ToDictionary())
+            {
+                if (addsCategories && messages.All(m => m == CategoryService.NotInList) && ScenarioValidator.IsValidCategory(doc.Category))
+                    newCategories.Add(doc.Category.Trim());
+                else fieldProblems.AddRange(messages.Select(m => (i, key, addsCategories || m != CategoryService.NotInList ? m
+                    : $"“{doc.Category}” is not one of your organisation's categories: choose one, or ask an Admin to add it.")));
+            }
+            if (match.Scenario is null)
             {
                 items.Add(new ImportItem(doc.Slug, doc.Title, ImportAction.Create, null, []));
                 continue;
@@ -221,7 +258,7 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         var places = parsed.Places(fieldProblems.Select(f => (f.Scenario, f.Key)).ToList());
         problems.AddRange(fieldProblems.Select((f, n) => new ImportProblem(
             places[n].Length > 0 ? places[n] : $"scenario {f.Scenario + 1} ({parsed.Scenarios[f.Scenario].Slug})", f.Message)));
-        return (new ImportPlan(fileName, parsed.Format, items, problems), existing);
+        return (new ImportPlan(fileName, parsed.Format, items, problems) { NewCategories = [.. newCategories] }, existing);
     }
 
     /// <summary>The document as a save would store it, so comparing it with the stored one finds only real changes.</summary>

@@ -237,18 +237,7 @@ public static class DashboardBenchmark
                 $"managed heap {GC.GetTotalMemory(false) / 1024.0 / 1024.0:0} MB, " +
                 $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0:0} MB, private {before.PrivateMemorySize64 / 1024.0 / 1024.0:0} MB");
         var path = Path.Combine(host.Directory, "export." + TableExport.Extension(format));
-        long peak = 0;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            using var process = Process.GetCurrentProcess();
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                try { await Task.Delay(5, sampling.Token); } catch (OperationCanceledException) { }
-            }
-        });
+        var memory = PeakWorkingSet.Start();
         var start = Stopwatch.GetTimestamp();
         var rows = 0;
         await using (var scope = await host.AsAsync(admin))
@@ -259,11 +248,10 @@ public static class DashboardBenchmark
             await TableExport.WriteAsync(counted, format, file);
         }
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        await sampling.CancelAsync();
-        await sampler;
+        var peakMb = await memory.StopAsync();
         var bytes = new FileInfo(path).Length;
         File.Delete(path);
-        return (rows, seconds, peak / 1024.0 / 1024.0, bytes);
+        return (rows, seconds, peakMb, bytes);
     }
 
     private static async IAsyncEnumerable<object?[]> Count(IAsyncEnumerable<object?[]> rows, Action counted)

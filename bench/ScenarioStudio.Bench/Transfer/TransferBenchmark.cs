@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using ScenarioStudio.Account;
+using ScenarioStudio.Bench.Infrastructure;
+using ScenarioStudio.Organisations;
+using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Transfer;
+
+namespace ScenarioStudio.Bench.Transfer;
+
+/// <summary>
+/// <c>transfer [--scenarios N] [--keep]</c>: N six-phase scenarios (the seeded templates, each grown to six phases) are
+/// imported into one organisation (not timed), exported through <see cref="ScenarioTransfer"/> as JSON, YAML and Excel
+/// (timed), and the workbook is dry-run and imported into an empty organisation (timed, with the process's peak working
+/// set sampled every 5 ms), whose N new drafts an Admin then publishes in one bulk action (timed). Prints
+/// <c>transfer scenarios=N export_json_s=… export_yaml_s=… export_xlsx_s=… dryrun_xlsx_s=… import_xlsx_s=… import_peak_mb=… bulk_publish_s=…</c>.
+/// </summary>
+public static class TransferBenchmark
+{
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var count = args.GetInt("scenarios", 1000, min: 10, max: 10_000);
+        var keep = args.HasFlag("keep");
+        args.RejectUnknown();
+
+        await using var host = await BenchHost.CreateAsync(keep);
+        Log.Info($"database in {host.Directory}");
+        var source = await host.CreateOrganisationAsync("Source Org");
+        var sourceAdmin = await host.AddMemberAsync(source, OrgRole.Admin, "Source Admin");
+        var target = await host.CreateOrganisationAsync("Target Org");
+        var targetAdmin = await host.AddMemberAsync(target, OrgRole.Admin, "Target Admin");
+
+        var docs = SixPhaseScenarios(count);
+        var seed = await ScenarioFileWriter.ToBytesAsync(docs, TransferFormat.Json);
+        var watch = Stopwatch.StartNew();
+        var seeded = await Transfer(host, sourceAdmin, t => t.ImportAsync(seed, "seed.json"));
+        if (!seeded.Imported) throw new InvalidOperationException("The seed did not import: " + string.Join("; ", seeded.Problems.Take(5)));
+        Log.Info($"seeded {count} scenarios ({seed.Length / 1024.0 / 1024.0:0.0} MB of JSON) in {Log.Seconds(watch.Elapsed)} s");
+
+        var exports = new Dictionary<TransferFormat, (double Seconds, byte[] Content)>();
+        foreach (var format in Enum.GetValues<TransferFormat>())
+        {
+            await Transfer(host, sourceAdmin, t => t.ExportAllAsync(format)); // warm-up
+            var begun = Stopwatch.GetTimestamp();
+            var file = await Transfer(host, sourceAdmin, t => t.ExportAllAsync(format));
+            exports[format] = (Stopwatch.GetElapsedTime(begun).TotalSeconds, file.Content);
+            if (file.Count != count) throw new InvalidOperationException($"The {format} export holds {file.Count} scenarios, not {count}.");
+            Log.Info($"{format}: {file.Content.Length / 1024.0 / 1024.0:0.0} MB in {exports[format].Seconds:0.000} s");
+        }
+
+        var xlsx = exports[TransferFormat.Xlsx].Content;
+        var dryBegun = Stopwatch.GetTimestamp();
+        var plan = await Transfer(host, targetAdmin, t => t.DryRunAsync(xlsx, "library.xlsx"));
+        var drySeconds = Stopwatch.GetElapsedTime(dryBegun).TotalSeconds;
+        if (plan.Creates != count || plan.Problems.Count > 0)
+            throw new InvalidOperationException($"The dry run plans {plan.Creates} creates with {plan.Problems.Count} problems.");
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var memory = PeakWorkingSet.Start();
+        var importBegun = Stopwatch.GetTimestamp();
+        var imported = await Transfer(host, targetAdmin, t => t.ImportAsync(xlsx, "library.xlsx"));
+        var importSeconds = Stopwatch.GetElapsedTime(importBegun).TotalSeconds;
+        var peakMb = await memory.StopAsync();
+        if (!imported.Imported) throw new InvalidOperationException("The workbook did not import.");
+
+        var ids = await ImportedIdsAsync(host, target);
+        var publishBegun = Stopwatch.GetTimestamp();
+        var published = await Bulk(host, targetAdmin, bulk => bulk.PublishAsync(ids, null, CancellationToken.None));
+        var publishSeconds = Stopwatch.GetElapsedTime(publishBegun).TotalSeconds;
+        Log.Info($"bulk publish: {published}");
+
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"transfer scenarios={count} export_json_s={exports[TransferFormat.Json].Seconds:0.000} " +
+            $"export_yaml_s={exports[TransferFormat.Yaml].Seconds:0.000} export_xlsx_s={exports[TransferFormat.Xlsx].Seconds:0.000} " +
+            $"dryrun_xlsx_s={drySeconds:0.000} import_xlsx_s={importSeconds:0.000} import_peak_mb={peakMb:0} " +
+            $"bulk_publish_s={publishSeconds:0.000}"));
+        return 0;
+    }
+
+    private static async Task<T> Transfer<T>(BenchHost host, ApplicationUser user, Func<ScenarioTransfer, Task<T>> call)
+    {
+        await using var scope = await host.AsAsync(user);
+        return await call(scope.ServiceProvider.GetRequiredService<ScenarioTransfer>());
+    }
+
+    private static async Task<T> Bulk<T>(BenchHost host, ApplicationUser user, Func<ScenarioBulk, Task<T>> call)
+    {
+        await using var scope = await host.AsAsync(user);
+        return await call(scope.ServiceProvider.GetRequiredService<ScenarioBulk>());
+    }
+
+    private static async Task<List<int>> ImportedIdsAsync(BenchHost host, Guid organisationId)
+    {
+        await using var db = await host.OpenUnfilteredAsync();
+        return [.. db.Scenarios.Where(s => s.OrganisationId == organisationId).Select(s => s.Id)];
+    }
+
+    /// <summary>The seeded templates in turn, each grown to six phases (its phases repeated), with their own titles and slugs.</summary>
+    private static List<ScenarioDocument> SixPhaseScenarios(int count)
+    {
+        var templates = ScenarioLibrary.All.Select(t => t.Document).ToList();
+        var docs = new List<ScenarioDocument>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var doc = ScenarioJson.Clone(templates[i % templates.Count]);
+            doc.Title = $"{doc.Title} {i + 1:0000}"[..Math.Min(100, doc.Title.Length + 5)];
+            doc.Slug = $"{doc.Slug[..Math.Min(70, doc.Slug.Length)]}-{i + 1:0000}";
+            var phases = doc.Phases.Select(p => ScenarioJson.Clone(p)).ToList();
+            while (doc.Phases.Count < 6) doc.Phases.Add(ScenarioJson.Clone(phases[doc.Phases.Count % phases.Count]));
+            for (var p = 0; p < doc.Phases.Count; p++)
+            {
+                doc.Phases[p].Key = "";
+                doc.Phases[p].ExpectedMinutes = Math.Min(doc.Phases[p].ExpectedMinutes, 10);
+            }
+            docs.Add(doc);
+        }
+        return docs;
+    }
+}

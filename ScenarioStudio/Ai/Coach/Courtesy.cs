@@ -62,6 +62,7 @@ public static partial class Courtesy
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
             if (cue is null) continue;
             if (cue == "credit" && k + 1 < words.Count && NotACredit.Contains(words[k + 1])) continue;
+            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
             if (cue == "promise" && k == words.Count - 1) continue;
             if (!NegatedAt(words, k)) return true;
         }
@@ -122,7 +123,7 @@ public static partial class Courtesy
             var cue = GiveawayCues.Except(Intensifiers).Concat(ThreatCues).FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal));
             if (cue is null || NegatedAt(words, k)) continue;
             // "Does that match what you're seeing?" asks; it does not match a price.
-            if (cue == "match" && k > 0 && words[k - 1] is "that" or "this" or "does" or "it" or "which" or "what") continue;
+            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
             var head = cue.Split(' ')[0];
             if (Text.StopWords.Contains(head) || !head.All(char.IsLetter)) continue;
             var stem = head.Length > 5 ? head[..5] : head;
@@ -130,6 +131,10 @@ public static partial class Courtesy
         }
         return found;
     }
+
+    /// <summary>"Does that match what you're seeing?", "which matches the log": a comparison, not matching a price.</summary>
+    private static bool AsksWhetherItMatches(IReadOnlyList<string> words, int k) =>
+        k > 0 && words[k - 1] is "that" or "this" or "does" or "it" or "which" or "what";
 
     /// <summary>Giveaway cues that are also everyday intensifiers ("check it's definitely you"): left to the meaning-based check.</summary>
     private static readonly string[] Intensifiers = ["definitely", "personally", "promise", "for sure", "100%"];

@@ -256,4 +256,6 @@ public sealed class Lexicon(HashSet<string> scenarioWords)
     public bool Contains(string word) => scenarioWords.Contains(word) || EnglishSet.Value.Contains(word);
 
     public IEnumerable<string> Candidates => scenarioWords.Concat(English.Value);
+
+    public IEnumerable<string> ScenarioWords => scenarioWords;
 }

@@ -88,7 +88,9 @@ public static partial class Text
             if (w.Length < 5 || w.Contains('\'') || vocabulary.Contains(w) || w.Any(char.IsDigit)) return m.Value;
             string? best = null;
             var bestDistance = int.MaxValue;
-            foreach (var v in vocabulary.Candidates)
+            // A short word the model's vocabulary lacks is as likely a real word ("waive") as a typo, and the nearest
+            // vocabulary word ("naive") would change its meaning: short words are corrected towards the scenario's words only.
+            foreach (var v in w.Length >= 7 ? vocabulary.Candidates : vocabulary.ScenarioWords)
             {
                 if (Math.Abs(v.Length - w.Length) > 2 || v.Length < 5) continue;
                 var d = Levenshtein.GetDistance(w, v);

@@ -20,7 +20,7 @@ var commands = new BenchCommand[]
     new("dashboard", "[--sessions N] [--keep]",
         "Manager dashboard, learner progress and the every-session Excel export over N sessions of a year (default 100000).",
         DashboardBenchmark.RunAsync),
-    new("coach", "--set FILE [--out FILE] [--verbose] [--explain ID] [--search] [--threads N] [--profile]",
+    new("coach", "--set FILE[,FILE…] [--out FILE] [--verbose] [--explain ID] [--search] [--cv] [--exclude-template NAME] [--threads N] [--profile]",
         "Scores a graded answer set (bench/coach-set/) through the offline coach; agreement with the human grades, speed and model load.",
         CoachBenchmark.RunAsync),
     new("audit", "[--rows N] [--keep]",

@@ -63,7 +63,8 @@ public sealed class AnswerReading
             GrammarSlips = LearnerGrammar.Slips(answer),
             // Only where the answer also shows it is listing (a keyword list or a phrase on its own somewhere): a language
             // phase's ideal answer can be made of its phrases too, in whole sentences.
-            Recited = sentences.Any(x => x.IsSalad || x.IsFragment) && IsRecitedAnswer(sentences.Select(x => x.Words).ToList(), material),
+            Recited = sentences.Any(x => x.IsSalad || x.IsFragment || IsBarePhrase(x.Words, material))
+                && IsRecitedAnswer(sentences.Select(x => x.Words).ToList(), material),
         };
     }
 
@@ -100,6 +101,10 @@ public sealed class AnswerReading
         if (words.Count == 0) return true;
         var function = words.Count(w => Text.StopWords.Contains(w));
         if (words.Count >= 4 && function / (double)words.Count < 0.15) return true;
+        // A sentence holds its content words apart with function words; a keyword string runs them together ("payment
+        // system retried duplicate successful gateway timed out same amount genuine duplicate full refund"): in a long
+        // sentence, two thirds of the words in runs of four or more content words is a list, not language.
+        if (words.Count >= 10 && LongRunShare(words) >= 0.65) return true;
         var items = raw.Split([',', '/', '|', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (items.Length >= 4 && items.Count(i => Text.Words(i).Count <= 3) >= items.Length - 1 && function / (double)words.Count < 0.3) return true;
         return false;
@@ -146,10 +151,31 @@ public sealed class AnswerReading
         return items >= 5 && own <= 2;
     }
 
-    /// <summary>The sentence is one of the phase's phrases or words and (almost) nothing else.</summary>
-    private static bool IsFragment(List<string> words, PhaseMaterial material)
+    /// <summary>Share of the words that stand in runs of four or more content words (numbers and names included).</summary>
+    internal static double LongRunShare(List<string> words)
     {
-        var recited = material.PhraseItems.Any(p => words.Count <= p.Count + 1 && Text.ContainsFuzzy(words, p));
-        return recited && words.Count <= 6;
+        int inRuns = 0, run = 0;
+        foreach (var w in words.Append(""))
+        {
+            if (w.Length > 0 && !Text.StopWords.Contains(w)) { run++; continue; }
+            if (run >= 4) inRuns += run;
+            run = 0;
+        }
+        return words.Count == 0 ? 0 : inRuns / (double)words.Count;
     }
+
+    /// <summary>
+    /// The sentence is one of the phase's phrases or words and (almost) nothing else, and not a clause: "Refund.",
+    /// "Goodwill credit.", "Returns window." are recited items; "You did nothing wrong.", "It's a genuine duplicate.",
+    /// "Thank you." and "Good evening." are things people say, however closely they follow the script.
+    /// </summary>
+    /// <remarks>A sentence cut off where it should go on ("It hurts when.", "Is it okay if?") is a fragment too.</remarks>
+    private static bool IsFragment(List<string> words, PhaseMaterial material) =>
+        IsBarePhrase(words, material) && !Text.IsClause(words) || words.Count > 0 && Dangling.Contains(words[^1]);
+
+    private static readonly HashSet<string> Dangling = ["if", "when", "the", "a", "an", "and", "or", "because", "but", "whether", "than", "my", "your"];
+
+    /// <summary>One of the phase's phrases on its own, clause or not, other than a greeting or a thank-you.</summary>
+    private static bool IsBarePhrase(List<string> words, PhaseMaterial material) =>
+        words.Count <= 6 && !Courtesy.IsGreeting(words) && material.PhraseItems.Any(p => words.Count <= p.Count + 1 && Text.ContainsFuzzy(words, p));
 }

@@ -170,7 +170,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
         var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
 
-        var unsupported = evidence.Where(s => Courtesy.Concedes(s.Words)
+        var unsupported = evidence.Where(s => Courtesy.Ungrounded(s.Words, m.StatedWords).Count > 0 || Courtesy.Concedes(s.Words)
             && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
         var rudeSentences = Courtesy.RudeSentences(r, rudePrototypes);
         var rude = rudeSentences.Select(x => x.Said).ToList();

@@ -43,7 +43,11 @@ public static partial class Courtesy
         "discount", "free", "waive", "refund", "money back", "compensation", "credit", "cheaper", "match", "extra", "bonus", "no charge",
         "won't cost", "off your", "% off", "per cent off", "whole",
         "have to pay", "must pay", "need to pay", "pay today", "pay now", "or it goes", "bailiff", "bailiffs", "court", "legal action",
-        "full amount", "clear the"];
+        "full amount", "clear the", "legal", "solicitor", "solicitors", "lawyer", "lawyers", "debt collector", "debt collectors", "enforcement"];
+
+    /// <summary>Consequences threatened ("we'll have to pass this to our legal team"): the scenario must state them to make them true.</summary>
+    private static readonly string[] ThreatCues = ["legal", "solicitor", "solicitors", "lawyer", "lawyers", "court", "bailiff", "bailiffs",
+        "debt collector", "debt collectors", "enforcement", "repossess", "blacklist", "blacklisted"];
 
     /// <summary>The sentence gives something away, guarantees an outcome or demands payment: it needs the scenario's backing.</summary>
     /// <remarks>Read where each cue stands: a negated cue gives nothing ("I can't promise it'll be back", "you don't have to pay
@@ -58,6 +62,7 @@ public static partial class Courtesy
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
             if (cue is null) continue;
             if (cue == "credit" && k + 1 < words.Count && NotACredit.Contains(words[k + 1])) continue;
+            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
             if (cue == "promise" && k == words.Count - 1) continue;
             if (!NegatedAt(words, k)) return true;
         }
@@ -104,8 +109,43 @@ public static partial class Courtesy
         return found;
     }
 
+    /// <summary>
+    /// The giveaways, guarantees and threats the sentence makes (not negated where they stand) whose word the scenario never
+    /// states: "I'll waive the late fee" where nothing authored mentions waiving, "I can guarantee it by tomorrow", "we'll
+    /// pass this to our legal team". A cue that is a stop word or a figure ("no charge", "10% off") is left to the other checks.
+    /// </summary>
+    public static IReadOnlyList<string> Ungrounded(IReadOnlyList<string> words, IReadOnlySet<string> statedWords)
+    {
+        var found = new List<string>();
+        for (var k = 0; k < words.Count; k++)
+        {
+            var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
+            var cue = GiveawayCues.Except(Intensifiers).Concat(ThreatCues).FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal));
+            if (cue is null || NegatedAt(words, k)) continue;
+            // "Does that match what you're seeing?" asks; it does not match a price.
+            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
+            var head = cue.Split(' ')[0];
+            if (Text.StopWords.Contains(head) || !head.All(char.IsLetter)) continue;
+            var stem = head.Length > 5 ? head[..5] : head;
+            if (!statedWords.Any(w => w.StartsWith(stem, StringComparison.Ordinal))) found.Add(cue);
+        }
+        return found;
+    }
+
+    /// <summary>"Does that match what you're seeing?", "which matches the log": a comparison, not matching a price.</summary>
+    private static bool AsksWhetherItMatches(IReadOnlyList<string> words, int k) =>
+        k > 0 && words[k - 1] is "that" or "this" or "does" or "it" or "which" or "what";
+
+    /// <summary>Giveaway cues that are also everyday intensifiers ("check it's definitely you"): left to the meaning-based check.</summary>
+    private static readonly string[] Intensifiers = ["definitely", "personally", "promise", "for sure", "100%"];
+
     [GeneratedRegex(@" \d+ (percent |per cent )?off ")]
     private static partial Regex OffFigure();
+
+    /// <summary>A greeting or a thank-you on its own ("Good evening.", "Thanks so much."): a complete utterance, not a recited item.</summary>
+    public static bool IsGreeting(IReadOnlyList<string> words) =>
+        words.Count is > 0 and <= 4 && Text.CountCues(words, ["good morning", "good afternoon", "good evening", "hello", "hi", "thank", "thanks",
+            "sorry", "excuse me", "goodbye", "bye"]) > 0;
 
     public static bool MovesForward(IReadOnlyList<string> words)
     {

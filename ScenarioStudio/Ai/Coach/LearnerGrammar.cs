@@ -10,7 +10,15 @@ public static partial class LearnerGrammar
 {
     private static readonly (Regex Pattern, string Explanation)[] Patterns =
     [
-        (new(@"\b(must|should|can|could|will|would|may|might) to \w+", RegexOptions.IgnoreCase), "no “to” after a modal verb"),
+        // "May" with a capital is the month ("before 28 May to avoid another fee"), except where it opens a sentence.
+        (new(@"\b([Mm]ust|[Ss]hould|[Cc]an|[Cc]ould|[Ww]ill|[Ww]ould|may|(?<![\w,] )May|[Mm]ight) to \w+"), "no “to” after a modal verb"),
+        (new(@"\b(before|after|without|for) to [a-z]+\b", RegexOptions.IgnoreCase), "“before discussing”, not “before to discuss”"),
+        (new(@"\b(i|you|we|they) (need|want|have|like) (ask|go|pay|tell|know|see|check|speak|book|change|make)\b", RegexOptions.IgnoreCase),
+            "“need to ask”: “to” before the verb"),
+        (new(@"\b(two|three|four|five|six|seven|eight|nine|ten|\d*[02-9]|\d{2,}) (night|day|week|month|year|hour|minute|room|ticket|person|time)\b",
+                RegexOptions.IgnoreCase), "a plural after a number"),
+        (new(@"\bmy name are\b|\bi is\b|\b(you|we|they) (is|was)\b|\b(he|she|it) are\b", RegexOptions.IgnoreCase), "subject and verb agree"),
+        (new(@"\b(is|are) (serve|start|finish|record|book|send|call)\b", RegexOptions.IgnoreCase), "“is served”, “does it open”: the verb form"),
         (new(@"\bsince (\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) (days?|weeks?|months?|years?|hours?)\b",
                 RegexOptions.IgnoreCase),
             "“for” with a length of time, “since” with a starting point"),

@@ -60,6 +60,9 @@ public sealed partial class PhaseMaterial
     public required IReadOnlyList<(string Text, float[] Vector)> Objections { get; init; }
     /// <summary>The giveaways and promises the ideal response itself makes (<see cref="Courtesy.Giveaways"/>).</summary>
     public required IReadOnlySet<string> IdealGiveaways { get; init; }
+    /// <summary>The words of what the scenario states (every ideal response, the knowledge base, the ticket card): a giveaway,
+    /// guarantee or threat whose word appears nowhere in them ("waive", "guarantee", "legal") is not the scenario's to make.</summary>
+    public required IReadOnlySet<string> StatedWords { get; init; }
     /// <summary>For each rubric criterion, how much each requirement belongs to it (weights add up to 1).</summary>
     public required IReadOnlyList<double[]> CriterionRequirementWeights { get; init; }
 
@@ -174,6 +177,7 @@ public sealed partial class PhaseMaterial
             CriterionRequirementWeights = criterionWeights,
             IdealGiveaways = Courtesy.Giveaways(idealWords),
             Statements = statementVectors,
+            StatedWords = statements.SelectMany(Text.Words).ToHashSet(),
             Objections = objections.Select((o, i) => (o, objectionVectors[i])).ToList(),
             KeyStems = requirementTexts.Select(r => r.t).Concat(phase.KeyVocabulary).SelectMany(Text.Words)
                 .Where(Text.IsContentWord).Select(Negation.KeyStem).ToHashSet(),
@@ -252,4 +256,6 @@ public sealed class Lexicon(HashSet<string> scenarioWords)
     public bool Contains(string word) => scenarioWords.Contains(word) || EnglishSet.Value.Contains(word);
 
     public IEnumerable<string> Candidates => scenarioWords.Concat(English.Value);
+
+    public IEnumerable<string> ScenarioWords => scenarioWords;
 }

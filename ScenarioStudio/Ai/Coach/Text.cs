@@ -22,6 +22,14 @@ public static partial class Text
     public static List<string> Words(string text) =>
         WordPattern().Matches(text.ToLowerInvariant().Replace('’', '\'')).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToList();
 
+    /// <summary>Words that make a clause of a short sentence: a pronoun subject, an auxiliary or modal, a copula, "let's".</summary>
+    private static readonly HashSet<string> ClauseWords = [.. ("i you we they he she it is are was were am be been do does did have has had " +
+        "will would can could should shall may might must i'm you're we're they're he's she's it's that's there's i'll you'll we'll they'll " +
+        "it'll i've you've we've they've i'd you'd we'd don't doesn't didn't can't won't isn't aren't wasn't let's let me").Split(' ')];
+
+    /// <summary>The words hold a subject or a verb form that makes them a clause rather than a bare noun phrase.</summary>
+    public static bool IsClause(IReadOnlyList<string> words) => words.Any(ClauseWords.Contains);
+
     public static bool IsContentWord(string w) => !StopWords.Contains(w) && !w.All(char.IsDigit);
 
     /// <summary>How many of the cues start a word of the text ("thank" finds "thanks"; "date of birth" finds the phrase).</summary>
@@ -80,7 +88,9 @@ public static partial class Text
             if (w.Length < 5 || w.Contains('\'') || vocabulary.Contains(w) || w.Any(char.IsDigit)) return m.Value;
             string? best = null;
             var bestDistance = int.MaxValue;
-            foreach (var v in vocabulary.Candidates)
+            // A short word the model's vocabulary lacks is as likely a real word ("waive") as a typo, and the nearest
+            // vocabulary word ("naive") would change its meaning: short words are corrected towards the scenario's words only.
+            foreach (var v in w.Length >= 7 ? vocabulary.Candidates : vocabulary.ScenarioWords)
             {
                 if (Math.Abs(v.Length - w.Length) > 2 || v.Length < 5) continue;
                 var d = Levenshtein.GetDistance(w, v);

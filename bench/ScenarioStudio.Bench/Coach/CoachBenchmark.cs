@@ -40,10 +40,18 @@ public static class CoachBenchmark
         var search = args.HasFlag("search");
         var profile = args.HasFlag("profile");
         var explain = args.GetString("explain");
+        var cv = args.HasFlag("cv");
+        var exclude = args.GetString("exclude-template");
         var threads = args.GetInt("threads", new CoachModelOptions().Threads, 1, 16);
         args.RejectUnknown();
 
-        var set = JsonSerializer.Deserialize<List<GradedAnswer>>(await File.ReadAllTextAsync(setPath)) ?? [];
+        // --set takes one file or several, comma-separated (tune.json,tune-extra.json,tune-2.json), read as one set.
+        var set = new List<GradedAnswer>();
+        foreach (var file in setPath.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            set.AddRange(JsonSerializer.Deserialize<List<GradedAnswer>>(await File.ReadAllTextAsync(file)) ?? []);
+        if (exclude is not null) set = set.Where(a => a.Template != exclude && a.Template != exclude + ".json").ToList();
+        if ((search || cv) && setPath.Contains("holdout", StringComparison.OrdinalIgnoreCase))
+            throw new BenchUsageException("--search and --cv tune the coach: never on the held-out set.");
         var templates = ScenarioLibrary.All.ToDictionary(t => t.Key + ".json", t => t.Document);
         foreach (var a in set)
         {
@@ -66,7 +74,8 @@ public static class CoachBenchmark
         foreach (var (doc, phase) in set.Select(a => (templates[a.Template], a.PhaseIndex)).Distinct())
             await ScoreAsync(ai, doc, phase, doc.Phases[phase].IdealResponse);
 
-        if (search) { Search(set, templates, embedder); return 0; }
+        if (search) { Search(set, templates, new EmbeddingCache(embedder), log: true); return 0; }
+        if (cv) { CrossValidate(set, templates, new EmbeddingCache(embedder)); return 0; }
         if (profile)
         {
             var embedMs = new List<double>();
@@ -136,9 +145,8 @@ public static class CoachBenchmark
     /// Coordinate search over the coach's thresholds on this set (use the tuning half only): each pass tries a few
     /// values per threshold and keeps the one with the best Spearman plus pass agreement.
     /// </summary>
-    private static void Search(List<GradedAnswer> set, Dictionary<string, ScenarioDocument> templates, ITextEmbedder embedder)
+    private static CoachTuning Search(List<GradedAnswer> set, Dictionary<string, ScenarioDocument> templates, EmbeddingCache cache, bool log)
     {
-        var cache = new EmbeddingCache(embedder);
         double Objective(CoachTuning t)
         {
             var judge = new CoachJudge(cache, t);
@@ -149,7 +157,7 @@ public static class CoachBenchmark
         }
         var best = CoachTuning.Default;
         var bestScore = Objective(best);
-        Log.Info($"start {bestScore:F3}");
+        if (log) Log.Info($"start {bestScore:F3}");
         var knobs = new (string Name, Func<CoachTuning, double> Get, Func<CoachTuning, double, CoachTuning> Set, double Step)[]
         {
             ("Low", t => t.Low, (t, v) => t with { Low = v }, 0.04),
@@ -175,11 +183,45 @@ public static class CoachBenchmark
                 {
                     var candidate = setter(best, Math.Round(get(best) + delta, 3));
                     var score = Objective(candidate);
-                    if (score > bestScore + 0.002) { best = candidate; bestScore = score; Log.Info($"  {name} = {get(best)}: {score:F3}"); }
+                    if (score > bestScore + 0.002) { best = candidate; bestScore = score; if (log) Log.Info($"  {name} = {get(best)}: {score:F3}"); }
                 }
             }
         }
-        Log.Info($"best {bestScore:F3}: {best}");
+        if (log) Log.Info($"best {bestScore:F3}: {best}");
+        return best;
+    }
+
+    /// <summary>
+    /// Leave-one-template-out cross-validation: for each template, the thresholds are searched on the other templates'
+    /// answers only and then score the left-out template's answers. Prints the pooled figures over all left-out answers
+    /// (how the tuning generalises to a template it never saw) next to the same answers scored with the defaults.
+    /// </summary>
+    private static void CrossValidate(List<GradedAnswer> set, Dictionary<string, ScenarioDocument> templates, EmbeddingCache cache)
+    {
+        var searched = new List<(GradedAnswer Answer, int Score, bool Passed)>();
+        var plain = new List<(GradedAnswer Answer, int Score, bool Passed)>();
+        var defaults = new CoachJudge(cache);
+        foreach (var template in set.Select(a => a.Template).Distinct().Order())
+        {
+            var rest = set.Where(a => a.Template != template).ToList();
+            var left = set.Where(a => a.Template == template).ToList();
+            var judge = new CoachJudge(cache, Search(rest, templates, cache, log: false));
+            var fold = left.Select(a => (a, judge.Assess(templates[a.Template], a.PhaseIndex, a.Answer))).Select(x => (x.a, x.Item2.Overall, x.Item2.ObjectiveMet)).ToList();
+            searched.AddRange(fold);
+            plain.AddRange(left.Select(a => (a, defaults.Assess(templates[a.Template], a.PhaseIndex, a.Answer))).Select(x => (x.a, x.Item2.Overall, x.Item2.ObjectiveMet)));
+            Log.Info($"  fold {template,-45} {Figures(fold)}");
+        }
+        Log.Info($"defaults on the same answers: {Figures(plain)}");
+        Console.WriteLine($"coach-cv {Figures(searched)}");
+    }
+
+    private static string Figures(List<(GradedAnswer Answer, int Score, bool Passed)> r)
+    {
+        var rho = Spearman(r.Select(x => (double)x.Answer.HumanScore).ToArray(), r.Select(x => (double)x.Score).ToArray());
+        var mad = r.Average(x => Math.Abs(x.Score - x.Answer.HumanScore));
+        var agree = r.Count(x => x.Passed == (x.Answer.HumanScore >= 70)) / (double)r.Count;
+        var stuffing = r.Where(x => x.Answer.Kind.Contains("stuffing", StringComparison.OrdinalIgnoreCase)).Select(x => x.Score).DefaultIfEmpty(0).Max();
+        return string.Create(CultureInfo.InvariantCulture, $"answers={r.Count} spearman={rho:F3} mad={mad:F1} pass_agreement={agree:F3} stuffing_max={stuffing}");
     }
 
     private static async Task<Assessment> ScoreAsync(ScriptedPracticeAi ai, ScenarioDocument doc, int phase, string answer)

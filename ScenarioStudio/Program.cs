@@ -6,9 +6,9 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
-using ScenarioStudio.Scenarios.Transfer;
 using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Scenarios.Personas;
+using ScenarioStudio.Scenarios.Transfer;
 
 var builder = WebApplication.CreateBuilder(args);
 

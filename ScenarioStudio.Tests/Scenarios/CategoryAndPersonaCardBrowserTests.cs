@@ -65,7 +65,8 @@ public sealed class CategoryAndPersonaCardBrowserTests(AppFixture app)
         // A file that is not a card is refused at the upload, saying why.
         await creator.Locator("#persona-card-input").SetInputFilesAsync(
             new FilePayload { Name = "notes.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes("{\"title\": \"no name\"}") });
-        await Assertions.Expect(creator.Locator("#persona-card-problem")).ToContainTextAsync("“notes.json” was not imported: This JSON is not a character card");
+        await Assertions.Expect(creator.Locator("#persona-card-problem"))
+            .ToContainTextAsync("“notes.json” was not imported: This JSON is not a character card");
 
         await creator.ClickAsync("#save");
         await Assertions.Expect(creator).ToHaveURLAsync(new Regex(@"/scenarios/\d+$"));

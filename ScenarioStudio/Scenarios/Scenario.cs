@@ -56,17 +56,20 @@ public sealed class Scenario : IScenarioListing
         Phases = Phases.OrderBy(p => p.Order).Select(p => p.ToPhase()).ToList(),
     };
 
-    /// <summary>Copies the authored content onto this row; phases are replaced as a whole.</summary>
-    public void Apply(ScenarioDocument doc)
+    /// <summary>
+    /// Copies the authored content onto this row; phases are replaced as a whole. With <paramref name="copy"/> false the
+    /// row takes the document's parts as they are (an import's freshly read documents, which nothing else holds).
+    /// </summary>
+    public void Apply(ScenarioDocument doc, bool copy = true)
     {
+        T Own<T>(T part) => copy ? ScenarioJson.Clone(part) : part;
         Title = doc.Title.Trim(); Slug = doc.Slug.Trim(); Description = doc.Description.Trim(); Domain = doc.Domain;
         Category = doc.Category.Trim(); Difficulty = doc.Difficulty; EstimatedMinutes = doc.TotalMinutes(); XpReward = doc.XpReward;
         Tags = doc.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         Locale = doc.Locale.Trim();
-        Persona = ScenarioJson.Clone(doc.Persona); Context = ScenarioJson.Clone(doc.Context); Tone = ScenarioJson.Clone(doc.Tone);
-        Rubric = ScenarioJson.Clone(doc.Rubric); Ai = ScenarioJson.Clone(doc.Ai);
+        Persona = Own(doc.Persona); Context = Own(doc.Context); Tone = Own(doc.Tone); Rubric = Own(doc.Rubric); Ai = Own(doc.Ai);
         Phases.Clear();
-        Phases.AddRange(ScenarioVersioning.WithPhaseKeys(doc.Phases).Select((p, i) => ScenarioPhase.From(p, i, OrganisationId)));
+        Phases.AddRange(ScenarioVersioning.WithPhaseKeys(doc.Phases).Select((p, i) => ScenarioPhase.From(Own(p), i, OrganisationId, copy: false)));
     }
 }
 
@@ -82,8 +85,8 @@ public sealed class ScenarioPhase : IOrganisationOwned
 
     public Phase ToPhase() => ScenarioJson.Clone(Content);
 
-    public static ScenarioPhase From(Phase phase, int order, Guid organisationId) =>
-        new() { Order = order, Name = phase.Name.Trim(), Content = ScenarioJson.Clone(phase), OrganisationId = organisationId };
+    public static ScenarioPhase From(Phase phase, int order, Guid organisationId, bool copy = true) =>
+        new() { Order = order, Name = phase.Name.Trim(), Content = copy ? ScenarioJson.Clone(phase) : phase, OrganisationId = organisationId };
 }
 
 internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>

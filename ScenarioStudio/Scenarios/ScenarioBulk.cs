@@ -117,7 +117,8 @@ public sealed class ScenarioBulk(CurrentUser currentUser, ScenarioLifecycle life
             d => d.Document.Category = name, s => s.Category = name, SearchChange.None), progress, ct);
         await batch.CommitAsync(ct);
         var drafts = plan.PublishedChanges;
-        return plan.Result(BulkAction.ChangeCategory, $"{Count(plan.Changes.Count)} moved to “{name}”{Also(plan.Skipped, "already there")}.{Waiting(drafts)}")
+        return plan.Result(BulkAction.ChangeCategory,
+                $"{Count(plan.Changes.Count)} moved to “{name}”{Also(plan.Skipped, "already there")}.{Waiting(drafts)}")
             with { InDraftChanges = drafts };
     }
 

@@ -133,6 +133,9 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         }
         var created = new List<Scenario>();
         var changed = new List<Scenario>();
+        // Changes are found by hand, row by row: EF's automatic scan before a save compares every JSON column of every
+        // tracked row, and the snapshots it keeps of rows once saved cost as much again as writing them (bench transfer).
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         for (var i = 0; i < plan.Items.Count; i++)
         {
             var item = plan.Items[i];
@@ -144,7 +147,7 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
                     OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
                     Visibility = Visibility.Organisation, Status = ScenarioStatus.Draft,
                 };
-                scenario.Apply(doc);
+                scenario.Apply(doc, copy: false);
                 db.Scenarios.Add(scenario);
                 created.Add(scenario);
             }
@@ -154,6 +157,9 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
                 var before = draft?.Document ?? s.ToDocument();
                 var after = ScenarioCommands.SaveContent(db, s, draft, doc, draft?.Visibility ?? s.Visibility, caller.UserId, now);
                 s.Revision++;
+                db.Entry(s).DetectChanges();
+                foreach (var phase in s.Phases) db.Entry(phase).DetectChanges();
+                if (after is not null) db.Entry(after).DetectChanges();
                 if (after is null) changed.Add(s);
                 audit.Record(db, caller, AuditAction.Import, new AuditSubject("Scenario", s.Id.ToString(), doc.Title),
                     after is null ? $"Updated the scenario {source}" : $"Updated the draft changes {source} (learners keep the live version)",
@@ -161,10 +167,15 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
             }
             if (i % 50 == 0) writing?.Report(0.6 * i / plan.Items.Count);
         }
-        await db.SaveChangesAsync(ct);
+        // Saved without accepting: accepting would snapshot every JSON column of rows about to be let go. The new ids
+        // are read from the tracker before it is cleared.
+        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+        foreach (var s in created) s.Id = db.Entry(s).Property(x => x.Id).CurrentValue;
+        db.ChangeTracker.Clear();
         foreach (var s in created)
             audit.Record(db, caller, AuditAction.Import, new AuditSubject("Scenario", s.Id.ToString(), s.Title), $"Created the scenario {source}");
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+        db.ChangeTracker.Clear();
         var indexed = 0;
         foreach (var s in created.Concat(changed))
         {

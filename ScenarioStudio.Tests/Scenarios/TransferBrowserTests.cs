@@ -15,7 +15,7 @@ public sealed class TransferBrowserTests(AppFixture app)
     {
         var people = await app.PeopleAsync();
         var stamp = Guid.NewGuid().ToString("N")[..6];
-        var docs = new[] { $"Imported renewal {stamp}", $"Imported refund {stamp}" }.Select(t => ScenarioSamples.Publishable(t)).ToList();
+        var docs = new[] { $"Spreadsheet alpha {stamp}", $"Spreadsheet beta {stamp}" }.Select(t => ScenarioSamples.Publishable(t)).ToList();
         var good = await ScenarioFileWriter.ToBytesAsync(docs, TransferFormat.Xlsx);
         var (bad, places) = Spoil(good);
         var folder = Directory.CreateTempSubdirectory("import-");

@@ -29,7 +29,8 @@ public sealed class TransferBrowserTests(AppFixture app)
         await page.ClickAsync("#new-scenario");
         await page.ClickAsync("#import-scenarios");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/scenarios/import$"));
-        await page.WaitForCircuitAsync();
+        // The layout's circuit marker is already there after an in-app navigation: wait for the page's own.
+        await page.Locator("#drop-zone[data-ready=true]").WaitForAsync();
         await page.ScreenshotAsync("import-01-empty-1366");
 
         await page.SetInputFilesAsync("#import-file", badPath);

@@ -95,6 +95,14 @@ public sealed class ScheduleService(CurrentUser currentUser, TenantDb tenantDb, 
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The caller's own time zone: where a practice time they set up starts.</summary>
+    public async Task<string> MyTimeZoneAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.Practise, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        return await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.TimeZone).SingleAsync(ct);
+    }
+
     /// <summary>The caller's next practice (in their time zone) and their attendance at the last ten sessions.</summary>
     public async Task<MySchedule> MineAsync(CancellationToken ct = default)
     {

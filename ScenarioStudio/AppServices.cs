@@ -7,6 +7,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio;
 
@@ -18,5 +19,5 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress();
+            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules();
 }

@@ -9,6 +9,7 @@ using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Scenarios.Personas;
 using ScenarioStudio.Scenarios.Transfer;
+using ScenarioStudio.Schedules;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +35,7 @@ app.MapProgressExports();
 app.MapAudit();
 app.MapScenarioTransfer();
 app.MapPersonaCards();
+app.MapCalendarFeeds();
 
 app.Run();
 

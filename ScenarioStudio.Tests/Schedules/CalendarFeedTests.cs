@@ -41,11 +41,12 @@ public sealed class CalendarFeedTests : IDisposable
         }
         // The slots are set up on 1 March (nothing is listed from before a slot existed), the feed read on the 20th.
         var readAt = clock.Now;
+        Guid closers;
         clock.Now = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         await using (var asAdmin = await AsAsync(admin))
         {
             var teams = asAdmin.Get<TeamService>();
-            var closers = await teams.CreateAsync(new TeamInput("Feed closers", null, [learner.Id]));
+            closers = await teams.CreateAsync(new TeamInput("Feed closers", null, [learner.Id]));
             var others = await teams.CreateAsync(new TeamInput("Not my team", null, []));
             var schedules = asAdmin.Get<ScheduleService>();
             await schedules.AddSlotAsync(closers, new SlotInput(PracticeDays.Weekdays, new TimeOnly(9, 0), "Europe/London", 30));
@@ -82,7 +83,8 @@ public sealed class CalendarFeedTests : IDisposable
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await using var db = await scope.ServiceProvider.GetRequiredService<TenantDb>().OpenAsSystemAsync();
-            rules = (await db.Set<PracticeSlot>().Where(s => s.Team!.Name == "Feed closers").ToListAsync()).Select(s => s.ToRule()).ToList();
+            rules = [.. await ScheduleService.RulesForTeamAsync(db, closers)];
+            Assert.Equal(2, rules.Count);
         }
         var expected = PracticeWindows.Occurrences(rules, clock.Now.AddDays(-CalendarFeedService.DaysBack), clock.Now.AddDays(CalendarFeedService.DaysAhead))
             .Select(o => (o.Start.UtcDateTime, o.End.UtcDateTime)).ToList();

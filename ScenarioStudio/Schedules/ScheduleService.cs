@@ -168,6 +168,14 @@ public sealed class ScheduleService(CurrentUser currentUser, TenantDb tenantDb, 
         return result;
     }
 
+    /// <summary>
+    /// A team's practice times as <see cref="PracticeWindows"/> takes them, read through a context the caller has already
+    /// opened and authorised (for other features' grids: pass the rules and a learner's completion instants to
+    /// <see cref="PracticeWindows.Classify"/> for on time / late / missed per occurrence).
+    /// </summary>
+    public static async Task<IReadOnlyList<SlotRule>> RulesForTeamAsync(AppDbContext db, Guid teamId, CancellationToken ct = default) =>
+        (await db.Set<PracticeSlot>().AsNoTracking().Where(s => s.TeamId == teamId).ToListAsync(ct)).Select(s => s.ToRule()).ToList();
+
     /// <summary>When each of the given people completed a counted session since <paramref name="from"/>.</summary>
     internal static async Task<Dictionary<string, List<DateTimeOffset>>> CompletionsAsync(AppDbContext db, IReadOnlyCollection<string> userIds,
         DateTimeOffset from, CancellationToken ct)

@@ -5,6 +5,7 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 
@@ -18,5 +19,5 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress();
+            .AddScenarios().AddAi().AddPractice().AddProgress().AddPrograms();
 }

@@ -11,6 +11,10 @@ namespace ScenarioStudio.Programs;
 /// <summary>Give a program to a team; <paramref name="MemberIds"/> null or empty means every member, now and later.</summary>
 public sealed record EnrolmentInput(Guid ProgramId, Guid TeamId, DateOnly? StartOn, IReadOnlyList<string>? MemberIds);
 
+public sealed record TeamMemberChoice(string Id, string Name);
+
+public sealed record TeamChoice(Guid Id, string Name, IReadOnlyList<TeamMemberChoice> Members);
+
 public sealed record GridDay(int Number, DateOnly Date, string Theme);
 
 public sealed record GridRow(string LearnerId, string Name, IReadOnlyList<DayProgress> Days)
@@ -46,6 +50,19 @@ public sealed class EnrolmentService(CurrentUser currentUser, TenantDb tenantDb,
     public const int MaxDaysAhead = 366;
     /// <summary>How far back a start date may be: a program that began this week may be given to a latecomer team.</summary>
     public const int MaxDaysBack = 7;
+
+    /// <summary>The teams the caller may give a program to, with their active members to choose from.</summary>
+    public async Task<IReadOnlyList<TeamChoice>> TeamsAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ViewTeamProgress, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var teams = await db.TeamsLedBy(caller).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
+        var ids = teams.Select(t => t.Id).ToList();
+        var members = await db.TeamMembers.Where(m => ids.Contains(m.TeamId) && m.User!.IsActive)
+            .Select(m => new { m.TeamId, m.UserId, m.User!.DisplayName }).ToListAsync(ct);
+        return teams.Select(t => new TeamChoice(t.Id, t.Name, members.Where(m => m.TeamId == t.Id).OrderBy(m => m.DisplayName)
+            .Select(m => new TeamMemberChoice(m.UserId, m.DisplayName)).ToList())).ToList();
+    }
 
     public async Task<Guid> EnrolAsync(EnrolmentInput input, CancellationToken ct = default)
     {

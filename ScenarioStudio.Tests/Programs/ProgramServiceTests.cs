@@ -113,6 +113,14 @@ public sealed class ProgramServiceTests : PracticeTestBase
         Assert.StartsWith("Done ", (string)rows[0][1]!);
         Assert.StartsWith("Late ", (string)rows[0][2]!);
         Assert.Equal(["Teammate", "Missed", "Missed", "Due today", 0], rows[1]);
+
+        // A week after the program's last day, its missed days leave the list; the program page keeps them.
+        Db.Clock.Advance(TimeSpan.FromDays(AssignedWork.CatchUpDays + 1));
+        await using (var asTeammate = await Db.AsAsync(teammate))
+        {
+            Assert.Equal([WorkKind.Assignment], (await asTeammate.Get<AssignedWork>().ListMineAsync()).Select(w => w.Kind));
+            Assert.Equal(3, (await asTeammate.Get<EnrolmentService>().GetMineAsync(enrolmentId)).Missed.Count());
+        }
     }
 
     [Fact]
@@ -227,7 +235,8 @@ public sealed class ProgramServiceTests : PracticeTestBase
         await using (var asCreator = await Db.AsAsync(Org.ContentManager))
         {
             await asCreator.Get<ProgramService>().CreateAsync(ThreeDays("Written by content"));
-            await Assert.ThrowsAsync<ForbiddenException>(() => asCreator.Get<EnrolmentService>().EnrolAsync(new EnrolmentInput(programId, teamId, Today, null)));
+            var enrol = new EnrolmentInput(programId, teamId, Today, null);
+            await Assert.ThrowsAsync<ForbiddenException>(() => asCreator.Get<EnrolmentService>().EnrolAsync(enrol));
             await Assert.ThrowsAsync<ForbiddenException>(() => asCreator.Get<EnrolmentService>().GridAsync(enrolmentId));
         }
         foreach (var who in new[] { Org.Learner, Org.Reviewer })

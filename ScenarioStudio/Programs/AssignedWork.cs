@@ -9,16 +9,21 @@ public sealed record WorkItem(WorkKind Kind, string Title, string From, DateOnly
 
 /// <summary>
 /// The learner's one list of what is assigned, due and overdue: assignments and program days together, overdue first,
-/// then by due date. A program contributes its missed days, the day due today and its next open day.
+/// then by due date. A program contributes its missed days, the day due today and its next open day, until a week after
+/// its last day.
 /// </summary>
 public sealed class AssignedWork(AssignmentService assignments, EnrolmentService enrolments)
 {
+    /// <summary>How long after a program's last day its missed days stay on the list.</summary>
+    public const int CatchUpDays = 7;
+
     public async Task<IReadOnlyList<WorkItem>> ListMineAsync(CancellationToken ct = default)
     {
         var items = new List<WorkItem>();
         foreach (var a in await assignments.ListMineAsync(ct))
             items.Add(new WorkItem(WorkKind.Assignment, a.Scenario, a.Team, a.DueOn, a.State, $"/scenarios/{a.ScenarioId}", a.ScenarioId));
-        foreach (var p in await enrolments.ListMineAsync(ct))
+        // A program over for more than a week has left the learner's list: its missed days are history, on its own page.
+        foreach (var p in (await enrolments.ListMineAsync(ct)).Where(p => p.Days[^1].Date.AddDays(CatchUpDays) >= p.Today))
         {
             var href = $"/my/programs/{p.EnrolmentId}";
             foreach (var d in p.Missed)

@@ -125,7 +125,8 @@ public sealed class ProgramService(CurrentUser currentUser, TenantDb tenantDb, T
         var teams = db.TeamsLedBy(caller).Select(t => t.Id);
         if (await db.Set<ProgramEnrolment>().AnyAsync(e => e.ProgramId == id && !teams.Contains(e.TeamId), ct))
             throw new ForbiddenException("Other managers' teams are on this program: ask them (or an Admin) to remove their enrolments first.");
-        audit.Record(db, caller, AuditAction.Delete, Subject(program), $"Deleted the program “{program.Name}”", AuditTrail.Diff(("Name", program.Name, null)));
+        audit.Record(db, caller, AuditAction.Delete, Subject(program), $"Deleted the program “{program.Name}”",
+            AuditTrail.Diff(("Name", program.Name, null)));
         db.Remove(program);
         await db.SaveChangesAsync(ct);
     }

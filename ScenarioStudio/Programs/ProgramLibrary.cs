@@ -86,7 +86,9 @@ public static class ProgramLibrary
     /// Adds the seeded programs this organisation does not have yet, once its library scenarios exist; a program
     /// whose scenarios are missing (an organisation that deleted one) is left out rather than seeded broken.
     /// </summary>
-    public static async Task SeedAsync(AppDbContext db, Guid organisationId, string createdById, DateTimeOffset now, CancellationToken ct)
+    /// <param name="known">Library scenarios the caller has just added, by template key: only the others are looked up.</param>
+    public static async Task SeedAsync(AppDbContext db, Guid organisationId, string createdById, DateTimeOffset now, CancellationToken ct,
+        IReadOnlyDictionary<string, int>? known = null)
     {
         var keys = All.Select(p => p.Key).ToList();
         var existing = await db.Set<TrainingProgram>().IgnoreQueryFilters()
@@ -94,11 +96,15 @@ public static class ProgramLibrary
             .Select(p => p.TemplateKey!).ToListAsync(ct);
         var missing = All.Where(p => !existing.Contains(p.Key)).ToList();
         if (missing.Count == 0) return;
-        var templateKeys = missing.SelectMany(p => p.Days).SelectMany(d => d.TemplateKeys).Distinct().ToList();
-        var scenarios = await db.Scenarios.IgnoreQueryFilters()
-            .Where(s => s.OrganisationId == organisationId && s.TemplateKey != null && templateKeys.Contains(s.TemplateKey))
-            .Select(s => new { s.TemplateKey, s.Id }).ToListAsync(ct);
-        var ids = scenarios.GroupBy(s => s.TemplateKey!).ToDictionary(g => g.Key, g => g.Min(s => s.Id));
+        var ids = new Dictionary<string, int>(known ?? new Dictionary<string, int>());
+        var templateKeys = missing.SelectMany(p => p.Days).SelectMany(d => d.TemplateKeys).Distinct().Where(k => !ids.ContainsKey(k)).ToList();
+        if (templateKeys.Count > 0)
+        {
+            var scenarios = await db.Scenarios.IgnoreQueryFilters()
+                .Where(s => s.OrganisationId == organisationId && s.TemplateKey != null && templateKeys.Contains(s.TemplateKey))
+                .Select(s => new { s.TemplateKey, s.Id }).ToListAsync(ct);
+            foreach (var g in scenarios.GroupBy(s => s.TemplateKey!)) ids[g.Key] = g.Min(s => s.Id);
+        }
         foreach (var seed in missing)
         {
             if (!seed.Days.SelectMany(d => d.TemplateKeys).All(ids.ContainsKey)) continue;

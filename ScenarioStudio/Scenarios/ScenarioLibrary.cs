@@ -56,7 +56,7 @@ public sealed class ScenarioLibrary(TimeProvider clock)
         await db.SaveChangesAsync(ct);
         foreach (var scenario in added) await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
         // The seeded programs are built from the library's scenarios: they follow them.
-        await Programs.ProgramLibrary.SeedAsync(db, organisationId, createdById, now, ct);
+        await Programs.ProgramLibrary.SeedAsync(db, organisationId, createdById, now, ct, added.ToDictionary(s => s.TemplateKey!, s => s.Id));
     }
 
     private static IReadOnlyList<(string, ScenarioDocument)> Load()

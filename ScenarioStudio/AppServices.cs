@@ -5,6 +5,7 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Schedules;
@@ -19,5 +20,5 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules();
+            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms();
 }

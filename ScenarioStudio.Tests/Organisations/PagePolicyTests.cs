@@ -24,6 +24,7 @@ public sealed class PagePolicyTests : OrganisationTestBase
 {
     private int scenarioId;
     private int categoryId;
+    private Guid programId;
 
     /// <summary>Every page that has a policy, with the service call behind its content.</summary>
     private Dictionary<Type, Func<AsUser, Task>> PageCalls => new()
@@ -40,6 +41,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(ScenarioStudio.Scenarios.Transfer.ImportPage)] = u => u.Get<ScenarioStudio.Scenarios.Transfer.ScenarioTransfer>()
             .DryRunAsync("[]"u8.ToArray(), "empty.json"),
         [typeof(CategoriesPage)] = u => u.Get<CategoryService>().MoveAsync(categoryId, 0),
+        [typeof(ScenarioStudio.Programs.ProgramsPage)] = u => u.Get<ScenarioStudio.Programs.ProgramService>().ListAsync(),
+        [typeof(ScenarioStudio.Programs.ProgramPage)] = u => u.Get<ScenarioStudio.Programs.ProgramService>().GetAsync(programId),
     };
 
     public override async Task InitializeAsync()
@@ -51,6 +54,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         scenarioId = await scenarios.Commands.CreateAsync(ScenarioSamples.Publishable("Open to everyone"));
         await scenarios.Lifecycle.PublishAsync(scenarioId);
         categoryId = (await asAdmin.Get<CategoryService>().ListAsync())[0].Id;
+        programId = await asAdmin.Get<ScenarioStudio.Programs.ProgramService>().CreateAsync(new ScenarioStudio.Programs.ProgramInput("Week one", null,
+            [new ScenarioStudio.Programs.ProgramDayInput("Openings", [scenarioId], 50, ScenarioStudio.Programs.UnlockRule.OnDate)]));
     }
 
     private static IEnumerable<Type> GuardedPages => typeof(Program).Assembly.GetTypes()

@@ -10,6 +10,8 @@ public static class AuditSubjects
     public const string Organisation = "Organisation";
     public const string AiSettings = "AI settings";
     public const string Assignment = "Assignment";
+    public const string Program = "Program";
+    public const string Enrolment = "Enrolment";
     public const string Session = "Session";
     public const string Report = "Report";
     public const string Category = "Category";

@@ -60,6 +60,9 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();
     public DbSet<Scenarios.Categories.Category> Categories => Set<Scenarios.Categories.Category>();
     public DbSet<Scenarios.Personas.PersonaAvatar> PersonaAvatars => Set<Scenarios.Personas.PersonaAvatar>();
+    public DbSet<Programs.TrainingProgram> TrainingPrograms => Set<Programs.TrainingProgram>();
+    public DbSet<Programs.ProgramEnrolment> ProgramEnrolments => Set<Programs.ProgramEnrolment>();
+    public DbSet<Programs.ProgramEnrolmentMember> ProgramEnrolmentMembers => Set<Programs.ProgramEnrolmentMember>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -24,6 +24,7 @@ public enum Permission
     ExportScenarios,
     ImportScenarios,
     ManageCategories,
+    ManagePrograms,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -56,6 +57,9 @@ public static class Permissions
         [Permission.ImportScenarios] = [OrgRole.Admin, OrgRole.ContentManager],
         // The category list is shared by every creator: Admins keep it tidy.
         [Permission.ManageCategories] = [OrgRole.Admin],
+        // Programs are built by those who run practice (Managers) and those who write it (Content managers); giving one to a
+        // team takes ViewTeamProgress and leading the team.
+        [Permission.ManagePrograms] = [OrgRole.Admin, OrgRole.Manager, OrgRole.ContentManager],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

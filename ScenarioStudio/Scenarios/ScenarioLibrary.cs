@@ -29,7 +29,11 @@ public sealed class ScenarioLibrary(TimeProvider clock)
         var keys = Keys;
         var existing = await scenarios.Where(s => s.TemplateKey != null && keys.Contains(s.TemplateKey)).Select(s => s.TemplateKey!).ToListAsync(ct);
         var missing = All.Where(t => !existing.Contains(t.Key)).ToList();
-        if (missing.Count == 0) return;
+        if (missing.Count == 0)
+        {
+            await Programs.ProgramLibrary.SeedAsync(db, organisationId, createdById, clock.GetUtcNow(), ct);
+            return;
+        }
         var wanted = missing.Select(t => t.Document.Slug.Trim()).ToList();
         var slugs = (await scenarios.Where(s => wanted.Contains(s.Slug)).Select(s => s.Slug).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();
@@ -51,6 +55,8 @@ public sealed class ScenarioLibrary(TimeProvider clock)
         }
         await db.SaveChangesAsync(ct);
         foreach (var scenario in added) await ScenarioSearchIndex.UpsertAsync(db, scenario, ct);
+        // The seeded programs are built from the library's scenarios: they follow them.
+        await Programs.ProgramLibrary.SeedAsync(db, organisationId, createdById, now, ct, added.ToDictionary(s => s.TemplateKey!, s => s.Id));
     }
 
     private static IReadOnlyList<(string, ScenarioDocument)> Load()

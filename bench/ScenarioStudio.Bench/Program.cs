@@ -3,6 +3,7 @@ using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Lifecycle;
+using ScenarioStudio.Bench.Programs;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Bench.Streaming;
 using ScenarioStudio.Bench.Transfer;
@@ -32,6 +33,9 @@ var commands = new BenchCommand[]
     new("transfer", "[--scenarios N] [--keep]",
         "Exports N six-phase scenarios as JSON, YAML and Excel, dry-runs and imports the workbook, then bulk-publishes the drafts (default 1000).",
         TransferBenchmark.RunAsync),
+    new("programs", "[--learners N] [--keep]",
+        "Program grid and the learner's list of assigned work: N learners in teams of 50 on 20 ten-day programs over a year (default 2000).",
+        ProgramsBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -753,6 +753,9 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
 
+                    b.HasIndex("OrganisationId", "UserId", "ScenarioId", "CompletedAt", "OverallScore", "ScenarioVersion", "IsTryOut", "Id")
+                        .HasDatabaseName("IX_PracticeSessions_Programs");
+
                     b.HasIndex("OrganisationId", "ScenarioId", "CompletedAt", "PhaseIndex", "OverallScore", "Outcomes", "Id", "ScenarioVersion", "IsTryOut")
                         .HasDatabaseName("IX_PracticeSessions_Analytics");
 
@@ -760,6 +763,128 @@ namespace ScenarioStudio.Data.Migrations
                         .HasDatabaseName("IX_PracticeSessions_Progress");
 
                     b.ToTable("PracticeSessions");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Programs.ProgramEnrolment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssignedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pins")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProgramVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WholeTeam")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("OrganisationId", "ProgramId");
+
+                    b.HasIndex("OrganisationId", "TeamId");
+
+                    b.ToTable("ProgramEnrolments");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Programs.ProgramEnrolmentMember", b =>
+                {
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EnrolmentId", "UserId");
+
+                    b.HasIndex("OrganisationId", "UserId");
+
+                    b.ToTable("ProgramEnrolmentMembers");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Programs.TrainingProgram", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Name");
+
+                    b.HasIndex("OrganisationId", "TemplateKey");
+
+                    b.ToTable("TrainingPrograms", (string)null);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
@@ -1490,6 +1615,34 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Programs.ProgramEnrolment", b =>
+                {
+                    b.HasOne("ScenarioStudio.Programs.TrainingProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScenarioStudio.Organisations.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+
+                    b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Programs.ProgramEnrolmentMember", b =>
+                {
+                    b.HasOne("ScenarioStudio.Programs.ProgramEnrolment", null)
+                        .WithMany("Members")
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
                 {
                     b.HasOne("ScenarioStudio.Scenarios.Scenario", "Scenario")
@@ -1603,6 +1756,11 @@ namespace ScenarioStudio.Data.Migrations
             modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>
                 {
                     b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Programs.ProgramEnrolment", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>

@@ -1,0 +1,109 @@
+using ScenarioStudio.Progress;
+
+namespace ScenarioStudio.Programs;
+
+/// <summary>A day's cell in the program grid and on the learner's page.</summary>
+public enum DayStatus
+{
+    /// <summary>Done on or before its date.</summary>
+    Done,
+    /// <summary>Done after its date.</summary>
+    Late,
+    /// <summary>Its date has passed and it is not done.</summary>
+    Missed,
+    /// <summary>Open, not done, and today is its date.</summary>
+    DueToday,
+    /// <summary>Open ahead of its date (a self-paced day), not done.</summary>
+    Upcoming,
+    /// <summary>Not open yet: its date has not come, or the previous day is not done.</summary>
+    Locked,
+}
+
+/// <summary>A completed session as the program rules need it.</summary>
+public readonly record struct CountedSession(Guid Id, int ScenarioId, int? Version, int Score, DateTimeOffset CompletedAt);
+
+/// <summary>One day of one learner's program.</summary>
+public sealed record DayProgress(int Number, DateOnly Date, ProgramDayPlan Plan, DayStatus Status, DateTimeOffset? DoneAt, int? Score,
+    string? LockedBecause)
+{
+    public bool IsDone => Status is DayStatus.Done or DayStatus.Late;
+    public bool IsOpen => Status is not DayStatus.Locked && LockedBecause is null;
+}
+
+/// <summary>
+/// The program rules, pure so they are exact to test: when a day opens, when it is done and how its grid cell reads.
+/// A day is done when the learner has completed, since the day opened, a session of each of its scenarios (of the
+/// pinned version or later) scoring at least the day's minimum; each session counts for one day only, so a scenario
+/// repeated on two days is practised twice.
+/// </summary>
+public static class ProgramRules
+{
+    /// <summary>
+    /// The one classification of a day, from its date, when it was done, the learner's zone and today in that zone.
+    /// The schedules' practice window may refine "late" here: it is the only place that decides it.
+    /// </summary>
+    public static DayStatus Classify(DateOnly dayDate, DateTimeOffset? doneAt, TimeZoneInfo zone, DateOnly today, bool open)
+    {
+        if (doneAt is { } done) return ProgressRules.LocalDay(done, zone) <= dayDate ? DayStatus.Done : DayStatus.Late;
+        if (today > dayDate) return DayStatus.Missed;
+        if (!open) return DayStatus.Locked;
+        return today == dayDate ? DayStatus.DueToday : DayStatus.Upcoming;
+    }
+
+    /// <summary>The instant a local date begins in a zone (the first valid instant, should midnight fall in a DST gap).</summary>
+    public static DateTimeOffset StartOf(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        var offset = zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>Every day of one learner's enrolment, from their completed sessions of the program's scenarios.</summary>
+    public static IReadOnlyList<DayProgress> Evaluate(IReadOnlyList<ProgramDayPlan> days, DateOnly startOn, IReadOnlyList<PinnedScenario> pins,
+        IEnumerable<CountedSession> sessions, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var pinned = pins.ToDictionary(p => p.ScenarioId, p => p.Version);
+        var ordered = sessions.OrderBy(s => s.CompletedAt).ToList();
+        var used = new HashSet<Guid>();
+        var today = ProgressRules.LocalDay(now, zone);
+        var result = new List<DayProgress>(days.Count);
+        DateTimeOffset? previousDoneAt = null;
+        for (var i = 0; i < days.Count; i++)
+        {
+            var plan = days[i];
+            var date = startOn.AddDays(i);
+            DateTimeOffset? opensAt = i == 0 ? StartOf(startOn, zone)
+                : plan.Unlock == UnlockRule.OnDate ? StartOf(date, zone)
+                : previousDoneAt;
+            var open = opensAt is { } at && at <= now;
+            DateTimeOffset? doneAt = null;
+            int? score = null;
+            if (open)
+            {
+                var picked = new List<CountedSession>();
+                foreach (var scenarioId in plan.ScenarioIds.Distinct())
+                {
+                    var pin = pinned.GetValueOrDefault(scenarioId);
+                    var match = ordered.FirstOrDefault(s => s.ScenarioId == scenarioId && s.CompletedAt >= opensAt && !used.Contains(s.Id)
+                        && s.Score >= plan.MinScore && (pin is null || s.Version >= pin));
+                    if (match.Id == Guid.Empty) break;
+                    picked.Add(match);
+                }
+                if (picked.Count > 0 && picked.Count == plan.ScenarioIds.Distinct().Count())
+                {
+                    used.UnionWith(picked.Select(s => s.Id));
+                    doneAt = picked.Max(s => s.CompletedAt);
+                    score = (int)Math.Round(picked.Average(s => s.Score));
+                }
+            }
+            var status = Classify(date, doneAt, zone, today, open);
+            string? because = open ? null
+                : plan.Unlock == UnlockRule.AfterPreviousDone && i > 0 ? $"Opens when day {i} is done"
+                : $"Opens on {date:ddd d MMM}";
+            result.Add(new DayProgress(i + 1, date, plan, status, doneAt, score, because));
+            previousDoneAt = doneAt;
+        }
+        return result;
+    }
+}

@@ -60,6 +60,9 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();
     public DbSet<Scenarios.Categories.Category> Categories => Set<Scenarios.Categories.Category>();
     public DbSet<Scenarios.Personas.PersonaAvatar> PersonaAvatars => Set<Scenarios.Personas.PersonaAvatar>();
+    public DbSet<Experiments.Experiment> Experiments => Set<Experiments.Experiment>();
+    public DbSet<Coaching.CoachingNote> CoachingNotes => Set<Coaching.CoachingNote>();
+    public DbSet<Coaching.SessionReview> SessionReviews => Set<Coaching.SessionReview>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

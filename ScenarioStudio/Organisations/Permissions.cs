@@ -24,6 +24,7 @@ public enum Permission
     ExportScenarios,
     ImportScenarios,
     ManageCategories,
+    RunExperiments,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -56,6 +57,8 @@ public static class Permissions
         [Permission.ImportScenarios] = [OrgRole.Admin, OrgRole.ContentManager],
         // The category list is shared by every creator: Admins keep it tidy.
         [Permission.ManageCategories] = [OrgRole.Admin],
+        // A/B tests of scenario variants: the people who write scenarios run them and keep the winner.
+        [Permission.RunExperiments] = [OrgRole.Admin, OrgRole.ContentManager],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -88,7 +88,8 @@ public sealed class ExperimentServiceTests : PracticeTestBase
         var enough = Enumerable.Range(0, 12).Select(i => 60.0 + i % 5).ToList();
         var (test, verdict) = ExperimentService.Judge(few, enough);
         Assert.Null(test);
-        Assert.Equal($"Not enough data yet: at least {ExperimentService.MinLearnersPerVariant} learners with a completed session per variant (A has 9, B has 12).",
+        Assert.Equal(
+            $"Not enough data yet: at least {ExperimentService.MinLearnersPerVariant} learners with a completed session per variant (A has 9, B has 12).",
             verdict);
         var higher = enough.Select(s => s + 15).ToList();
         Assert.StartsWith("B scores higher (p ", ExperimentService.Judge(enough, higher).Verdict);

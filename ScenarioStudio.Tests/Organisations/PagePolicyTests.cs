@@ -40,6 +40,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(ScenarioStudio.Scenarios.Transfer.ImportPage)] = u => u.Get<ScenarioStudio.Scenarios.Transfer.ScenarioTransfer>()
             .DryRunAsync("[]"u8.ToArray(), "empty.json"),
         [typeof(CategoriesPage)] = u => u.Get<CategoryService>().MoveAsync(categoryId, 0),
+        [typeof(ScenarioStudio.Experiments.ExperimentsPage)] = u => u.Get<ScenarioStudio.Experiments.ExperimentService>().ListAsync(),
+        [typeof(ScenarioStudio.Experiments.ExperimentPage)] = u => u.Get<ScenarioStudio.Experiments.ExperimentService>().CandidatesAsync(),
     };
 
     public override async Task InitializeAsync()

@@ -173,7 +173,8 @@ public sealed class ExperimentService(CurrentUser currentUser, TenantDb tenantDb
         var b = Figures("B", e.ScenarioBId, e.TitleB);
         var comparisons = criteria.Select(c => c.Criterion).Distinct().Order(StringComparer.OrdinalIgnoreCase).Select(name =>
         {
-            var (ca, cb) = (criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "A"), criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "B"));
+            var ca = criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "A");
+            var cb = criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "B");
             return new CriterionComparison(name, ca?.Average, ca?.Samples ?? 0, cb?.Average, cb?.Samples ?? 0);
         }).ToList();
         var meansA = perLearner.Where(r => r.Variant == "A" && r.Mean is not null).Select(r => r.Mean!.Value).ToList();
@@ -257,7 +258,8 @@ public static class ExperimentArms
     public static async Task<Arm?> ForAsync(AppDbContext db, Caller caller, int scenarioId, CancellationToken ct)
     {
         var e = await db.Experiments.AsNoTracking()
-            .Where(x => x.OrganisationId == caller.OrganisationId && x.Status == ExperimentStatus.Running && (x.ScenarioAId == scenarioId || x.ScenarioBId == scenarioId))
+            .Where(x => x.OrganisationId == caller.OrganisationId && x.Status == ExperimentStatus.Running
+                && (x.ScenarioAId == scenarioId || x.ScenarioBId == scenarioId))
             .Select(x => new { x.Id, x.ScenarioAId, x.ScenarioBId, x.PercentB }).FirstOrDefaultAsync(ct);
         if (e is null) return null;
         var variant = VariantSplit.VariantFor(e.Id, caller.UserId, e.PercentB);

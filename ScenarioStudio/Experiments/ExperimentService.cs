@@ -190,10 +190,13 @@ public sealed class ExperimentService(CurrentUser currentUser, TenantDb tenantDb
             return (null, $"Not enough data yet: at least {MinLearnersPerVariant} learners with a completed session per variant " +
                 $"(A has {meansA.Count}, B has {meansB.Count}).");
         var test = ExperimentStatistics.Welch(meansA, meansB);
-        var p = test.P < 0.001 ? "p < 0.001" : $"p = {test.P:0.000}";
+        var p = ShowP(test.P);
         if (test.P >= Alpha) return (test, $"No significant difference yet ({p}).");
         return (test, test.T < 0 ? $"B scores higher ({p})." : $"A scores higher ({p}).");
     }
+
+    /// <summary>"p &lt; 0.001" or "p = 0.012".</summary>
+    public static string ShowP(double p) => p < 0.001 ? "p < 0.001" : $"p = {p:0.000}";
 
     /// <summary>
     /// Ends a running experiment keeping <paramref name="winner"/> ("A" or "B"). B winning publishes B's content as A's

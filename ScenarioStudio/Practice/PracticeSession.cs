@@ -144,7 +144,7 @@ internal sealed class PracticeSessionConfiguration : IEntityTypeConfiguration<Pr
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle, s.IsTryOut })
             .HasDatabaseName("IX_PracticeSessions_Progress");
         b.Property(s => s.Variant).HasMaxLength(1);
-        b.HasOne<Experiments.Experiment>().WithMany().HasForeignKey(s => s.ExperimentId).OnDelete(DeleteBehavior.SetNull);
+        // No foreign key to Experiments: adding one makes SQLite rebuild this large table (the id stays as history).
         // Covers the experiment page's comparison; only sessions of experiments are in it.
         b.HasIndex(s => new { s.OrganisationId, s.ExperimentId, s.Variant, s.UserId, s.CompletedAt, s.OverallScore, s.Answers, s.IsTryOut })
             .HasDatabaseName("IX_PracticeSessions_Experiment").HasFilter("\"ExperimentId\" IS NOT NULL");

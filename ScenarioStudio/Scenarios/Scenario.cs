@@ -112,7 +112,8 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         b.Json(s => s.Tone);
         b.Json(s => s.Rubric);
         b.Json(s => s.Ai);
-        b.HasOne<Scenario>().WithMany().HasForeignKey(s => s.VariantOfId).OnDelete(DeleteBehavior.SetNull);
+        // No foreign key: adding one makes SQLite rebuild the whole table. A variant whose original is deleted is a plain scenario.
+        b.HasIndex(s => s.VariantOfId).HasFilter("\"VariantOfId\" IS NOT NULL");
         b.HasMany(s => s.Phases).WithOne().HasForeignKey(p => p.ScenarioId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.OrganisationId, s.Slug }).IsUnique();
         b.HasIndex(s => new { s.OrganisationId, s.Status, s.UpdatedAt });

@@ -1,6 +1,7 @@
 using ScenarioStudio.Bench.Audit;
 using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
+using ScenarioStudio.Bench.Experiments;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Lifecycle;
 using ScenarioStudio.Bench.Search;
@@ -32,6 +33,9 @@ var commands = new BenchCommand[]
     new("transfer", "[--scenarios N] [--keep]",
         "Exports N six-phase scenarios as JSON, YAML and Excel, dry-runs and imports the workbook, then bulk-publishes the drafts (default 1000).",
         TransferBenchmark.RunAsync),
+    new("experiment", "[--learners N] [--weeks W] [--keep]",
+        "The A/B experiment page's comparison over N learners split 50/50, each practising weekly for W weeks (default 2000, 52).",
+        ExperimentBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

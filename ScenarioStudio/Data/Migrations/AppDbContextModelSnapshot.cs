@@ -893,8 +893,6 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExperimentId");
-
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("IX_PracticeSessions_TryOuts")
                         .HasFilter("\"IsTryOut\" = 1");
@@ -1289,7 +1287,8 @@ namespace ScenarioStudio.Data.Migrations
                         .HasDatabaseName("IX_Scenarios_Unversioned")
                         .HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
 
-                    b.HasIndex("VariantOfId");
+                    b.HasIndex("VariantOfId")
+                        .HasFilter("\"VariantOfId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CreatedById");
 
@@ -1627,14 +1626,6 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>
-                {
-                    b.HasOne("ScenarioStudio.Experiments.Experiment", null)
-                        .WithMany()
-                        .HasForeignKey("ExperimentId")
-                        .OnDelete(DeleteBehavior.SetNull);
-                });
-
             modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
                 {
                     b.HasOne("ScenarioStudio.Scenarios.Scenario", "Scenario")
@@ -1684,14 +1675,6 @@ namespace ScenarioStudio.Data.Migrations
                         .HasForeignKey("ScenarioId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
-                {
-                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
-                        .WithMany()
-                        .HasForeignKey("VariantOfId")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioDraft", b =>

@@ -11,7 +11,7 @@ using ScenarioStudio.Data;
 namespace ScenarioStudio.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201220744_VariantsAndCoachingNotes")]
+    [Migration("20261201225706_VariantsAndCoachingNotes")]
     partial class VariantsAndCoachingNotes
     {
         /// <inheritdoc />
@@ -896,8 +896,6 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExperimentId");
-
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("IX_PracticeSessions_TryOuts")
                         .HasFilter("\"IsTryOut\" = 1");
@@ -1292,7 +1290,8 @@ namespace ScenarioStudio.Data.Migrations
                         .HasDatabaseName("IX_Scenarios_Unversioned")
                         .HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
 
-                    b.HasIndex("VariantOfId");
+                    b.HasIndex("VariantOfId")
+                        .HasFilter("\"VariantOfId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CreatedById");
 
@@ -1630,14 +1629,6 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ScenarioStudio.Practice.PracticeSession", b =>
-                {
-                    b.HasOne("ScenarioStudio.Experiments.Experiment", null)
-                        .WithMany()
-                        .HasForeignKey("ExperimentId")
-                        .OnDelete(DeleteBehavior.SetNull);
-                });
-
             modelBuilder.Entity("ScenarioStudio.Progress.Assignment", b =>
                 {
                     b.HasOne("ScenarioStudio.Scenarios.Scenario", "Scenario")
@@ -1687,14 +1678,6 @@ namespace ScenarioStudio.Data.Migrations
                         .HasForeignKey("ScenarioId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("ScenarioStudio.Scenarios.Scenario", b =>
-                {
-                    b.HasOne("ScenarioStudio.Scenarios.Scenario", null)
-                        .WithMany()
-                        .HasForeignKey("VariantOfId")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("ScenarioStudio.Scenarios.ScenarioDraft", b =>

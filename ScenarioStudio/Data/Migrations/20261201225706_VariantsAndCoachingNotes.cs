@@ -119,18 +119,14 @@ namespace ScenarioStudio.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Scenarios_VariantOfId",
                 table: "Scenarios",
-                column: "VariantOfId");
+                column: "VariantOfId",
+                filter: "\"VariantOfId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_PracticeSessions_Experiment",
                 table: "PracticeSessions",
                 columns: new[] { "OrganisationId", "ExperimentId", "Variant", "UserId", "CompletedAt", "OverallScore", "Answers", "IsTryOut" },
                 filter: "\"ExperimentId\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_PracticeSessions_ExperimentId",
-                table: "PracticeSessions",
-                column: "ExperimentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CriterionResults_SessionId_Criterion_Score",
@@ -181,35 +177,11 @@ namespace ScenarioStudio.Data.Migrations
                 name: "IX_SessionReviews_OrganisationId_SessionId",
                 table: "SessionReviews",
                 columns: new[] { "OrganisationId", "SessionId" });
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_PracticeSessions_Experiments_ExperimentId",
-                table: "PracticeSessions",
-                column: "ExperimentId",
-                principalTable: "Experiments",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Scenarios_Scenarios_VariantOfId",
-                table: "Scenarios",
-                column: "VariantOfId",
-                principalTable: "Scenarios",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_PracticeSessions_Experiments_ExperimentId",
-                table: "PracticeSessions");
-
-            migrationBuilder.DropForeignKey(
-                name: "FK_Scenarios_Scenarios_VariantOfId",
-                table: "Scenarios");
-
             migrationBuilder.DropTable(
                 name: "CoachingNotes");
 
@@ -225,10 +197,6 @@ namespace ScenarioStudio.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_PracticeSessions_Experiment",
-                table: "PracticeSessions");
-
-            migrationBuilder.DropIndex(
-                name: "IX_PracticeSessions_ExperimentId",
                 table: "PracticeSessions");
 
             migrationBuilder.DropIndex(

@@ -1,7 +1,9 @@
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Audit;
+using ScenarioStudio.Coaching;
 using ScenarioStudio.Data;
+using ScenarioStudio.Experiments;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
@@ -20,5 +22,5 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms();
+            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching();
 }

@@ -43,6 +43,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(CategoriesPage)] = u => u.Get<CategoryService>().MoveAsync(categoryId, 0),
         [typeof(ScenarioStudio.Programs.ProgramsPage)] = u => u.Get<ScenarioStudio.Programs.ProgramService>().ListAsync(),
         [typeof(ScenarioStudio.Programs.ProgramPage)] = u => u.Get<ScenarioStudio.Programs.ProgramService>().GetAsync(programId),
+        [typeof(ScenarioStudio.Experiments.ExperimentsPage)] = u => u.Get<ScenarioStudio.Experiments.ExperimentService>().ListAsync(),
+        [typeof(ScenarioStudio.Experiments.ExperimentPage)] = u => u.Get<ScenarioStudio.Experiments.ExperimentService>().CandidatesAsync(),
     };
 
     public override async Task InitializeAsync()

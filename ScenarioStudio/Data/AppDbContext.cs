@@ -63,6 +63,9 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Programs.TrainingProgram> TrainingPrograms => Set<Programs.TrainingProgram>();
     public DbSet<Programs.ProgramEnrolment> ProgramEnrolments => Set<Programs.ProgramEnrolment>();
     public DbSet<Programs.ProgramEnrolmentMember> ProgramEnrolmentMembers => Set<Programs.ProgramEnrolmentMember>();
+    public DbSet<Experiments.Experiment> Experiments => Set<Experiments.Experiment>();
+    public DbSet<Coaching.CoachingNote> CoachingNotes => Set<Coaching.CoachingNote>();
+    public DbSet<Coaching.SessionReview> SessionReviews => Set<Coaching.SessionReview>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -4,7 +4,7 @@ using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Notifications;
 
-public enum NotificationKind { ReviewRequested, ChangesRequested, Approved, Published, Mentioned, AssignmentGiven, AssignmentDueTomorrow }
+public enum NotificationKind { ReviewRequested, ChangesRequested, Approved, Published, Mentioned, AssignmentGiven, AssignmentDueTomorrow, CoachingNote }
 
 /// <summary>One message for one member, shown under the app bar's bell until they read it.</summary>
 public sealed class Notification : IOrganisationOwned

@@ -14,6 +14,7 @@ public static class NotificationLook
         NotificationKind.Mentioned => Icons.Material.Filled.AlternateEmail,
         NotificationKind.AssignmentGiven => Icons.Material.Filled.Assignment,
         NotificationKind.AssignmentDueTomorrow => Icons.Material.Filled.Alarm,
+        NotificationKind.CoachingNote => Icons.Material.Filled.SpeakerNotes,
         _ => Icons.Material.Filled.Notifications,
     };
 

@@ -25,6 +25,7 @@ public enum Permission
     ImportScenarios,
     ManageCategories,
     ManagePrograms,
+    RunExperiments,
 }
 
 /// <summary>The one authorisation helper: the PRODUCT.md §5 table, checked first in every service method.</summary>
@@ -60,6 +61,8 @@ public static class Permissions
         // Programs are built by those who run practice (Managers) and those who write it (Content managers); giving one to a
         // team takes ViewTeamProgress and leading the team.
         [Permission.ManagePrograms] = [OrgRole.Admin, OrgRole.Manager, OrgRole.ContentManager],
+        // A/B tests of scenario variants: the people who write scenarios run them and keep the winner.
+        [Permission.RunExperiments] = [OrgRole.Admin, OrgRole.ContentManager],
     };
 
     public static IReadOnlyList<OrgRole> RolesFor(Permission permission) => Table[permission];

@@ -39,11 +39,22 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var scenario = await db.Scenarios.AsNoTracking().Include(s => s.Phases).PractisableBy(caller).SingleOrDefaultAsync(s => s.Id == scenarioId, ct)
             ?? throw new ForbiddenException("Only published scenarios you can see can be practised.");
+        // In a running A/B experiment the learner practises the variant their bucket gives them, whichever of the two they opened.
+        var arm = await Experiments.ExperimentArms.ForAsync(db, caller, scenario.Id, ct);
+        if (arm is not null && arm.ScenarioId != scenario.Id)
+        {
+            // A variant unpublished mid-experiment leaves the learner with what they opened, outside the experiment.
+            var given = await db.Scenarios.AsNoTracking().Include(s => s.Phases)
+                .SingleOrDefaultAsync(s => s.Id == arm.ScenarioId && s.Status == ScenarioStatus.Published, ct);
+            if (given is null) arm = null;
+            else scenario = given;
+        }
         var now = clock.GetUtcNow();
         var session = SessionFlow.Begin(new PracticeSession
         {
             OrganisationId = caller.OrganisationId, UserId = caller.UserId, ScenarioId = scenario.Id, ScenarioTitle = scenario.Title,
             ScenarioVersion = scenario.LiveVersion, Snapshot = scenario.ToDocument(), StartedAt = now, UpdatedAt = now,
+            ExperimentId = arm?.ExperimentId, Variant = arm?.Variant,
         });
         db.PracticeSessions.Add(session);
         await db.SaveChangesAsync(ct);

@@ -49,6 +49,9 @@ public sealed class PracticeSession : IOrganisationOwned
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public List<PracticeMessage> Messages { get; set; } = [];
+    /// <summary>The A/B experiment this session was part of, and the variant ("A" or "B") the learner was given.</summary>
+    public Guid? ExperimentId { get; set; }
+    public string? Variant { get; set; }
 }
 
 public sealed class PracticeMessage : IOrganisationOwned
@@ -140,6 +143,11 @@ internal sealed class PracticeSessionConfiguration : IEntityTypeConfiguration<Pr
         // Covers the dashboards' per-learner figures, so they never read the (large) snapshot rows.
         b.HasIndex(s => new { s.OrganisationId, s.UserId, s.CompletedAt, s.OverallScore, s.XpEarned, s.UpdatedAt, s.ScenarioId, s.ScenarioTitle, s.IsTryOut })
             .HasDatabaseName("IX_PracticeSessions_Progress");
+        b.Property(s => s.Variant).HasMaxLength(1);
+        // No foreign key to Experiments: adding one makes SQLite rebuild this large table (the id stays as history).
+        // Covers the experiment page's comparison; only sessions of experiments are in it.
+        b.HasIndex(s => new { s.OrganisationId, s.ExperimentId, s.Variant, s.UserId, s.CompletedAt, s.OverallScore, s.Answers, s.IsTryOut })
+            .HasDatabaseName("IX_PracticeSessions_Experiment").HasFilter("\"ExperimentId\" IS NOT NULL");
         // Finds old try-outs to delete; only try-outs are in it.
         b.HasIndex(s => s.StartedAt).HasDatabaseName("IX_PracticeSessions_TryOuts").HasFilter("\"IsTryOut\" = 1");
     }
@@ -166,6 +174,8 @@ internal sealed class CriterionResultConfiguration : IEntityTypeConfiguration<Cr
         // Covering indexes: the team dashboard averages by learner, content analytics by scenario.
         b.HasIndex(r => new { r.OrganisationId, r.UserId, r.Criterion, r.Score });
         b.HasIndex(r => new { r.OrganisationId, r.ScenarioId, r.Criterion, r.Score });
+        // The A/B experiment page averages each criterion over the experiment's sessions.
+        b.HasIndex(r => new { r.SessionId, r.Criterion, r.Score });
     }
 }
 

@@ -46,6 +46,8 @@ public sealed class Scenario : IScenarioListing
     public DateTimeOffset? SubmittedAt { get; set; }
     /// <summary>Optimistic concurrency: a save based on an older version is refused instead of overwriting.</summary>
     public int Revision { get; set; }
+    /// <summary>Set on variant B of a scenario (A), made for an A/B experiment (see Experiments/ExperimentService.cs).</summary>
+    public int? VariantOfId { get; set; }
 
     public ScenarioDocument ToDocument() => new()
     {
@@ -110,6 +112,8 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         b.Json(s => s.Tone);
         b.Json(s => s.Rubric);
         b.Json(s => s.Ai);
+        // No foreign key: adding one makes SQLite rebuild the whole table. A variant whose original is deleted is a plain scenario.
+        b.HasIndex(s => s.VariantOfId).HasFilter("\"VariantOfId\" IS NOT NULL");
         b.HasMany(s => s.Phases).WithOne().HasForeignKey(p => p.ScenarioId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.OrganisationId, s.Slug }).IsUnique();
         b.HasIndex(s => new { s.OrganisationId, s.Status, s.UpdatedAt });

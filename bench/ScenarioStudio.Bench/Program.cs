@@ -1,6 +1,7 @@
 using ScenarioStudio.Bench.Audit;
 using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
+using ScenarioStudio.Bench.Experiments;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Lifecycle;
 using ScenarioStudio.Bench.Programs;
@@ -36,6 +37,9 @@ var commands = new BenchCommand[]
     new("programs", "[--learners N] [--keep]",
         "Program grid and the learner's list of assigned work: N learners in teams of 50 on 20 ten-day programs over a year (default 2000).",
         ProgramsBenchmark.RunAsync),
+    new("experiment", "[--learners N] [--weeks W] [--keep]",
+        "The A/B experiment page's comparison over N learners split 50/50, each practising weekly for W weeks (default 2000, 52).",
+        ExperimentBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -374,6 +374,143 @@ namespace ScenarioStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Coaching.CoachingNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("OrganisationId", "SessionId", "CreatedAt");
+
+                    b.ToTable("CoachingNotes");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Coaching.SessionReview", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SessionId");
+
+                    b.HasIndex("OrganisationId", "SessionId");
+
+                    b.ToTable("SessionReviews");
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Experiments.Experiment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PercentB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScenarioAId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScenarioBId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Winner")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScenarioAId");
+
+                    b.HasIndex("ScenarioBId");
+
+                    b.HasIndex("OrganisationId", "StartedAt");
+
+                    b.HasIndex("OrganisationId", "Status", "ScenarioAId");
+
+                    b.HasIndex("OrganisationId", "Status", "ScenarioBId");
+
+                    b.ToTable("Experiments");
+                });
+
             modelBuilder.Entity("ScenarioStudio.Notifications.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -592,6 +729,8 @@ namespace ScenarioStudio.Data.Migrations
 
                     b.HasIndex("MessageId");
 
+                    b.HasIndex("SessionId", "Criterion", "Score");
+
                     b.HasIndex("OrganisationId", "ScenarioId", "Criterion", "Score");
 
                     b.HasIndex("OrganisationId", "UserId", "Criterion", "Score");
@@ -684,6 +823,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ExperimentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsTryOut")
                         .HasColumnType("INTEGER");
 
@@ -742,6 +884,10 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Variant")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("XpEarned")
                         .HasColumnType("INTEGER");
 
@@ -752,6 +898,10 @@ namespace ScenarioStudio.Data.Migrations
                         .HasFilter("\"IsTryOut\" = 1");
 
                     b.HasIndex("OrganisationId", "UserId", "StartedAt");
+
+                    b.HasIndex("OrganisationId", "ExperimentId", "Variant", "UserId", "CompletedAt", "OverallScore", "Answers", "IsTryOut")
+                        .HasDatabaseName("IX_PracticeSessions_Experiment")
+                        .HasFilter("\"ExperimentId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "UserId", "ScenarioId", "CompletedAt", "OverallScore", "ScenarioVersion", "IsTryOut", "Id")
                         .HasDatabaseName("IX_PracticeSessions_Programs");
@@ -1245,6 +1395,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("VariantOfId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Visibility")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1258,6 +1411,9 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("Id")
                         .HasDatabaseName("IX_Scenarios_Unversioned")
                         .HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
+
+                    b.HasIndex("VariantOfId")
+                        .HasFilter("\"VariantOfId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CreatedById");
 
@@ -1566,6 +1722,48 @@ namespace ScenarioStudio.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Coaching.CoachingNote", b =>
+                {
+                    b.HasOne("ScenarioStudio.Practice.PracticeMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("ScenarioStudio.Practice.PracticeSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Coaching.SessionReview", b =>
+                {
+                    b.HasOne("ScenarioStudio.Practice.PracticeSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScenarioStudio.Experiments.Experiment", b =>
+                {
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", "ScenarioA")
+                        .WithMany()
+                        .HasForeignKey("ScenarioAId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScenarioStudio.Scenarios.Scenario", "ScenarioB")
+                        .WithMany()
+                        .HasForeignKey("ScenarioBId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ScenarioA");
+
+                    b.Navigation("ScenarioB");
                 });
 
             modelBuilder.Entity("ScenarioStudio.Organisations.Team", b =>

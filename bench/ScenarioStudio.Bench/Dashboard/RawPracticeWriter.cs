@@ -23,9 +23,9 @@ public sealed class RawPracticeWriter : IDisposable
         this.organisationId = RawScenarioWriter.Guid(organisationId);
         session = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeSessions" ("Id", "OrganisationId", "UserId", "ScenarioId", "ScenarioTitle", "Snapshot", "Stage",
-                "PhaseIndex", "TurnInPhase", "Outcomes", "OverallScore", "XpEarned", "Provider", "StartedAt", "UpdatedAt", "CompletedAt", "Answers")
+                "PhaseIndex", "TurnInPhase", "Outcomes", "OverallScore", "XpEarned", "Provider", "StartedAt", "UpdatedAt", "CompletedAt", "Answers", "IsTryOut")
             VALUES ($id, $org, $user, $scenario, $title, $snapshot, $stage, $phase, $turn, $outcomes, $score, $xp, $provider,
-                $started, $updated, $completed, $answers)
+                $started, $updated, $completed, $answers, 0)
             """);
         message = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeMessages" ("Id", "SessionId", "OrganisationId", "Sequence", "PhaseIndex", "Speaker", "Kind", "Text",

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Account;
 using ScenarioStudio.Experiments;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
@@ -160,6 +161,51 @@ public sealed class ExperimentServiceTests : PracticeTestBase
             report.Criteria.Select(c => c.Criterion));
         Assert.Null(report.Test);
         Assert.StartsWith("Not enough data yet", report.Verdict);
+    }
+
+    [Fact]
+    public async Task Criterion_averages_are_the_experiments_criterion_rows_and_follow_a_deleted_session()
+    {
+        var variantId = await PublishedVariantAsync();
+        var experimentId = await StartAsync(variantId);
+        var learners = new List<ApplicationUser> { Org.Learner };
+        for (var i = 0; i < 5; i++) learners.Add(await Db.AddMemberAsync(Org.Id, OrgRole.Learner, $"Criteria learner {i}"));
+        foreach (var learner in learners)
+        {
+            await using var asLearner = await Db.AsAsync(learner);
+            var practice = asLearner.Get<PracticeService>();
+            // Different answers give different criterion scores: the ideal response, or its first sentence.
+            await practice.CompleteAsync(await practice.StartAsync(ScenarioId), v => learner == Org.Learner
+                ? v.Scenario.Phases[v.PhaseIndex].IdealResponse : v.Scenario.Phases[v.PhaseIndex].IdealResponse.Split('.')[0]);
+        }
+
+        async Task AssertTotalsMatchRowsAsync()
+        {
+            await using var context = await Db.OpenUnfilteredAsync();
+            var rows = await context.CriterionResults.Join(context.PracticeSessions.Where(s => s.ExperimentId == experimentId),
+                r => r.SessionId, s => s.Id, (r, s) => new { s.Variant, r.Criterion, r.Score }).ToListAsync();
+            Assert.NotEmpty(rows);
+            await using var asCreator = await Db.AsAsync(Org.ContentManager);
+            var report = await asCreator.Get<ExperimentService>().GetAsync(experimentId);
+            foreach (var c in report.Criteria)
+                foreach (var (variant, average, samples) in new[] { ("A", c.AverageA, c.SamplesA), ("B", c.AverageB, c.SamplesB) })
+                {
+                    var scores = rows.Where(r => r.Variant == variant && r.Criterion == c.Criterion).Select(r => (double)r.Score).ToList();
+                    Assert.Equal(scores.Count, samples);
+                    if (scores.Count == 0) Assert.Null(average);
+                    else Assert.Equal(scores.Average(), average!.Value, 9);
+                }
+        }
+
+        await AssertTotalsMatchRowsAsync();
+        // A learner's account (and with it their sessions, messages and criterion rows) deleted: the totals lose them too.
+        await using (var context = await Db.OpenUnfilteredAsync())
+        {
+            var gone = await context.PracticeSessions.FirstAsync(s => s.ExperimentId == experimentId && s.UserId == Org.Learner.Id);
+            context.PracticeSessions.Remove(gone);
+            await context.SaveChangesAsync();
+        }
+        await AssertTotalsMatchRowsAsync();
     }
 
     [Fact]

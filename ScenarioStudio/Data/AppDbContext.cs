@@ -64,6 +64,7 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<Programs.ProgramEnrolment> ProgramEnrolments => Set<Programs.ProgramEnrolment>();
     public DbSet<Programs.ProgramEnrolmentMember> ProgramEnrolmentMembers => Set<Programs.ProgramEnrolmentMember>();
     public DbSet<Experiments.Experiment> Experiments => Set<Experiments.Experiment>();
+    public DbSet<Experiments.ExperimentCriterionTotal> ExperimentCriterionTotals => Set<Experiments.ExperimentCriterionTotal>();
     public DbSet<Coaching.CoachingNote> CoachingNotes => Set<Coaching.CoachingNote>();
     public DbSet<Coaching.SessionReview> SessionReviews => Set<Coaching.SessionReview>();
 

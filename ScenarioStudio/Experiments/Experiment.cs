@@ -50,3 +50,28 @@ internal sealed class ExperimentConfiguration : IEntityTypeConfiguration<Experim
         b.HasIndex(e => new { e.OrganisationId, e.StartedAt });
     }
 }
+
+/// <summary>
+/// Running totals of one experiment's criterion scores per variant, kept by SQLite triggers on CriterionResults (insert
+/// and delete) as CriterionTotals are, so the experiment page reads a few rows instead of every criterion row of a
+/// year of sessions (bench experiment).
+/// </summary>
+public sealed class ExperimentCriterionTotal : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public Guid ExperimentId { get; set; }
+    public string Variant { get; set; } = "";
+    public string Criterion { get; set; } = "";
+    public long Total { get; set; }
+    public int Samples { get; set; }
+}
+
+internal sealed class ExperimentCriterionTotalConfiguration : IEntityTypeConfiguration<ExperimentCriterionTotal>
+{
+    public void Configure(EntityTypeBuilder<ExperimentCriterionTotal> b)
+    {
+        b.HasKey(t => new { t.ExperimentId, t.Variant, t.Criterion });
+        b.Property(t => t.Variant).HasMaxLength(1);
+        b.Property(t => t.Criterion).HasMaxLength(100);
+    }
+}

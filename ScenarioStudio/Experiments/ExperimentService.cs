@@ -155,10 +155,8 @@ public sealed class ExperimentService(CurrentUser currentUser, TenantDb tenantDb
                 Turns = g.Where(s => s.CompletedAt != null).Sum(s => (double?)s.Answers) ?? 0,
             })
             .ToListAsync(ct);
-        var criteria = await db.CriterionResults.Join(sessions, r => r.SessionId, s => s.Id, (r, s) => new { s.Variant, r.Criterion, r.Score })
-            .GroupBy(x => new { x.Variant, x.Criterion })
-            .Select(g => new { g.Key.Variant, g.Key.Criterion, Average = g.Average(x => (double)x.Score), Samples = g.Count() })
-            .ToListAsync(ct);
+        var criteria = await db.ExperimentCriterionTotals.AsNoTracking().Where(t => t.ExperimentId == id && t.Samples > 0)
+            .Select(t => new { t.Variant, t.Criterion, t.Total, Samples = t.Samples }).ToListAsync(ct);
 
         VariantFigures Figures(string variant, int scenarioId, string title)
         {
@@ -175,7 +173,8 @@ public sealed class ExperimentService(CurrentUser currentUser, TenantDb tenantDb
         {
             var ca = criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "A");
             var cb = criteria.SingleOrDefault(c => c.Criterion == name && c.Variant == "B");
-            return new CriterionComparison(name, ca?.Average, ca?.Samples ?? 0, cb?.Average, cb?.Samples ?? 0);
+            return new CriterionComparison(name, ca is null ? null : (double)ca.Total / ca.Samples, ca?.Samples ?? 0,
+                cb is null ? null : (double)cb.Total / cb.Samples, cb?.Samples ?? 0);
         }).ToList();
         var meansA = perLearner.Where(r => r.Variant == "A" && r.Mean is not null).Select(r => r.Mean!.Value).ToList();
         var meansB = perLearner.Where(r => r.Variant == "B" && r.Mean is not null).Select(r => r.Mean!.Value).ToList();

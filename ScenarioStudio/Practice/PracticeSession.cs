@@ -102,12 +102,16 @@ public sealed class CriterionResult : IOrganisationOwned
     public int ScenarioId { get; set; }
     public string Criterion { get; set; } = "";
     public int Score { get; set; }
+    /// <summary>The session's A/B experiment and variant, copied so the experiment's totals are kept without a join.</summary>
+    public Guid? ExperimentId { get; set; }
+    public string? Variant { get; set; }
 
     /// <summary>The rows for one kept assessment of a session.</summary>
     public static List<CriterionResult> For(PracticeSession session, Assessment assessment) => assessment.Criteria.Select(c => new CriterionResult
     {
         OrganisationId = session.OrganisationId, SessionId = session.Id, UserId = session.UserId, ScenarioId = session.ScenarioId,
         Criterion = c.Name.Length > 100 ? c.Name[..100] : c.Name, Score = c.Score,
+        ExperimentId = session.ExperimentId, Variant = session.Variant,
     }).ToList();
 }
 
@@ -174,8 +178,8 @@ internal sealed class CriterionResultConfiguration : IEntityTypeConfiguration<Cr
         // Covering indexes: the team dashboard averages by learner, content analytics by scenario.
         b.HasIndex(r => new { r.OrganisationId, r.UserId, r.Criterion, r.Score });
         b.HasIndex(r => new { r.OrganisationId, r.ScenarioId, r.Criterion, r.Score });
-        // The A/B experiment page averages each criterion over the experiment's sessions.
-        b.HasIndex(r => new { r.SessionId, r.Criterion, r.Score });
+        // The A/B experiment page reads ExperimentCriterionTotals, kept from these two columns by triggers.
+        b.Property(r => r.Variant).HasMaxLength(1);
     }
 }
 

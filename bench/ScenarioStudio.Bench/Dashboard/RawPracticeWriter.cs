@@ -23,9 +23,10 @@ public sealed class RawPracticeWriter : IDisposable
         this.organisationId = RawScenarioWriter.Guid(organisationId);
         session = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeSessions" ("Id", "OrganisationId", "UserId", "ScenarioId", "ScenarioTitle", "Snapshot", "Stage",
-                "PhaseIndex", "TurnInPhase", "Outcomes", "OverallScore", "XpEarned", "Provider", "StartedAt", "UpdatedAt", "CompletedAt", "Answers", "IsTryOut")
+                "PhaseIndex", "TurnInPhase", "Outcomes", "OverallScore", "XpEarned", "Provider", "StartedAt", "UpdatedAt", "CompletedAt", "Answers", "IsTryOut",
+                "ExperimentId", "Variant")
             VALUES ($id, $org, $user, $scenario, $title, $snapshot, $stage, $phase, $turn, $outcomes, $score, $xp, $provider,
-                $started, $updated, $completed, $answers, 0)
+                $started, $updated, $completed, $answers, 0, $experiment, $variant)
             """);
         message = PreparedCommands.Prepare(connection, transaction, """
             INSERT INTO "PracticeMessages" ("Id", "SessionId", "OrganisationId", "Sequence", "PhaseIndex", "Speaker", "Kind", "Text",
@@ -33,8 +34,9 @@ public sealed class RawPracticeWriter : IDisposable
             VALUES ($id, $session, $org, $sequence, $phase, $speaker, $kind, $text, 0, $assessment, $created)
             """);
         score = PreparedCommands.Prepare(connection, transaction, """
-            INSERT INTO "CriterionResults" ("OrganisationId", "MessageId", "SessionId", "UserId", "ScenarioId", "Criterion", "Score")
-            VALUES ($org, $message, $session, $user, $scenario, $criterion, $score)
+            INSERT INTO "CriterionResults" ("OrganisationId", "MessageId", "SessionId", "UserId", "ScenarioId", "Criterion", "Score",
+                "ExperimentId", "Variant")
+            VALUES ($org, $message, $session, $user, $scenario, $criterion, $score, $experiment, $variant)
             """);
         using var max = connection.CreateCommand();
         max.Transaction = transaction;
@@ -43,8 +45,11 @@ public sealed class RawPracticeWriter : IDisposable
     }
 
     public void WriteSession(Guid id, string userId, int scenarioId, string title, string snapshotJson, SessionStage stage, int phaseIndex,
-        IReadOnlyList<PhaseOutcome> outcomes, int? score, int xp, DateTimeOffset started, DateTimeOffset updated, DateTimeOffset? completed, int answers)
+        IReadOnlyList<PhaseOutcome> outcomes, int? score, int xp, DateTimeOffset started, DateTimeOffset updated, DateTimeOffset? completed, int answers,
+        Arm? arm = null)
     {
+        session.Set("$experiment", arm is { } a ? RawScenarioWriter.Guid(a.ExperimentId) : null);
+        session.Set("$variant", arm?.Variant);
         session.Set("$answers", answers);
         session.Set("$id", RawScenarioWriter.Guid(id));
         session.Set("$org", organisationId);
@@ -67,7 +72,7 @@ public sealed class RawPracticeWriter : IDisposable
 
     /// <summary>A message, and for an assessment its criterion rows, as PracticeService writes them.</summary>
     public void WriteMessage(Guid sessionId, string userId, int scenarioId, int sequence, int phaseIndex, Speaker speaker, MessageKind kind,
-        string text, Assessment? assessment, DateTimeOffset created)
+        string text, Assessment? assessment, DateTimeOffset created, Arm? arm = null)
     {
         var id = nextMessageId++;
         message.Set("$id", id);
@@ -90,9 +95,14 @@ public sealed class RawPracticeWriter : IDisposable
             score.Set("$scenario", scenarioId);
             score.Set("$criterion", c.Name);
             score.Set("$score", c.Score);
+            score.Set("$experiment", arm is { } a ? RawScenarioWriter.Guid(a.ExperimentId) : null);
+            score.Set("$variant", arm?.Variant);
             score.ExecuteNonQuery();
         }
     }
+
+    /// <summary>The A/B experiment and variant a session was practised in, written on it and its criterion rows as practice does.</summary>
+    public readonly record struct Arm(Guid ExperimentId, string Variant);
 
     public void Dispose()
     {

@@ -18,8 +18,8 @@ namespace ScenarioStudio.Bench.Experiments;
 /// id split by the real VariantSplit, as practice does: the comparison never reads the users table) each practise
 /// once a week for W weeks (default 52, a year) in the variant the split gives them; 85 % of sessions complete, each
 /// with three scored coach answers and five criterion rows per answer, written with the dashboard benchmark's raw
-/// writer and then tagged with the experiment and the variant. Times the experiment page's comparison
-/// (ExperimentService.GetAsync, as a Content manager) after five warm-up calls.
+/// writer with the experiment and the variant, as practice writes them (the totals' triggers fire on them). Times the
+/// experiment page's comparison (ExperimentService.GetAsync, as a Content manager) after five warm-up calls.
 /// Prints <c>experiment learners=N experiment_p95_ms=…</c>.
 /// </summary>
 public static class ExperimentBenchmark
@@ -117,6 +117,7 @@ public static class ExperimentBenchmark
                 var variant = VariantSplit.VariantFor(experimentId, learnerId, 50);
                 var scenarioId = variant == "B" ? b : a;
                 var (title, doc) = scenarios[scenarioId];
+                var arm = new RawPracticeWriter.Arm(experimentId, variant);
                 var snapshot = ScenarioJson.Serialize(doc);
                 // B's bolder opening is worth a few points; learners differ more than that.
                 var skill = 60 + Normal(random) * 10 + (variant == "B" ? 2 : 0);
@@ -136,26 +137,15 @@ public static class ExperimentBenchmark
                     int? overall = completed ? (int)Math.Round(assessments.Average(x => x.Assessment.Overall)) : null;
                     writer.WriteSession(id, learnerId, scenarioId, title, snapshot, completed ? SessionStage.Completed : SessionStage.LearnerAnswer,
                         completed ? doc.Phases.Count - 1 : 0, doc.Phases.Select(_ => completed ? PhaseOutcome.Met : PhaseOutcome.Pending).ToList(),
-                        overall, 0, started, at, completed ? at : null, completed ? doc.Phases.Count * 2 : 1);
+                        overall, 0, started, at, completed ? at : null, completed ? doc.Phases.Count * 2 : 1, arm);
                     for (var p = 0; p < assessments.Count; p++)
                         writer.WriteMessage(id, learnerId, scenarioId, p + 1, p, Speaker.Coach, MessageKind.Feedback,
-                            $"Score {assessments[p].Assessment.Overall}.", assessments[p].Assessment, assessments[p].At);
+                            $"Score {assessments[p].Assessment.Overall}.", assessments[p].Assessment, assessments[p].At, arm);
                     sessions++;
                     if (completed) completedCount++;
                 }
                 if ((l + 1) % Math.Max(1, learners / 10) == 0) Log.Info($"generated {l + 1}/{learners} learners");
             }
-            // The writer knows no experiment: tag its sessions as practice would have, by the scenario each practised.
-            using var tag = connection.CreateCommand();
-            tag.Transaction = tx;
-            tag.CommandText = """
-                UPDATE "PracticeSessions" SET "ExperimentId" = $experiment, "Variant" = CASE "ScenarioId" WHEN $b THEN 'B' ELSE 'A' END
-                WHERE "ScenarioId" IN ($a, $b)
-                """;
-            tag.Parameters.AddWithValue("$experiment", experimentId.ToString().ToUpperInvariant());
-            tag.Parameters.AddWithValue("$a", a);
-            tag.Parameters.AddWithValue("$b", b);
-            tag.ExecuteNonQuery();
             tx.Commit();
         }
         using (var analyze = connection.CreateCommand())

@@ -36,6 +36,7 @@ public sealed class PracticePageComponentTests : MudTestContext
             sessionId = await asLearner.Get<PracticeService>().StartAsync(id);
         }
         Services.AddSingleton(asLearner.Get<PracticeService>());
+        Services.AddSingleton(asLearner.Get<ScenarioStudio.Coaching.CoachingService>());
         Services.AddSingleton(new MarkdownRenderer());
     }
 

@@ -139,8 +139,9 @@ public sealed class ReviewerTranscriptBrowserTests(AppFixture app)
         await using var asAdmin = await app.AsAsync(people[OrgRole.Admin]);
         var teams = asAdmin.Get<TeamService>();
         var everyone = await teams.ListPeopleAsync();
-        var managerId = everyone.Single(p => p.Role == OrgRole.Manager).Id;
-        var learnerId = everyone.Single(p => p.Role == OrgRole.Learner).Id;
+        // The fixture's own manager and learner: other browser tests add members of these roles to the shared organisation.
+        var managerId = everyone.Single(p => p.Email == people[OrgRole.Manager]).Id;
+        var learnerId = everyone.Single(p => p.Email == people[OrgRole.Learner]).Id;
         if ((await teams.ListAsync()).Any(t => t.Manager?.Id == managerId && t.Members.Any(m => m.Id == learnerId))) return (learnerId, null);
         return (learnerId, await teams.CreateAsync(new TeamInput("Transcript team", managerId, [learnerId])));
     }

@@ -10,7 +10,7 @@ namespace ScenarioStudio.Tests.Programs;
 public sealed class ProgramBrowserTests(AppFixture app)
 {
     [Fact]
-    public async Task A_manager_builds_a_three_day_program_gives_it_to_a_team_and_sees_day_one_done_live()
+    public async Task A_manager_builds_a_three_day_program_gives_it_to_a_team_sees_day_one_done_live_and_coaches_it()
     {
         var people = await app.PeopleAsync();
         var managerEmail = await app.NewMemberAsync(OrgRole.Manager, "Morgan Programs");
@@ -61,14 +61,27 @@ public sealed class ProgramBrowserTests(AppFixture app)
         await Assertions.Expect(manager.Locator("#program-grid .grid-row td.cell").Nth(1)).ToHaveTextAsync("Locked");
 
         // The learner does day 1; the manager's open grid shows it without a reload.
+        Guid sessionId;
         await using (var asLearner = await app.AsAsync(learnerEmail))
         {
             var practice = asLearner.Get<PracticeService>();
-            await practice.CompleteAsync(await practice.StartAsync(scenarioId), view => view.Scenario.Phases[view.PhaseIndex].IdealResponse);
+            sessionId = (await practice.CompleteAsync(await practice.StartAsync(scenarioId),
+                view => view.Scenario.Phases[view.PhaseIndex].IdealResponse)).Id;
         }
         await Assertions.Expect(cell).ToContainTextAsync("Done");
         await Assertions.Expect(manager.Locator("#program-grid .grid-row td.total")).ToHaveTextAsync("1 / 3");
         await manager.ScreenshotAsync("programs-02-grid");
+        Assert.Empty(app.PageErrors[manager]);
+
+        // The manager coaches day 1's session from the dashboard's list of sessions to review.
+        var note = $"Good start: name the **pilot price** before they ask ({suffix}).";
+        await manager.GotoAsync("/dashboard");
+        await manager.WaitForCircuitAsync();
+        await manager.Locator($"#unreviewed-list a.unreviewed-session[href$='{sessionId}']").ClickAsync();
+        await Assertions.Expect(manager).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/practice/{sessionId}$"));
+        await manager.Locator("#session-note textarea").FillAsync(note);
+        await manager.ClickAsync("#add-session-note");
+        await Assertions.Expect(manager.Locator("#coaching-panel .coaching-note strong")).ToHaveTextAsync("pilot price");
         Assert.Empty(app.PageErrors[manager]);
 
         // The learner, on a phone: the program on Home and its page.
@@ -82,6 +95,13 @@ public sealed class ProgramBrowserTests(AppFixture app)
         await Assertions.Expect(learner.Locator("#program-done")).ToHaveTextAsync("1 of 3 days done");
         await Assertions.Expect(learner.Locator("#program-days")).ToContainTextAsync("Opens on");
         await learner.ScreenshotAsync("programs-04-learner-phone");
+        // The note reaches the learner: the bell's list says so, and the transcript shows it.
+        await learner.GotoAsync("/notifications");
+        await learner.WaitForCircuitAsync();
+        await Assertions.Expect(learner.GetByText("Morgan Programs left a coaching note").First).ToBeVisibleAsync();
+        await learner.GotoAsync($"/practice/{sessionId}");
+        await learner.WaitForCircuitAsync();
+        await Assertions.Expect(learner.Locator("#coaching-panel .coaching-note")).ToContainTextAsync($"name the pilot price before they ask ({suffix})");
         Assert.Empty(app.PageErrors[learner]);
 
         // The manager's pages on a phone.

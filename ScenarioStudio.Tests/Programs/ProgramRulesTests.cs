@@ -1,5 +1,6 @@
 using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
+using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio.Tests.Programs;
 
@@ -26,6 +27,30 @@ public sealed class ProgramRulesTests
         Assert.Equal(DayStatus.Done, ProgramRules.Classify(Start, doneAt, NewYork, Start.AddDays(1), open: true));
         Assert.Equal(DayStatus.Late, ProgramRules.Classify(Start, doneAt, London, Start.AddDays(1), open: true));
         Assert.Equal(DayStatus.Late, ProgramRules.Classify(Start, doneAt, Tokyo, Start.AddDays(1), open: true));
+    }
+
+    [Fact]
+    public void On_a_day_with_team_practice_times_a_session_inside_a_window_is_on_time_and_outside_it_late()
+    {
+        // The team meets Mondays and Wednesdays at 09:00 London for an hour; 2 November 2026 is a Monday (GMT), the 3rd a Tuesday.
+        var slot = new SlotRule(Guid.NewGuid(), PracticeDays.Monday | PracticeDays.Wednesday, new TimeOnly(9, 0), "Europe/London", 60,
+            Utc(1, 0));
+        var windows = ProgramRules.WindowsFor([slot], Start, 3);
+        Assert.NotNull(windows);
+        Assert.Equal(DayStatus.Done, ProgramRules.Classify(Start, Utc(2, 9).AddMinutes(30), London, Start.AddDays(1), true, windows));
+        Assert.Equal(DayStatus.Late, ProgramRules.Classify(Start, Utc(2, 15), London, Start.AddDays(1), true, windows));
+        // Tuesday has no practice time: any time of its date is on time; the next day is late as without a schedule.
+        Assert.Equal(DayStatus.Done, ProgramRules.Classify(Start.AddDays(1), Utc(3, 18), London, Start.AddDays(2), true, windows));
+        Assert.Equal(DayStatus.Late, ProgramRules.Classify(Start.AddDays(1), Utc(4, 9), London, Start.AddDays(2), true, windows));
+        // A learner in Tokyo on the London team: the window is 18:00–19:00 their time on the same Monday.
+        Assert.Equal(DayStatus.Done, ProgramRules.Classify(Start, Utc(2, 9).AddMinutes(45), Tokyo, Start.AddDays(1), true, windows));
+        Assert.Equal(DayStatus.Late, ProgramRules.Classify(Start, Utc(2, 11), Tokyo, Start.AddDays(1), true, windows));
+        // Without a schedule the same afternoon session is on time.
+        Assert.Null(ProgramRules.WindowsFor([], Start, 3));
+        Assert.Equal(DayStatus.Done, ProgramRules.Classify(Start, Utc(2, 15), London, Start.AddDays(1), true, null));
+        // Through Evaluate: day 1 done in the afternoon reads late on the grid.
+        var progress = ProgramRules.Evaluate([Day(UnlockRule.OnDate)], Start, [], [Session(Utc(2, 15))], London, Utc(3, 8), windows);
+        Assert.Equal(DayStatus.Late, progress[0].Status);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio.Programs;
 
@@ -148,8 +149,10 @@ public sealed class EnrolmentService(CurrentUser currentUser, TenantDb tenantDb,
         var ids = learners.Select(l => l.Id).ToList();
         var sessions = (await SessionsAsync(db, ids, enrolment.Days, enrolment.StartOn, ct)).ToLookup(s => s.UserId, s => s.Session);
         var now = clock.GetUtcNow();
-        var rows = learners.Select(l => new GridRow(l.Id, l.DisplayName,
-            ProgramRules.Evaluate(enrolment.Days, enrolment.StartOn, enrolment.Pins, sessions[l.Id], ProgressRules.Zone(l.TimeZone), now))).ToList();
+        var windows = ProgramRules.WindowsFor(await ScheduleService.RulesForTeamAsync(db, enrolment.Team.Id, ct), enrolment.StartOn,
+            enrolment.Days.Count);
+        var rows = learners.Select(l => new GridRow(l.Id, l.DisplayName, ProgramRules.Evaluate(enrolment.Days, enrolment.StartOn, enrolment.Pins,
+            sessions[l.Id], ProgressRules.Zone(l.TimeZone), now, windows))).ToList();
         var days = enrolment.Days.Select((d, i) => new GridDay(i + 1, enrolment.StartOn.AddDays(i), d.Theme)).ToList();
         return new ProgramGrid(enrolment.Id, enrolment.ProgramId, enrolment.Program, enrolment.Team.Name, enrolment.StartOn, days, rows);
     }
@@ -189,15 +192,17 @@ public sealed class EnrolmentService(CurrentUser currentUser, TenantDb tenantDb,
             .Where(e => teams.Contains(e.TeamId) && (e.WholeTeam || e.Members.Any(m => m.UserId == me)));
         if (only is { } id) query = query.Where(e => e.Id == id);
         var enrolments = await query.OrderByDescending(e => e.StartOn)
-            .Select(e => new { e.Id, Program = e.Program!.Name, Team = e.Team!.Name, e.StartOn, e.Days, e.Pins }).ToListAsync(ct);
+            .Select(e => new { e.Id, Program = e.Program!.Name, e.TeamId, Team = e.Team!.Name, e.StartOn, e.Days, e.Pins }).ToListAsync(ct);
         if (enrolments.Count == 0) return [];
         var zone = await ZoneAsync(db, me, ct);
         var now = clock.GetUtcNow();
         var sessions = (await SessionsAsync(db, [me], enrolments.SelectMany(e => e.Days).ToList(), enrolments.Min(e => e.StartOn), ct))
             .Select(s => s.Session).ToList();
         var today = ProgressRules.LocalDay(now, zone);
-        return enrolments.Select(e => new MyProgram(e.Id, e.Program, e.Team, e.StartOn, today,
-            ProgramRules.Evaluate(e.Days, e.StartOn, e.Pins, sessions, zone, now))).ToList();
+        var slots = new Dictionary<Guid, IReadOnlyList<SlotRule>>();
+        foreach (var teamId in enrolments.Select(e => e.TeamId).Distinct()) slots[teamId] = await ScheduleService.RulesForTeamAsync(db, teamId, ct);
+        return enrolments.Select(e => new MyProgram(e.Id, e.Program, e.Team, e.StartOn, today, ProgramRules.Evaluate(e.Days, e.StartOn, e.Pins,
+            sessions, zone, now, ProgramRules.WindowsFor(slots[e.TeamId], e.StartOn, e.Days.Count)))).ToList();
     }
 
     public static ExportTable Table(ProgramGrid grid) => new($"{grid.Program} · {grid.Team}",

@@ -1,13 +1,14 @@
 using ScenarioStudio.Progress;
+using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio.Programs;
 
 /// <summary>A day's cell in the program grid and on the learner's page.</summary>
 public enum DayStatus
 {
-    /// <summary>Done on or before its date.</summary>
+    /// <summary>Done on or before its date; on its date inside one of the team's practice times, where the team has them that day.</summary>
     Done,
-    /// <summary>Done after its date.</summary>
+    /// <summary>Done after its date, or on its date outside the team's practice times that day.</summary>
     Late,
     /// <summary>Its date has passed and it is not done.</summary>
     Missed,
@@ -39,12 +40,22 @@ public sealed record DayProgress(int Number, DateOnly Date, ProgramDayPlan Plan,
 public static class ProgramRules
 {
     /// <summary>
-    /// The one classification of a day, from its date, when it was done, the learner's zone and today in that zone.
-    /// The schedules' practice window may refine "late" here: it is the only place that decides it.
+    /// The one classification of a day, from its date, when it was done, the learner's zone, today in that zone and the
+    /// team's practice times (<see cref="PracticeWindows"/>; none when the team has no schedule). A day done on its date
+    /// is on time inside one of that date's practice windows and late outside them, as schedule attendance counts it; on
+    /// a date without practice times, any time of the day is on time.
     /// </summary>
-    public static DayStatus Classify(DateOnly dayDate, DateTimeOffset? doneAt, TimeZoneInfo zone, DateOnly today, bool open)
+    public static DayStatus Classify(DateOnly dayDate, DateTimeOffset? doneAt, TimeZoneInfo zone, DateOnly today, bool open,
+        IReadOnlyList<PracticeOccurrence>? windows = null)
     {
-        if (doneAt is { } done) return ProgressRules.LocalDay(done, zone) <= dayDate ? DayStatus.Done : DayStatus.Late;
+        if (doneAt is { } done)
+        {
+            var doneOn = ProgressRules.LocalDay(done, zone);
+            if (doneOn > dayDate) return DayStatus.Late;
+            if (doneOn < dayDate || windows is null) return DayStatus.Done;
+            var thatDay = windows.Where(w => ProgressRules.LocalDay(w.Start, zone) == dayDate).ToList();
+            return thatDay.Count == 0 || thatDay.Any(w => done >= w.Start && done <= w.End) ? DayStatus.Done : DayStatus.Late;
+        }
         if (today > dayDate) return DayStatus.Missed;
         if (!open) return DayStatus.Locked;
         return today == dayDate ? DayStatus.DueToday : DayStatus.Upcoming;
@@ -59,9 +70,12 @@ public static class ProgramRules
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
-    /// <summary>Every day of one learner's enrolment, from their completed sessions of the program's scenarios.</summary>
+    /// <summary>
+    /// Every day of one learner's enrolment, from their completed sessions of the program's scenarios and, where the team
+    /// has a schedule, its practice windows over the program's dates (<see cref="WindowsFor"/>).
+    /// </summary>
     public static IReadOnlyList<DayProgress> Evaluate(IReadOnlyList<ProgramDayPlan> days, DateOnly startOn, IReadOnlyList<PinnedScenario> pins,
-        IEnumerable<CountedSession> sessions, TimeZoneInfo zone, DateTimeOffset now)
+        IEnumerable<CountedSession> sessions, TimeZoneInfo zone, DateTimeOffset now, IReadOnlyList<PracticeOccurrence>? windows = null)
     {
         var pinned = pins.ToDictionary(p => p.ScenarioId, p => p.Version);
         var ordered = sessions.OrderBy(s => s.CompletedAt).ToList();
@@ -97,7 +111,7 @@ public static class ProgramRules
                     score = (int)Math.Round(picked.Average(s => s.Score));
                 }
             }
-            var status = Classify(date, doneAt, zone, today, open);
+            var status = Classify(date, doneAt, zone, today, open, windows);
             string? because = open ? null
                 : plan.Unlock == UnlockRule.AfterPreviousDone && i > 0 ? $"Opens when day {i} is done"
                 : $"Opens on {date:ddd d MMM}";
@@ -106,4 +120,9 @@ public static class ProgramRules
         }
         return result;
     }
+
+    /// <summary>The team's practice windows over a program's dates, a day either side for time zones; null without a schedule.</summary>
+    public static IReadOnlyList<PracticeOccurrence>? WindowsFor(IReadOnlyList<SlotRule> slots, DateOnly startOn, int days) =>
+        slots.Count == 0 ? null : PracticeWindows.Occurrences(slots, StartOf(startOn.AddDays(-1), TimeZoneInfo.Utc),
+            StartOf(startOn.AddDays(days + 1), TimeZoneInfo.Utc));
 }

@@ -4,11 +4,13 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Bench.Dashboard;
+using ScenarioStudio.Bench.Experiments;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Programs;
+using ScenarioStudio.Schedules;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Programs;
@@ -20,7 +22,8 @@ namespace ScenarioStudio.Bench.Programs;
 /// (some late, some missed) and practised other scenarios besides: about 100 completed sessions per learner. Times the
 /// manager's grid (EnrolmentService.GridAsync, random enrolments as their team's manager) and the learner's Home list of
 /// everything assigned (AssignedWork.ListMineAsync: assignments and every program they are on, random learners).
-/// Prints <c>programs learners=N grid_p95_ms=… learner_today_p95_ms=…</c>.
+/// Then the experiment benchmark's comparison with as many learners (<see cref="ExperimentBenchmark.MeasureAsync"/>, a year of
+/// weekly sessions in a database of its own). Prints <c>programs learners=N grid_p95_ms=… learner_today_p95_ms=… experiment_p95_ms=…</c>.
 /// </summary>
 public static class ProgramsBenchmark
 {
@@ -82,12 +85,14 @@ public static class ProgramsBenchmark
         if (cells == 0 || items == 0)
             throw new InvalidOperationException("The generated sessions complete no program day: the data is not what the rules read.");
 
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"programs learners={learners.Count} grid_p95_ms={Percentile.Of(gridMs, 95):0.0} learner_today_p95_ms={Percentile.Of(todayMs, 95):0.0}"));
-        Console.Out.Flush();
         Log.Info(string.Create(CultureInfo.InvariantCulture,
             $"p50: grid {Percentile.Of(gridMs, 50):0.0} ms, learner today {Percentile.Of(todayMs, 50):0.0} ms; " +
             $"{cells / (double)(Samples + 5):0} days done per grid, {items / (double)(Samples + 5):0.0} items per learner list"));
+        var experimentP95 = await ExperimentBenchmark.MeasureAsync(learners.Count, 52, keep);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"programs learners={learners.Count} grid_p95_ms={Percentile.Of(gridMs, 95):0.0} learner_today_p95_ms={Percentile.Of(todayMs, 95):0.0} " +
+            $"experiment_p95_ms={experimentP95:0.0}"));
+        Console.Out.Flush();
         return 0;
     }
 
@@ -134,6 +139,12 @@ public static class ProgramsBenchmark
             team.Members.AddRange(learners.Skip(t * TeamSize).Take(TeamSize).Select(l => new TeamMember { UserId = l.Id, OrganisationId = organisationId }));
             db.Teams.Add(team);
             teamIds.Add(team.Id);
+            // Every team practises on weekdays at a time of its own, so the grid classifies days by their practice windows.
+            db.Set<PracticeSlot>().Add(new PracticeSlot
+            {
+                OrganisationId = organisationId, TeamId = team.Id, Days = PracticeDays.Weekdays, StartTime = new TimeOnly(8 + t % 10, 0),
+                TimeZone = Zones[t % Zones.Length], DurationMinutes = 60, CreatedAt = now.AddYears(-2),
+            });
         }
         var plans = new List<List<ProgramDayPlan>>();
         var programIds = new List<Guid>();

@@ -11,8 +11,8 @@ using ScenarioStudio.Data;
 namespace ScenarioStudio.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201231934_VariantsAndCoachingNotes")]
-    partial class VariantsAndCoachingNotes
+    [Migration("20261201233700_SchedulesExperimentsAndCoaching")]
+    partial class SchedulesExperimentsAndCoaching
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -514,6 +514,33 @@ namespace ScenarioStudio.Data.Migrations
                     b.ToTable("Experiments");
                 });
 
+            modelBuilder.Entity("ScenarioStudio.Experiments.ExperimentCriterionTotal", b =>
+                {
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criterion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ExperimentId", "Variant", "Criterion");
+
+                    b.ToTable("ExperimentCriterionTotals");
+                });
+
             modelBuilder.Entity("ScenarioStudio.Notifications.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -709,6 +736,9 @@ namespace ScenarioStudio.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ExperimentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("MessageId")
                         .HasColumnType("INTEGER");
 
@@ -728,11 +758,13 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Variant")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("MessageId");
-
-                    b.HasIndex("SessionId", "Criterion", "Score");
 
                     b.HasIndex("OrganisationId", "ScenarioId", "Criterion", "Score");
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ScenarioStudio.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class VariantsAndCoachingNotes : Migration
+    public partial class SchedulesExperimentsAndCoaching : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -29,6 +29,39 @@ namespace ScenarioStudio.Data.Migrations
                 type: "TEXT",
                 maxLength: 1,
                 nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ExperimentId",
+                table: "CriterionResults",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Variant",
+                table: "CriterionResults",
+                type: "TEXT",
+                maxLength: 1,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "CalendarFeeds",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CalendarFeeds", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_CalendarFeeds_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
 
             migrationBuilder.CreateTable(
                 name: "CoachingNotes",
@@ -62,6 +95,22 @@ namespace ScenarioStudio.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ExperimentCriterionTotals",
+                columns: table => new
+                {
+                    ExperimentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Variant = table.Column<string>(type: "TEXT", maxLength: 1, nullable: false),
+                    Criterion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false),
+                    Samples = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentCriterionTotals", x => new { x.ExperimentId, x.Variant, x.Criterion });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Experiments",
                 columns: table => new
                 {
@@ -91,6 +140,30 @@ namespace ScenarioStudio.Data.Migrations
                         name: "FK_Experiments_Scenarios_ScenarioBId",
                         column: x => x.ScenarioBId,
                         principalTable: "Scenarios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PracticeSlots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Days = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DurationMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PracticeSlots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PracticeSlots_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -129,9 +202,10 @@ namespace ScenarioStudio.Data.Migrations
                 filter: "\"ExperimentId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_CriterionResults_SessionId_Criterion_Score",
-                table: "CriterionResults",
-                columns: new[] { "SessionId", "Criterion", "Score" });
+                name: "IX_CalendarFeeds_TokenHash",
+                table: "CalendarFeeds",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_CoachingNotes_MessageId",
@@ -174,19 +248,61 @@ namespace ScenarioStudio.Data.Migrations
                 column: "ScenarioBId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PracticeSlots_OrganisationId_TeamId",
+                table: "PracticeSlots",
+                columns: new[] { "OrganisationId", "TeamId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PracticeSlots_TeamId",
+                table: "PracticeSlots",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SessionReviews_OrganisationId_SessionId",
                 table: "SessionReviews",
                 columns: new[] { "OrganisationId", "SessionId" });
+
+            // The experiment page's per-criterion averages: kept as CriterionTotals are (20261123080651_CriterionTotals), from
+            // the experiment and variant each criterion row carries, so a deleted session's rows still find their total.
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "CriterionResults_Experiment_AfterInsert" AFTER INSERT ON "CriterionResults"
+                WHEN new."ExperimentId" IS NOT NULL BEGIN
+                    INSERT INTO "ExperimentCriterionTotals" ("OrganisationId", "ExperimentId", "Variant", "Criterion", "Total", "Samples")
+                    VALUES (new."OrganisationId", new."ExperimentId", new."Variant", new."Criterion", new."Score", 1)
+                    ON CONFLICT ("ExperimentId", "Variant", "Criterion")
+                    DO UPDATE SET "Total" = "Total" + excluded."Total", "Samples" = "Samples" + 1;
+                END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "CriterionResults_Experiment_AfterDelete" AFTER DELETE ON "CriterionResults"
+                WHEN old."ExperimentId" IS NOT NULL BEGIN
+                    UPDATE "ExperimentCriterionTotals" SET "Total" = "Total" - old."Score", "Samples" = "Samples" - 1
+                    WHERE "ExperimentId" = old."ExperimentId" AND "Variant" = old."Variant" AND "Criterion" = old."Criterion";
+                    DELETE FROM "ExperimentCriterionTotals"
+                    WHERE "ExperimentId" = old."ExperimentId" AND "Variant" = old."Variant" AND "Criterion" = old."Criterion" AND "Samples" <= 0;
+                END;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "CriterionResults_Experiment_AfterInsert";""");
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "CriterionResults_Experiment_AfterDelete";""");
+            migrationBuilder.DropTable(
+                name: "CalendarFeeds");
+
             migrationBuilder.DropTable(
                 name: "CoachingNotes");
 
             migrationBuilder.DropTable(
+                name: "ExperimentCriterionTotals");
+
+            migrationBuilder.DropTable(
                 name: "Experiments");
+
+            migrationBuilder.DropTable(
+                name: "PracticeSlots");
 
             migrationBuilder.DropTable(
                 name: "SessionReviews");
@@ -199,10 +315,6 @@ namespace ScenarioStudio.Data.Migrations
                 name: "IX_PracticeSessions_Experiment",
                 table: "PracticeSessions");
 
-            migrationBuilder.DropIndex(
-                name: "IX_CriterionResults_SessionId_Criterion_Score",
-                table: "CriterionResults");
-
             migrationBuilder.DropColumn(
                 name: "VariantOfId",
                 table: "Scenarios");
@@ -214,6 +326,11 @@ namespace ScenarioStudio.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "Variant",
                 table: "PracticeSessions");
+
+            // SQLite's own DROP COLUMN: EF's DropColumn rebuilds the table, which would drop the criterion totals' triggers
+            // (20261123080651_CriterionTotals) on it.
+            migrationBuilder.Sql("""ALTER TABLE "CriterionResults" DROP COLUMN "ExperimentId";""");
+            migrationBuilder.Sql("""ALTER TABLE "CriterionResults" DROP COLUMN "Variant";""");
         }
     }
 }

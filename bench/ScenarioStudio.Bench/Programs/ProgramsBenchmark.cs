@@ -10,8 +10,8 @@ using ScenarioStudio.Bench.Search;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Programs;
-using ScenarioStudio.Schedules;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio.Bench.Programs;
 

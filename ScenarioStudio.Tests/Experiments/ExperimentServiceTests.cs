@@ -3,6 +3,8 @@ using ScenarioStudio.Account;
 using ScenarioStudio.Experiments;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
+using ScenarioStudio.Programs;
+using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Practice;
@@ -161,6 +163,39 @@ public sealed class ExperimentServiceTests : PracticeTestBase
             report.Criteria.Select(c => c.Criterion));
         Assert.Null(report.Test);
         Assert.StartsWith("Not enough data yet", report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_learner_the_experiment_gives_B_completes_an_assignment_and_a_program_day_of_A()
+    {
+        var variantId = await PublishedVariantAsync();
+        var experimentId = await StartAsync(variantId, percentB: 90);
+        var inB = Org.Learner;
+        for (var n = 0; VariantSplit.VariantFor(experimentId, inB.Id, 90) != "B"; n++)
+            inB = await Db.AddMemberAsync(Org.Id, OrgRole.Learner, $"Variant learner {n}");
+        var today = DateOnly.FromDateTime(Db.Clock.GetUtcNow().UtcDateTime);
+        Guid enrolmentId;
+        await using (var asAdmin = await Db.AsAsync(Org.Admin))
+        {
+            var teamId = await asAdmin.Get<TeamService>().CreateAsync(new TeamInput("Variant team", null, [inB.Id]));
+            await asAdmin.Get<AssignmentService>().CreateAsync(new AssignmentInput(teamId, ScenarioId, today.AddDays(3), null));
+            var programId = await asAdmin.Get<ProgramService>().CreateAsync(new ProgramInput("Variant program", "",
+                [new ProgramDayInput("Price talk", [ScenarioId], 0, UnlockRule.OnDate)]));
+            enrolmentId = await asAdmin.Get<EnrolmentService>().EnrolAsync(new EnrolmentInput(programId, teamId, today, null));
+        }
+        await using (var asLearner = await Db.AsAsync(inB))
+        {
+            var practice = asLearner.Get<PracticeService>();
+            var done = await practice.CompleteAsync(await practice.StartAsync(ScenarioId), v => v.Scenario.Phases[v.PhaseIndex].IdealResponse);
+            Assert.Equal(variantId, done.ScenarioId);
+            Assert.Equal(AssignmentState.Done, (await asLearner.Get<AssignmentService>().ListMineAsync()).Single(a => a.ScenarioId == ScenarioId).State);
+            Assert.True((await asLearner.Get<EnrolmentService>().GetMineAsync(enrolmentId)).Days[0].IsDone);
+        }
+        await using (var asAdmin = await Db.AsAsync(Org.Admin))
+        {
+            Assert.Equal(1, (await asAdmin.Get<AssignmentService>().ListAsync()).Single(a => a.ScenarioId == ScenarioId).Done);
+            Assert.True((await asAdmin.Get<EnrolmentService>().GridAsync(enrolmentId)).Rows.Single().Days[0].IsDone);
+        }
     }
 
     [Fact]

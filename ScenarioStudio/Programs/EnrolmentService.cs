@@ -235,13 +235,19 @@ public sealed class EnrolmentService(CurrentUser currentUser, TenantDb tenantDb,
         IReadOnlyList<ProgramDayPlan> days, DateOnly startOn, CancellationToken ct)
     {
         var scenarioIds = days.SelectMany(d => d.ScenarioIds).Distinct().ToList();
+        // A session of a scenario's A/B variant counts for the scenario: an experiment gave the learner B in A's place.
+        var variantOf = await db.Scenarios.AsNoTracking().Where(v => v.VariantOfId != null && scenarioIds.Contains(v.VariantOfId.Value))
+            .Select(v => new { v.Id, A = v.VariantOfId!.Value }).ToDictionaryAsync(v => v.Id, v => v.A, ct);
+        var practised = scenarioIds.Concat(variantOf.Keys).ToList();
         var from = new DateTimeOffset(startOn.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var rows = await db.PracticeSessions.AsNoTracking()
-            .Where(s => userIds.Contains(s.UserId) && scenarioIds.Contains(s.ScenarioId) && !s.IsTryOut
+            .Where(s => userIds.Contains(s.UserId) && practised.Contains(s.ScenarioId) && !s.IsTryOut
                 && s.CompletedAt != null && s.CompletedAt >= from && s.OverallScore != null)
             .Select(s => new { s.UserId, s.Id, s.ScenarioId, s.ScenarioVersion, s.OverallScore, s.CompletedAt })
             .ToListAsync(ct);
-        return rows.Select(r => (r.UserId, new CountedSession(r.Id, r.ScenarioId, r.ScenarioVersion, r.OverallScore!.Value, r.CompletedAt!.Value))).ToList();
+        return rows.Select(r => (r.UserId, variantOf.TryGetValue(r.ScenarioId, out var a)
+            ? new CountedSession(r.Id, a, null, r.OverallScore!.Value, r.CompletedAt!.Value, OfVariant: true)
+            : new CountedSession(r.Id, r.ScenarioId, r.ScenarioVersion, r.OverallScore!.Value, r.CompletedAt!.Value))).ToList();
     }
 
     private static async Task<TimeZoneInfo> ZoneAsync(AppDbContext db, string userId, CancellationToken ct) =>

@@ -21,7 +21,11 @@ public enum DayStatus
 }
 
 /// <summary>A completed session as the program rules need it.</summary>
-public readonly record struct CountedSession(Guid Id, int ScenarioId, int? Version, int Score, DateTimeOffset CompletedAt);
+/// <remarks>
+/// A session of a scenario's A/B variant carries the scenario's id (an experiment gave the learner B in A's place) with
+/// <paramref name="OfVariant"/> set: its version is B's, so the pinned version of A does not apply to it.
+/// </remarks>
+public readonly record struct CountedSession(Guid Id, int ScenarioId, int? Version, int Score, DateTimeOffset CompletedAt, bool OfVariant = false);
 
 /// <summary>One day of one learner's program.</summary>
 public sealed record DayProgress(int Number, DateOnly Date, ProgramDayPlan Plan, DayStatus Status, DateTimeOffset? DoneAt, int? Score,
@@ -100,7 +104,7 @@ public static class ProgramRules
                 {
                     var pin = pinned.GetValueOrDefault(scenarioId);
                     var match = ordered.FirstOrDefault(s => s.ScenarioId == scenarioId && s.CompletedAt >= opensAt && !used.Contains(s.Id)
-                        && s.Score >= plan.MinScore && (pin is null || s.Version >= pin));
+                        && s.Score >= plan.MinScore && (pin is null || s.OfVariant || s.Version >= pin));
                     if (match.Id == Guid.Empty) break;
                     picked.Add(match);
                 }

@@ -82,8 +82,8 @@ public sealed class AssignmentReminders(IServiceScopeFactory scopes, TimeProvide
                     a.Id, a.OrganisationId, a.ScenarioId, Scenario = a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note, m.UserId,
                     m.User!.TimeZone,
                     Reminded = db.Set<AssignmentReminder>().Any(r => r.AssignmentId == a.Id && r.UserId == m.UserId),
-                    Done = db.PracticeSessions.Any(s => s.UserId == m.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null
-                        && s.CompletedAt >= a.CreatedAt),
+                    Done = db.PracticeSessions.Any(s => s.UserId == m.UserId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt
+                        && (s.ScenarioId == a.ScenarioId || db.Scenarios.Any(v => v.Id == s.ScenarioId && v.VariantOfId == a.ScenarioId))),
                 })
             .Where(c => !c.Reminded && !c.Done)
             .ToListAsync(ct);

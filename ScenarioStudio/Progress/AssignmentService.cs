@@ -81,7 +81,8 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             .Select(a => new AssignmentRow(a.Id, a.TeamId, a.Team!.Name, a.ScenarioId, a.Scenario!.Title, a.DueOn, a.Note,
                 db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive),
                 db.TeamMembers.Count(m => m.TeamId == a.TeamId && m.User!.IsActive && db.PracticeSessions.Any(s => !s.IsTryOut &&
-                    s.UserId == m.UserId && s.ScenarioId == a.ScenarioId && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt))))
+                    s.UserId == m.UserId && (s.ScenarioId == a.ScenarioId || db.Scenarios.Any(v => v.Id == s.ScenarioId && v.VariantOfId == a.ScenarioId))
+                    && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt))))
             .ToListAsync(ct);
     }
 
@@ -158,7 +159,9 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
             .Select(a => new
             {
                 a.Id, a.ScenarioId, a.Scenario!.Title, Team = a.Team!.Name, a.DueOn, a.Note,
-                Done = db.PracticeSessions.Any(s => !s.IsTryOut && s.UserId == caller.UserId && s.ScenarioId == a.ScenarioId
+                // A session of the scenario's A/B variant counts for it: an experiment gave the learner B in A's place.
+                Done = db.PracticeSessions.Any(s => !s.IsTryOut && s.UserId == caller.UserId
+                    && (s.ScenarioId == a.ScenarioId || db.Scenarios.Any(v => v.Id == s.ScenarioId && v.VariantOfId == a.ScenarioId))
                     && s.CompletedAt != null && s.CompletedAt >= a.CreatedAt),
             })
             .ToListAsync(ct);

@@ -63,7 +63,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.SubjectId).HasMaxLength(64);
         b.Property(a => a.SubjectName).HasMaxLength(200);
         b.Property(a => a.Summary).HasMaxLength(500);
-        b.Json(a => a.Changes);
+        b.ImmutableJson(a => a.Changes);
         // The audit page reads newest first (Id descending) under any mix of filters: each combination seeks an index
         // that ends in Id, so a page reads only its own rows (AuditLogService names the index for each combination). A
         // date range becomes an Id range through (OrganisationId, At).

@@ -14,8 +14,26 @@ public static class JsonColumnExtensions
             v => ScenarioJson.Serialize(v),
             v => ScenarioJson.Deserialize<T>(v),
             new ValueComparer<T>(
-                (x, y) => ScenarioJson.Serialize(x) == ScenarioJson.Serialize(y),
+                (x, y) => ScenarioJson.SameJson(x, y),
                 v => ScenarioJson.Serialize(v).GetHashCode(),
                 v => ScenarioJson.Clone(v)));
+    }
+
+    /// <summary>
+    /// Stores a value as a JSON text column that is never changed in place once written: a phase's content (a change
+    /// replaces the phases), a published version, an audit entry's changes. Compared by reference and tracked without a
+    /// snapshot copy, so loading and saving thousands of rows does not serialise each one again to compare it.
+    /// Assigning a new value is still saved; editing the value's insides is not.
+    /// </summary>
+    public static void ImmutableJson<TEntity, T>(this EntityTypeBuilder<TEntity> b, System.Linq.Expressions.Expression<Func<TEntity, T>> property)
+        where TEntity : class
+    {
+        b.Property(property).HasConversion(
+            v => ScenarioJson.Serialize(v),
+            v => ScenarioJson.Deserialize<T>(v),
+            new ValueComparer<T>(
+                (x, y) => ReferenceEquals(x, y),
+                v => v == null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
+                v => v));
     }
 }

@@ -49,14 +49,22 @@ public sealed class Scenario : IScenarioListing
     /// <summary>Set on variant B of a scenario (A), made for an A/B experiment (see Experiments/ExperimentService.cs).</summary>
     public int? VariantOfId { get; set; }
 
-    public ScenarioDocument ToDocument() => new()
+    /// <summary>
+    /// The row's authored content as a document. With <paramref name="copy"/> false the document shares the row's parts
+    /// (persona, phases…) instead of copying them: for reading or writing them out while the row stays as it is (a
+    /// publish's checks and version), never for a document that will be edited.
+    /// </summary>
+    public ScenarioDocument ToDocument(bool copy = true)
     {
-        Title = Title, Slug = Slug, Description = Description, Domain = Domain, Category = Category,
-        Difficulty = Difficulty, EstimatedMinutes = EstimatedMinutes, XpReward = XpReward, Tags = [.. Tags], Locale = Locale,
-        Persona = ScenarioJson.Clone(Persona), Context = ScenarioJson.Clone(Context), Tone = ScenarioJson.Clone(Tone),
-        Rubric = ScenarioJson.Clone(Rubric), Ai = ScenarioJson.Clone(Ai),
-        Phases = Phases.OrderBy(p => p.Order).Select(p => p.ToPhase()).ToList(),
-    };
+        T Own<T>(T part) => copy ? ScenarioJson.Clone(part) : part;
+        return new()
+        {
+            Title = Title, Slug = Slug, Description = Description, Domain = Domain, Category = Category,
+            Difficulty = Difficulty, EstimatedMinutes = EstimatedMinutes, XpReward = XpReward, Tags = [.. Tags], Locale = Locale,
+            Persona = Own(Persona), Context = Own(Context), Tone = Own(Tone), Rubric = Own(Rubric), Ai = Own(Ai),
+            Phases = Phases.OrderBy(p => p.Order).Select(p => Own(p.Content)).ToList(),
+        };
+    }
 
     /// <summary>
     /// Copies the authored content onto this row; phases are replaced as a whole. With <paramref name="copy"/> false the
@@ -75,6 +83,7 @@ public sealed class Scenario : IScenarioListing
     }
 }
 
+/// <summary>One phase of a scenario's row. Never edited in place: a change of content replaces the phases (<see cref="Scenario.Apply"/>).</summary>
 public sealed class ScenarioPhase : IOrganisationOwned
 {
     public int Id { get; set; }
@@ -84,8 +93,6 @@ public sealed class ScenarioPhase : IOrganisationOwned
     public string Name { get; set; } = "";
     /// <summary>The whole authored phase as JSON: phases are always read and written with their scenario.</summary>
     public Phase Content { get; set; } = new();
-
-    public Phase ToPhase() => ScenarioJson.Clone(Content);
 
     public static ScenarioPhase From(Phase phase, int order, Guid organisationId, bool copy = true) =>
         new() { Order = order, Name = phase.Name.Trim(), Content = copy ? ScenarioJson.Clone(phase) : phase, OrganisationId = organisationId };
@@ -140,7 +147,7 @@ internal sealed class ScenarioPhaseConfiguration : IEntityTypeConfiguration<Scen
     public void Configure(EntityTypeBuilder<ScenarioPhase> b)
     {
         b.Property(p => p.Name).HasMaxLength(80);
-        b.Json(p => p.Content);
+        b.ImmutableJson(p => p.Content);
         b.HasIndex(p => new { p.ScenarioId, p.Order });
     }
 }

@@ -124,7 +124,8 @@ public sealed class ScenarioLifecycle(CurrentUser currentUser, TenantDb tenantDb
     /// <summary>What stops a scenario's content from being submitted or published (empty when it may be).</summary>
     internal static FieldErrors PublishingErrors(LifecycleStep step)
     {
-        var doc = step.Content;
+        // The row's own content is read as it is (not copied): the checks only read it, and a publish writes it out as the version.
+        var doc = step.Draft?.Document ?? step.Scenario.ToDocument(copy: false);
         if (step.Draft is null) step.Checked = doc;
         var errors = ScenarioValidator.Validate(doc, forPublish: true);
         if (doc.Phases.Count == 0) errors.Add("Phases", "Add phases before publishing.");

@@ -64,7 +64,7 @@ internal sealed class ScenarioVersionConfiguration : IEntityTypeConfiguration<Sc
 {
     public void Configure(EntityTypeBuilder<ScenarioVersion> b)
     {
-        b.Json(v => v.Document);
+        b.ImmutableJson(v => v.Document);
         b.Property(v => v.ChangeNote).HasMaxLength(ScenarioVersioning.NoteLength);
         b.Property(v => v.AuthorName).HasMaxLength(100);
         b.Property(v => v.PublishedById).HasMaxLength(64);

@@ -156,6 +156,30 @@ public sealed class CoachJudgeTests
     }
 
     [Fact]
+    public void Saying_the_opposite_of_any_ideal_sentence_is_wrong_substance()
+    {
+        var doc = Template("language-restaurant-dinner");
+        var ideal = doc.Phases[2].IdealResponse;
+        Assert.Contains("We'd like to split the bill between two cards", ideal, StringComparison.Ordinal);
+        var opposite = Judge.Assess(doc, 2, ideal.Replace("We'd like to split the bill between two cards, if that's all right.",
+            "We don't want to split the bill between two cards.", StringComparison.Ordinal));
+        Assert.True(opposite.Overall <= 40, Explain(opposite));
+        Assert.Contains(opposite.ToImprove, t => t.Contains("don't want to split the bill", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_criterion_that_names_figures_is_met_only_as_far_as_the_answer_states_them()
+    {
+        var doc = Template("collections-promise-to-pay");
+        var criterion = doc.Phases[1].SuccessCriteria.Single(c => c.Contains("£96", StringComparison.Ordinal));
+        var withFigures = Judge.Read(doc, 1, "Thank you, that's confirmed. You're £96 behind, with a £12 late fee on top. When will your client pay you?")!;
+        var without = Judge.Read(doc, 1, "Thank you, that's confirmed. You're behind on the card, with a late fee on top. When will your client pay you?")!;
+        double Credit(Findings f) => f.Requirements.Single(r => r.Requirement.Text == criterion).Credit;
+        Assert.True(Credit(withFigures) > 0.5, $"{Credit(withFigures)}");
+        Assert.Equal(0, Credit(without));
+    }
+
+    [Fact]
     public void Negation_flips_a_matched_fact()
     {
         var doc = Template("language-doctor-appointment");

@@ -24,7 +24,8 @@ public sealed record Findings(
     IReadOnlyList<string> Avoided,
     bool OffTopic,
     bool EndsForward,
-    double RudeShare = 0);
+    double RudeShare = 0,
+    IReadOnlyList<(string Said, string Ideal)>? Opposes = null);
 
 /// <summary>
 /// The offline coach's judgement. An answer is read sentence by sentence and judged against what the creator authored
@@ -107,6 +108,9 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             // "Asks for name, postcode and date of birth": the verification facts a requirement names must each be asked for.
             if (req.NamedFacts.Count > 1 && bestCredit > 0)
                 bestCredit *= req.NamedFacts.Count(l => l.Any(answerWords.Contains)) / (double)req.NamedFacts.Count;
+            // "States the £96 overdue and the £12 fee": the figures a requirement names must each be stated.
+            if (req.StatedFigures is { Count: > 0 } stated && bestCredit > 0)
+                bestCredit *= stated.Count(answerValues.Contains) / (double)stated.Count;
             return new RequirementResult(req, bestCredit, bestCredit > 0 ? best : null, contradicted);
         }).ToList();
 
@@ -121,6 +125,19 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             var negating = evidence.FirstOrDefault(s => Sim(s.Vector, anchor.Vector) >= t.AnyContradictionSimilarity
                 && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems));
             if (negating is not null) requirements[j] = requirements[j] with { Credit = 0, Sentence = negating, Contradicted = true };
+        }
+
+        // A sentence that says the opposite of any ideal sentence ("so don't split the bill" where the ideal splits it),
+        // not only of one a requirement is anchored to.
+        var anchoredAndFlagged = requirements.Where(x => x.Contradicted && x.Requirement.Anchor >= 0).Select(x => x.Requirement.Anchor).ToHashSet();
+        var opposes = new List<(string Said, string Ideal)>();
+        for (var i = 0; i < m.Ideal.Count; i++)
+        {
+            if (anchoredAndFlagged.Contains(i)) continue;
+            var ideal = m.Ideal[i];
+            var against = evidence.FirstOrDefault(s => Sim(s.Vector, ideal.Vector) >= t.AnyContradictionSimilarity
+                && Negation.Contradicts(s.Words, ideal.Words, m.KeyStems));
+            if (against is not null) opposes.Add((against.Text, ideal.Text));
         }
 
         var idealCoverage = m.Ideal.Count == 0
@@ -184,7 +201,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 
         return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided,
-            relevance < t.OffTopicSimilarity, endsForward, rudeShare);
+            relevance < t.OffTopicSimilarity, endsForward, rudeShare, opposes);
     }
 
     /// <summary>

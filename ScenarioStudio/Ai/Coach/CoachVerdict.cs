@@ -237,6 +237,11 @@ public static class CoachVerdict
                 : $"That says the opposite of what is needed: {contradicted[0].Requirement.Text}.");
             cap = Math.Min(cap, t.ContradictionCap);
         }
+        if (contradicted.Count == 0 && f.Opposes is [var (said, ideal), ..])
+        {
+            Harm($"That says the opposite of what the situation needs: you said {Quote([said])}, where the better answer says {Quote([ideal])}.");
+            cap = Math.Min(cap, t.ContradictionCap);
+        }
         if (harms > 0) cap = Math.Min(cap, t.HarmCap - t.FurtherHarmCost * (harms - 1));
         // Partly there: a success criterion that names the verification facts to ask for, with only some of them asked
         // for, is not yet a pass (verification is all the facts or none).

@@ -13,8 +13,11 @@ public sealed record AuthoredSentence(string Text, float[] Vector, IReadOnlyList
 /// <param name="Forbidden">What the requirement rules out ("offer a discount in the first answer", "arguing about the bill"), or null.</param>
 /// <param name="IsProhibition">The requirement only rules something out ("Does not offer a discount"): it is met by not doing it, never by
 /// a sentence that resembles it.</param>
+/// <param name="StatedFigures">Amounts, percentages and references the requirement itself names and the ideal response states ("States
+/// the £96 overdue and the £12 fee accurately"): the answer meets it only as far as it states them. A figure named only as
+/// context ("an amount that fits his £60") is not one to state.</param>
 public sealed record Requirement(string Text, string Kind, float[] Vector, int Anchor, IReadOnlyList<IReadOnlyList<string>> NamedFacts,
-    Forbidden? Forbidden = null, bool IsProhibition = false);
+    Forbidden? Forbidden = null, bool IsProhibition = false, IReadOnlyList<string>? StatedFigures = null);
 
 /// <summary>An act a requirement rules out, with its meaning; <paramref name="IsConcession"/> when the act is giving something away or
 /// promising ("offer a discount", "promising"), which any concession in the answer then commits.</summary>
@@ -113,6 +116,7 @@ public sealed partial class PhaseMaterial
                 .Where(w => Text.IsContentWord(w) && w is not ("full" or "first" or "line" or "date" or "number"))
                 .ToList())
             .Where(l => l.Count > 0).ToList();
+        var idealFigures = Text.Figures(phase.IdealResponse).Select(f => f.Value).ToHashSet();
         var requirements = requirementTexts.Select((r, i) =>
         {
             var (positive, forbiddenText) = parsed[i];
@@ -124,7 +128,8 @@ public sealed partial class PhaseMaterial
             var forbidden = forbiddenText is null ? null : new Forbidden(forbiddenText, forbiddenVectors[i],
                 ConcessionAct().IsMatch(forbiddenText), BeforeVerification().IsMatch(forbiddenText) || forbiddenText.Contains("verif", StringComparison.OrdinalIgnoreCase));
             return new Requirement(r.t, r.Item2, vector, anchor, prohibition ? [] : verificationLabels.Where(l => l.Any(words.Contains)).ToList(),
-                forbidden, prohibition);
+                forbidden, prohibition, prohibition ? [] : Text.Figures(r.t).Where(f => f.Kind is "money" or "percent" or "reference")
+                    .Select(f => f.Value).Where(idealFigures.Contains).Distinct().ToList());
         }).ToList();
         var idealWords = Text.Words(phase.IdealResponse);
         var mistakes = mistakeTexts.Select((m, i) =>

@@ -69,6 +69,24 @@ public sealed class RedisScaleOutTests(TestRedis redis) : IClassFixture<TestRedi
     }
 
     [Fact]
+    public async Task A_branding_change_saved_on_node_A_shows_on_node_B_at_once_not_when_its_cache_expires()
+    {
+        await using var nodes = await StartAsync();
+        var org = await nodes.A.CreateOrganisationAsync("Acme");
+        await using (var asLearner = await nodes.B.AsAsync(org.Learner))
+            Assert.Equal("Acme", (await asLearner.Get<Branding>().GetAsync()).Name); // now in node B's cache, for 10 minutes
+
+        await using (var asAdmin = await nodes.A.AsAsync(org.Admin))
+            await asAdmin.Get<Branding>().UpdateAsync("Acme Harbour", "#112233");
+
+        await Eventually(async () =>
+        {
+            await using var asLearner = await nodes.B.AsAsync(org.Learner);
+            return (await asLearner.Get<Branding>().GetAsync()) is { Name: "Acme Harbour", PrimaryColour: "#112233" };
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Only_one_node_streams_a_session_and_the_claim_is_renewed_while_it_streams()
     {
         await using var nodes = await StartAsync(streamClaimSeconds: 1);

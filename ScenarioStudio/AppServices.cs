@@ -9,8 +9,8 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
-using ScenarioStudio.Scenarios;
 using ScenarioStudio.ScaleOut;
+using ScenarioStudio.Scenarios;
 using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio;

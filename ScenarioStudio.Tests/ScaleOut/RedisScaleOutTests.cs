@@ -199,7 +199,8 @@ public sealed class RedisScaleOutTests(TestRedis redis) : IClassFixture<TestRedi
     }
 
     private static RedisLiveAiTurns NewTurns(IConnectionMultiplexer connection, string prefix, int claimSeconds) =>
-        new(connection, new ScaleOutNode { Prefix = prefix }, Microsoft.Extensions.Options.Options.Create(new ScaleOutOptions { StreamClaimSeconds = claimSeconds }),
+        new(connection, new ScaleOutNode { Prefix = prefix },
+            Microsoft.Extensions.Options.Options.Create(new ScaleOutOptions { StreamClaimSeconds = claimSeconds }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisLiveAiTurns>.Instance);
 
     private static async Task<int> PublishedScenarioAsync(TestDatabase node, TestOrganisation org)

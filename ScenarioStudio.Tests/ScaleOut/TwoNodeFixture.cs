@@ -137,7 +137,8 @@ public sealed class TwoNodeFixture : IAsyncLifetime
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (tfm, configuration) = (bin.Name, bin.Parent!.Name);
         var root = bin;
-        while (!File.Exists(Path.Combine(root.FullName, "ScenarioStudio.sln"))) root = root.Parent ?? throw new InvalidOperationException("No ScenarioStudio.sln above the tests.");
+        while (!File.Exists(Path.Combine(root.FullName, "ScenarioStudio.sln")))
+            root = root.Parent ?? throw new InvalidOperationException("No ScenarioStudio.sln above the tests.");
         var project = Path.Combine(root.FullName, "ScenarioStudio");
         return (Path.Combine(project, "bin", configuration, tfm, "ScenarioStudio.dll"), project);
     }

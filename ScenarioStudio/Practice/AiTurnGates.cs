@@ -44,7 +44,16 @@ public sealed class RedisLiveAiTurns(IConnectionMultiplexer redis, ScaleOutNode 
         var token = (RedisValue)Guid.NewGuid().ToString("N");
         var expiry = TimeSpan.FromSeconds(Math.Max(1, options.Value.StreamClaimSeconds));
         var db = redis.GetDatabase();
-        if (!await db.LockTakeAsync(key, token, expiry)) return null;
+        try
+        {
+            if (!await db.LockTakeAsync(key, token, expiry)) return null;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Without the claim two nodes could answer at once: refuse the turn, which the learner can retry.
+            log.LogError(ex, "Claiming the stream {Key} in Redis failed.", key);
+            throw new AiProviderException("The reply could not start: the servers cannot reach each other for a moment. Retry.", ex);
+        }
         return new Claim(db, key, token, expiry, log);
     }
 
@@ -55,10 +64,11 @@ public sealed class RedisLiveAiTurns(IConnectionMultiplexer redis, ScaleOutNode 
         private readonly RedisValue token;
         private readonly CancellationTokenSource stop = new();
         private readonly Task renewing;
+        private readonly ILogger log;
 
         public Claim(IDatabase db, RedisKey key, RedisValue token, TimeSpan expiry, ILogger log)
         {
-            (this.db, this.key, this.token) = (db, key, token);
+            (this.db, this.key, this.token, this.log) = (db, key, token, log);
             renewing = RenewAsync(expiry, log);
         }
 
@@ -88,7 +98,15 @@ public sealed class RedisLiveAiTurns(IConnectionMultiplexer redis, ScaleOutNode 
             await stop.CancelAsync();
             await renewing;
             stop.Dispose();
-            await db.LockReleaseAsync(key, token);
+            try
+            {
+                await db.LockReleaseAsync(key, token);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The turn is saved already; the claim lapses at its expiry.
+                log.LogWarning(ex, "Releasing the stream claim {Key} failed.", key);
+            }
         }
     }
 }

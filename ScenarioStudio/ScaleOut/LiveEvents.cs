@@ -50,7 +50,14 @@ public sealed class RedisLiveEvents<T> : ILiveEvents<T>, IDisposable
     {
         handlers.Raise(message);
         // Fire and forget: the change is committed already; a node that misses a signal shows it on its next load.
-        subscriber.Publish(channel, JsonSerializer.Serialize(new Envelope(node.Id, message)), CommandFlags.FireAndForget);
+        try
+        {
+            subscriber.Publish(channel, JsonSerializer.Serialize(new Envelope(node.Id, message)), CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            log.LogWarning(ex, "A live event could not be published on Redis channel {Channel}; other nodes show it on their next load.", channel);
+        }
     }
 
     private void Receive(RedisValue value)

@@ -9,6 +9,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Schedules;
 
@@ -22,5 +23,6 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching();
+            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching()
+            .AddScaleOut();
 }

@@ -6,6 +6,7 @@ using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Scenarios.Personas;
@@ -20,6 +21,7 @@ builder.AddReverseProxy();
 
 var app = builder.Build();
 
+app.Services.ConnectScaleOut();
 await app.Services.PrepareDatabaseAsync();
 await app.Services.SeedLibraryAsync();
 await CategoryService.SyncAsync(app.Services);

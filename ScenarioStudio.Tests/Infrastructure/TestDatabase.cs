@@ -17,7 +17,11 @@ namespace ScenarioStudio.Tests.Infrastructure;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime, IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "scenariostudio-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>The folder of the SQLite file (and keys); two instances given the same folder are two nodes of one install.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "scenariostudio-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Configuration keys beyond the data directory (e.g. <c>Redis:Connection</c>), set before InitializeAsync.</summary>
+    public IReadOnlyDictionary<string, string?>? Settings { get; init; }
 
     public TestClock Clock { get; } = new();
     /// <summary>The SQL this database runs while a test captures it (<c>using var sql = db.Sql.Capture();</c>).</summary>
@@ -26,9 +30,10 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(DataDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = directory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = DataDirectory });
+        if (Settings is not null) builder.Configuration.AddInMemoryCollection(Settings);
         builder.AddScenarioStudio();
         builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
         builder.Services.AddSingleton<TimeProvider>(Clock);
@@ -99,7 +104,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
     {
         (Services as IDisposable)?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Account;
 using ScenarioStudio.Notifications;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Notifications;
@@ -12,7 +13,7 @@ public sealed class NotificationServiceTests : OrganisationTestBase
     {
         var other = await db.CreateOrganisationAsync("Globex");
         var announced = new List<string>();
-        using var subscription = db.Services.GetRequiredService<NotificationEvents>().OnChanged(announced.Add);
+        using var subscription = db.Services.GetRequiredService<ILiveEvents<NotificationsChanged>>().Subscribe(e => announced.Add(e.UserId));
         await SendAsync(org.Id, org.Learner, NotificationKind.AssignmentGiven, "New assignment: Refunds", "/scenarios/1");
         db.Clock.Advance(TimeSpan.FromMinutes(5));
         var mentionId = await SendAsync(org.Id, org.Learner, NotificationKind.Mentioned, "Ada mentioned you", "/scenarios/2?comments=3");

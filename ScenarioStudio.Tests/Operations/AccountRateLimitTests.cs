@@ -17,7 +17,7 @@ namespace ScenarioStudio.Tests.Operations;
 public sealed class AccountRateLimitTests : IDisposable
 {
     private const int Limit = 3;
-    private const string ClientHeader = "X-Test-Client-Address";
+    internal const string ClientHeader = "X-Test-Client-Address";
     private readonly TestApp factory = new(new Dictionary<string, string>
     {
         ["RateLimits:SignInPerMinute"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -82,7 +82,7 @@ public sealed class AccountRateLimitTests : IDisposable
         return client.SendAsync(request);
     }
 
-    private sealed class ClientAddressFromHeader : IStartupFilter
+    internal sealed class ClientAddressFromHeader : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Practice;
 
@@ -26,7 +27,7 @@ public sealed class AssignmentNotificationTests : PracticeTestBase
     public async Task Assigning_a_scenario_notifies_the_team_in_the_same_transaction()
     {
         var announced = new List<string>();
-        using var subscription = Db.Services.GetRequiredService<NotificationEvents>().OnChanged(announced.Add);
+        using var subscription = Db.Services.GetRequiredService<ILiveEvents<NotificationsChanged>>().Subscribe(e => announced.Add(e.UserId));
         await using (var asManager = await Db.AsAsync(Org.Manager))
             await asManager.Get<AssignmentService>().CreateAsync(new AssignmentInput(teamId, ScenarioId, Today.AddDays(3), "Before Friday"));
         Assert.Equal(new[] { Org.Learner.Id, teammate.Id }.Order(), announced.Order());

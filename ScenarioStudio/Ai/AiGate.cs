@@ -23,6 +23,10 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var settings = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
         if (settings.Provider == AiProvider.Offline) return (Create(settings), settings);
+        // Counted and recorded in one serializable transaction: calls that race (two tabs, two nodes sharing the
+        // database) are counted one after the other, so together they never pass a limit. On SQLite it is
+        // BEGIN IMMEDIATE, which takes the database's write lock before the first count.
+        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
         var now = clock.GetUtcNow();
         var minuteAgo = now.AddMinutes(-1);
         var dayAgo = now - LongestWindow;
@@ -45,6 +49,7 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
 
         db.AiCalls.Add(new AiCall { OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         await pruning.PruneIfDueAsync(ct);
         return (Create(settings), settings);
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using MudBlazor.Services;
+using RedisRateLimiting;
+using StackExchange.Redis;
 
 namespace ScenarioStudio.Components;
 
@@ -23,6 +25,9 @@ public static class WebUiExtensions
         // Posts to the account pages share one budget per client address; reading a form costs nothing; other endpoints
         // are unlimited. The policy is attached to the pages themselves (endpoint metadata), not matched against paths.
         var perMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
+        // Several nodes count one budget per address in Redis: behind a balancer an address must not get a budget per node.
+        var scaledOut = ScaleOut.ScaleOutOptions.IsOn(builder.Configuration);
+        var prefix = builder.Configuration.GetSection(ScaleOut.ScaleOutOptions.Section).Get<ScaleOut.ScaleOutOptions>()?.KeyPrefix ?? "";
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -32,10 +37,18 @@ public static class WebUiExtensions
                 return new ValueTask(context.HttpContext.Response.WriteAsync(
                     "Too many attempts from this address. Wait a minute and try again.", ct));
             };
-            options.AddPolicy(AccountPosts, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
-                : RateLimitPartition.GetNoLimiter("read"));
+            options.AddPolicy(AccountPosts, context =>
+            {
+                if (!HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("read");
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                if (!scaledOut)
+                    return RateLimitPartition.GetFixedWindowLimiter(address,
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
+                var redis = context.RequestServices.GetRequiredService<IConnectionMultiplexer>(); // the singleton, not the request's scope
+                return RedisRateLimitPartition.GetFixedWindowRateLimiter($"{prefix}signin:{address}",
+                    _ => new RedisFixedWindowRateLimiterOptions { ConnectionMultiplexerFactory = () => redis, PermitLimit = perMinute,
+                        Window = TimeSpan.FromMinutes(1) });
+            });
         });
         return builder;
     }

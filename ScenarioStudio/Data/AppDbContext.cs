@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -12,7 +13,7 @@ using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Data;
 
-public class AppDbContext : IdentityUserContext<ApplicationUser>
+public class AppDbContext : IdentityUserContext<ApplicationUser>, IDataProtectionKeyContext
 {
     public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
 
@@ -55,6 +56,8 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>The Data Protection key ring when several nodes share it (Redis:Connection set); one node keeps it in files.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Scenarios.Comments.ScenarioComment> ScenarioComments => Set<Scenarios.Comments.ScenarioComment>();
     public DbSet<Progress.AssignmentReminder> AssignmentReminders => Set<Progress.AssignmentReminder>();

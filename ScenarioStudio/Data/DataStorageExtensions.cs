@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.ScaleOut;
 
 namespace ScenarioStudio.Data;
 
@@ -51,10 +53,13 @@ public static class DataStorageExtensions
         builder.Services.AddSingleton<TenantDb>();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Keys outside the database file, beside it: sign-in cookies and encrypted settings survive restarts.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ScenarioStudio")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+        // The key ring protects sign-in cookies and the stored AI API keys, so it must survive restarts. One node keeps it
+        // beside the database file; several nodes (Redis:Connection set) must share it, so a cookie issued by one works
+        // on the others: it moves into the database, which is shared and backed up with the keys it protects (Redis
+        // holds nothing that needs a backup). PrepareDatabaseAsync carries an existing node's files over.
+        var keys = builder.Services.AddDataProtection().SetApplicationName("ScenarioStudio");
+        if (ScaleOutOptions.IsOn(builder.Configuration)) keys.PersistKeysToDbContext<SystemDbContext>();
+        else keys.PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(dataDir)));
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         return builder;
@@ -67,6 +72,26 @@ public static class DataStorageExtensions
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (ScaleOutOptions.IsOn(configuration))
+        {
+            var dataDir = ResolveDataDirectory(configuration, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            await ImportFileKeysAsync(db, KeysDirectory(dataDir));
+        }
+    }
+
+    private static string KeysDirectory(string dataDir) => Path.Combine(dataDir, "keys");
+
+    /// <summary>
+    /// An install that grows from one node to several keeps its key ring: when the database holds no keys yet, the
+    /// files of the single node are copied in, so its sign-ins and stored AI API keys stay readable.
+    /// </summary>
+    private static async Task ImportFileKeysAsync(AppDbContext db, string keysDirectory)
+    {
+        if (!Directory.Exists(keysDirectory) || await db.DataProtectionKeys.AnyAsync()) return;
+        foreach (var file in Directory.EnumerateFiles(keysDirectory, "*.xml").Order())
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = await File.ReadAllTextAsync(file) });
+        await db.SaveChangesAsync();
     }
 
     public static WebApplication MapDataStorage(this WebApplication app)

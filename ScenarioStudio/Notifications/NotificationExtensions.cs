@@ -4,7 +4,6 @@ public static class NotificationExtensions
 {
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<NotificationEvents>();
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddScoped<NotificationService>();
         builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));

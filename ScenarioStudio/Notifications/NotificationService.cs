@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.ScaleOut;
 
 namespace ScenarioStudio.Notifications;
 
@@ -15,12 +16,12 @@ public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, int
 /// The caller's own notifications: every query is filtered by the caller's user id as well as the organisation, so
 /// nobody reads or marks another member's.
 /// </summary>
-public sealed class NotificationService(CurrentUser currentUser, TenantDb tenantDb, NotificationEvents events, TimeProvider clock)
+public sealed class NotificationService(CurrentUser currentUser, TenantDb tenantDb, ILiveEvents<NotificationsChanged> events, TimeProvider clock)
 {
     public const int BellSize = 8;
     public const int MaxPageSize = 100;
 
-    /// <summary>The signed-in member's id, for matching <see cref="NotificationEvents"/> to this circuit.</summary>
+    /// <summary>The signed-in member's id, for matching <see cref="NotificationsChanged"/> events to this circuit.</summary>
     public async Task<string> UserIdAsync(CancellationToken ct = default) => (await currentUser.GetAsync(ct)).UserId;
 
     public async Task<NotificationSummary> LatestAsync(int max = BellSize, CancellationToken ct = default)
@@ -61,7 +62,7 @@ public sealed class NotificationService(CurrentUser currentUser, TenantDb tenant
         {
             notification.ReadAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
-            events.Changed(caller.UserId); // the caller's other tabs
+            events.Publish(new NotificationsChanged(caller.UserId)); // the caller's other tabs
         }
         return SafeLink(notification.Link);
     }
@@ -72,7 +73,7 @@ public sealed class NotificationService(CurrentUser currentUser, TenantDb tenant
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var now = clock.GetUtcNow();
         var changed = await Mine(db, caller).Where(n => n.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
-        if (changed > 0) events.Changed(caller.UserId);
+        if (changed > 0) events.Publish(new NotificationsChanged(caller.UserId));
         return changed;
     }
 

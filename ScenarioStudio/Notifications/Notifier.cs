@@ -1,37 +1,20 @@
 using ScenarioStudio.Data;
+using ScenarioStudio.ScaleOut;
 
 namespace ScenarioStudio.Notifications;
 
-/// <summary>Cross-circuit signal: a member's notifications changed. Singleton; the bell subscribes.</summary>
-public sealed class NotificationEvents
-{
-    private readonly List<Action<string>> handlers = [];
-
-    public IDisposable OnChanged(Action<string> handler)
-    {
-        lock (handlers) handlers.Add(handler);
-        return new Subscription(() => { lock (handlers) handlers.Remove(handler); });
-    }
-
-    public void Changed(string userId)
-    {
-        Action<string>[] current;
-        lock (handlers) current = [.. handlers];
-        foreach (var handler in current) handler(userId);
-    }
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
-    }
-}
+/// <summary>
+/// Cross-circuit signal: a member's notifications changed (a new one, one read); their bell and notifications page
+/// re-load. Published through <see cref="ILiveEvents{T}"/>, so it reaches the member's pages on every node.
+/// </summary>
+public sealed record NotificationsChanged(string UserId);
 
 /// <summary>
 /// Sends notifications: <see cref="Add"/> adds the rows to the caller's context (saved and committed with the change
 /// that caused them); <see cref="Announce"/>, called after the commit, tells the recipients' open bells and queues the
 /// e-mails (when SMTP is configured): never inside the transaction, so a slow or failing mail server cannot hold it.
 /// </summary>
-public sealed class Notifier(NotificationEvents events, TimeProvider clock, NotificationMailQueue mail)
+public sealed class Notifier(ILiveEvents<NotificationsChanged> events, TimeProvider clock, NotificationMailQueue mail)
 {
     private readonly HashSet<string> pending = [];
     private readonly List<Notification> added = [];
@@ -66,7 +49,7 @@ public sealed class Notifier(NotificationEvents events, TimeProvider clock, Noti
             pending.Clear();
             added.Clear();
         }
-        foreach (var userId in users) events.Changed(userId);
+        foreach (var userId in users) events.Publish(new NotificationsChanged(userId));
         foreach (var notification in saved) mail.Enqueue(notification);
     }
 }

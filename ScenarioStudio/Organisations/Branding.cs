@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Uploads;
 
 namespace ScenarioStudio.Organisations;
@@ -15,10 +16,11 @@ public sealed record LogoFile(byte[] Content, string ContentType, string ETag);
 /// <summary>
 /// Organisation settings: name, primary colour and logo. Every circuit reads the branding when it starts, so it is
 /// cached per organisation (name, colour and logo version, never the logo itself, which the browser fetches by URL
-/// and caches by its entity tag). Changes go through this class, which replaces the cached entry after saving; the
-/// cache is per process, so the expiry bounds how long another process could show an old name or colour.
+/// and caches by its entity tag). Changes go through this class, which replaces the cached entry after saving and
+/// evicts it on every other node (<see cref="BrandingCacheEviction"/>); the expiry bounds how long a node that missed
+/// the eviction (Redis down for a moment) could show an old name or colour.
 /// </summary>
-public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb, IMemoryCache cache, AuditTrail audit)
+public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb, IMemoryCache cache, BrandingCacheEviction eviction, AuditTrail audit)
 {
     public const string DefaultPrimaryColour = "#3B5BDB";
     public const int MaxNameLength = 80;
@@ -121,6 +123,7 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);
+        eviction.Evict(caller.OrganisationId); // first: the local eviction is synchronous, the entry set below stays
         Remember(caller.OrganisationId, settings);
         Changed?.Invoke();
         return ToInfo(caller.OrganisationId, settings);
@@ -133,7 +136,7 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
     private Settings Remember(Guid organisationId, Settings settings) =>
         cache.Set(CacheKey(organisationId), settings, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
 
-    private static string CacheKey(Guid organisationId) => $"branding:{organisationId:N}";
+    internal static string CacheKey(Guid organisationId) => $"branding:{organisationId:N}";
 
     private static string ETag(Guid organisationId, int logoVersion) => $"\"{organisationId:N}-{logoVersion}\"";
 
@@ -143,4 +146,27 @@ public sealed partial class Branding(CurrentUser currentUser, TenantDb tenantDb,
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     private static partial Regex ColourPattern();
+}
+
+/// <summary>An organisation's branding changed: every node drops its cached copy.</summary>
+public sealed record BrandingChanged(Guid OrganisationId);
+
+/// <summary>
+/// Drops a node's cached branding when any node saves a change (through <see cref="ILiveEvents{T}"/>, so through
+/// Redis when scaled out). A singleton that subscribes when first used: a node that never read branding has nothing to drop.
+/// </summary>
+public sealed class BrandingCacheEviction : IDisposable
+{
+    private readonly ILiveEvents<BrandingChanged> events;
+    private readonly IDisposable subscription;
+
+    public BrandingCacheEviction(IMemoryCache cache, ILiveEvents<BrandingChanged> events)
+    {
+        this.events = events;
+        subscription = events.Subscribe(changed => cache.Remove(Branding.CacheKey(changed.OrganisationId)));
+    }
+
+    public void Evict(Guid organisationId) => events.Publish(new BrandingChanged(organisationId));
+
+    public void Dispose() => subscription.Dispose();
 }

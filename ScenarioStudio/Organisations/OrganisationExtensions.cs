@@ -10,6 +10,7 @@ public static class OrganisationExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddScoped<CurrentUser>();
         builder.Services.AddScoped<Branding>();
+        builder.Services.AddSingleton<BrandingCacheEviction>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<OverviewService>();

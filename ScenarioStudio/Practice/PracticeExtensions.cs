@@ -7,9 +7,8 @@ public static class PracticeExtensions
         builder.Services.AddScoped<PracticeService>();
         builder.Services.AddScoped<SessionHistory>();
         builder.Services.AddScoped<LearnerHome>();
-        builder.Services.AddSingleton<LiveAiTurns>();
-        builder.Services.AddSingleton<TurnSaveGate>();
-        builder.Services.AddSingleton<PracticeEvents>();
+        builder.Services.AddSingleton<ILiveAiTurns, InProcessLiveAiTurns>();
+        builder.Services.AddSingleton<ITurnSaveGate, InProcessTurnSaveGate>();
         builder.Services.AddSingleton<TryOuts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TryOuts>());
         return builder;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Data;
 using ScenarioStudio.Organisations;
+using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Practice;
@@ -28,8 +29,8 @@ public sealed record AiTurnEvent(string? Token, PracticeMessage? Saved, bool End
 /// engine. The loop itself is <see cref="SessionFlow"/>; every message is saved as it completes, so a closed tab
 /// resumes where it was.
 /// </summary>
-public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, LiveAiTurns liveTurns, TurnSaveGate saveGate,
-    PracticeEvents events, TimeProvider clock)
+public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, ILiveAiTurns liveTurns, ITurnSaveGate saveGate,
+    ILiveEvents<SessionCompleted> events, TimeProvider clock)
 {
     public const int MaxAnswerLength = 2000;
 
@@ -109,7 +110,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         SessionFlow.MoveOn(session, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        if (session.Stage == SessionStage.Completed) events.SessionCompleted(session.OrganisationId, session.UserId);
+        if (session.Stage == SessionStage.Completed) events.Publish(new SessionCompleted(session.OrganisationId, session.UserId));
     }
 
     /// <summary>Saves the learner's answer (or repeat) and hands the turn to the coach.</summary>
@@ -135,7 +136,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
     public async IAsyncEnumerable<AiTurnEvent> StreamAiTurnAsync(Guid id, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var caller = await currentUser.RequireAsync(Permission.Practise, ct);
-        using var claim = liveTurns.TryClaim(id) ?? throw new AiProviderException("This session is already answering in another tab.");
+        await using var claim = await liveTurns.TryClaimAsync(id, ct) ?? throw new AiProviderException("This session is already answering in another tab.");
         PracticeSession session;
         await using (var db = await tenantDb.OpenAsync(caller, ct))
             session = await LoadAsync(db, caller, id, forWriting: true, ct);
@@ -176,7 +177,7 @@ public sealed class PracticeService(CurrentUser currentUser, TenantDb tenantDb, 
         var message = SessionFlow.AiSpoke(session, turn.Text, turn.Stopped, turn.Assessment, clock.GetUtcNow());
         await db.SaveChangesAsync();
         await tx.CommitAsync();
-        if (session.Stage == SessionStage.Completed) events.SessionCompleted(session.OrganisationId, session.UserId);
+        if (session.Stage == SessionStage.Completed) events.Publish(new SessionCompleted(session.OrganisationId, session.UserId));
         return message;
     }
 

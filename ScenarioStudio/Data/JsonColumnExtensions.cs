@@ -8,16 +8,11 @@ public static class JsonColumnExtensions
 {
     /// <summary>Stores a value as a JSON text column, compared by its JSON so in-place edits are detected.</summary>
     public static void Json<TEntity, T>(this EntityTypeBuilder<TEntity> b, System.Linq.Expressions.Expression<Func<TEntity, T>> property)
-        where TEntity : class
-    {
-        b.Property(property).HasConversion(
-            v => ScenarioJson.Serialize(v),
-            v => ScenarioJson.Deserialize<T>(v),
-            new ValueComparer<T>(
-                (x, y) => ScenarioJson.SameJson(x, y),
-                v => ScenarioJson.Serialize(v).GetHashCode(),
-                v => ScenarioJson.Clone(v)));
-    }
+        where TEntity : class =>
+        Column(b, property, new ValueComparer<T>(
+            (x, y) => ScenarioJson.SameJson(x, y),
+            v => ScenarioJson.Serialize(v).GetHashCode(),
+            v => ScenarioJson.Clone(v)));
 
     /// <summary>
     /// Stores a value as a JSON text column that is never changed in place once written: a phase's content (a change
@@ -26,14 +21,13 @@ public static class JsonColumnExtensions
     /// Assigning a new value is still saved; editing the value's insides is not.
     /// </summary>
     public static void ImmutableJson<TEntity, T>(this EntityTypeBuilder<TEntity> b, System.Linq.Expressions.Expression<Func<TEntity, T>> property)
-        where TEntity : class
-    {
-        b.Property(property).HasConversion(
-            v => ScenarioJson.Serialize(v),
-            v => ScenarioJson.Deserialize<T>(v),
-            new ValueComparer<T>(
-                (x, y) => ReferenceEquals(x, y),
-                v => v == null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
-                v => v));
-    }
+        where TEntity : class =>
+        Column(b, property, new ValueComparer<T>(
+            (x, y) => ReferenceEquals(x, y),
+            v => v == null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
+            v => v));
+
+    private static void Column<TEntity, T>(EntityTypeBuilder<TEntity> b, System.Linq.Expressions.Expression<Func<TEntity, T>> property,
+        ValueComparer<T> comparer) where TEntity : class =>
+        b.Property(property).HasConversion(v => ScenarioJson.Serialize(v), v => ScenarioJson.Deserialize<T>(v), comparer);
 }

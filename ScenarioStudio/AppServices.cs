@@ -10,6 +10,7 @@ using ScenarioStudio.Practice;
 using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Authoring;
 using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio;
@@ -22,5 +23,5 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching();
+            .AddScenarios().AddAuthoring().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching();
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using ScenarioStudio.Ai;
 using ScenarioStudio.Account;
+using ScenarioStudio.Ai;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Authoring;
 using ScenarioStudio.Tests.Infrastructure;

@@ -109,6 +109,29 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
     }
 
     [Fact]
+    public async Task Admins_see_the_tokens_per_month_and_purpose_and_no_one_else_does()
+    {
+        DraftReplies.EnqueueValid(server, phases: 2);
+        await DraftAsync();
+        db.Clock.Advance(TimeSpan.FromDays(31));
+        DraftReplies.EnqueueValid(server, phases: 2);
+        await DraftAsync(org.Admin);
+
+        await using var admin = await db.AsAsync(org.Admin);
+        var usage = await admin.Get<AiSettingsService>().UsageAsync();
+
+        Assert.Equal([("2026-12", "Draft", 4), ("2026-11", "Draft", 4)], usage.Select(u => (u.Month, u.Purpose, u.Calls)));
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.Equal(await check.AiUsage.Where(u => u.Month == "2026-11").SumAsync(u => (long)u.CompletionTokens), usage[1].CompletionTokens);
+        Assert.True(usage[1].PromptTokens > 0);
+        foreach (var user in new[] { org.ContentManager, org.Reviewer, org.Manager, org.Learner })
+        {
+            await using var scope = await db.AsAsync(user);
+            await Assert.ThrowsAsync<ForbiddenException>(() => scope.Get<AiSettingsService>().UsageAsync());
+        }
+    }
+
+    [Fact]
     public async Task Three_invalid_fields_are_repaired_by_one_targeted_call()
     {
         var longTitle = new string('T', 130);
@@ -120,7 +143,11 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
             {
                 new { field = "Title", value = "Keep the café owner" },
                 new { field = "Phases[0].IdealResponse", value = "I understand. May I ask what changed for you?" },
-                new { field = "Rubric", value = new[] { new { name = "Empathy", description = "Warm.", weight = 50 }, new { name = "Closing", description = "Next step.", weight = 50 } } },
+                new
+                {
+                    field = "Rubric",
+                    value = new[] { new { name = "Empathy", description = "Warm.", weight = 50 }, new { name = "Closing", description = "Next step.", weight = 50 } },
+                },
             },
         })));
 
@@ -167,7 +194,8 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
     [Fact]
     public async Task Malformed_json_stops_with_a_clear_message_and_the_admin_sees_the_detail()
     {
-        server.Enqueue(ScriptedReply.Text(DraftReplies.Overview()), ScriptedReply.Text("Sure! Here is phase one: {\"name\": \"Hear the reason\", \"objectives\": ["));
+        server.Enqueue(ScriptedReply.Text(DraftReplies.Overview()),
+            ScriptedReply.Text("Sure! Here is phase one: {\"name\": \"Hear the reason\", \"objectives\": ["));
 
         var ex = await Assert.ThrowsAsync<AiProviderException>(() => DraftAsync());
 

@@ -128,7 +128,8 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
     }
 
     /// <summary>The creator's words inside the prompt, on one line and without the markers that delimit the source material.</summary>
-    private static string Quote(string s) => s.ReplaceLineEndings(" ").Replace("<<<", "", StringComparison.Ordinal).Replace(">>>", "", StringComparison.Ordinal);
+    private static string Quote(string s) =>
+        s.ReplaceLineEndings(" ").Replace("<<<", "", StringComparison.Ordinal).Replace(">>>", "", StringComparison.Ordinal);
 
     private static string OverviewInstruction(DraftRequest r) => $$"""
         Write the scenario's overview, its customer persona, the learner's context and the tone guidelines now, and name the {{r.Phases}} phases
@@ -157,7 +158,8 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
 
         Write phase {{i + 1}} of {{r.Phases}} ("{{names.ElementAtOrDefault(i) ?? $"Phase {i + 1}"}}") now. JSON shape:
         {"name": "2 to 60 characters", "description": "what happens in this phase, 1 or 2 sentences",
-         "objectives": ["2 or 3 things the learner must achieve"], "keyVocabulary": ["words that matter"], "essentialPhrases": ["phrases the learner should use"],
+         "objectives": ["2 or 3 things the learner must achieve"], "keyVocabulary": ["words that matter"],
+         "essentialPhrases": ["phrases the learner should use"],
          "successCriteria": ["observable signs the phase went well"], "culturalNotes": "only where they matter, else empty",
          "customerOpening": "what the customer says to open this phase, in character, 1 to 3 sentences",
          "followUpObjections": ["2 or 3 pushbacks if the learner misses the objective"],
@@ -167,7 +169,8 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
          "testCases": [{"name": "Good paraphrase", "answer": "a good answer in other words", "minScore": 65, "maxScore": 100},
                        {"name": "Common mistake", "answer": "an answer making a common mistake", "minScore": 0, "maxScore": 50}]}
         {{(r.Domain == ScenarioDomain.Language
-            ? $"This is a language scenario: give at least {ScenarioValidator.LanguageMinItems} keyVocabulary items and {ScenarioValidator.LanguageMinItems} essentialPhrases."
+            ? $"This is a language scenario: give at least {ScenarioValidator.LanguageMinItems} keyVocabulary items and "
+                + $"{ScenarioValidator.LanguageMinItems} essentialPhrases."
             : "Give 3 to 6 keyVocabulary items and 2 to 4 essentialPhrases.")}}
         The phases' expectedMinutes together should come to 8 to 30 minutes.
         """;
@@ -244,7 +247,8 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
             }
             catch (Exception ex) when (ex is not (OperationCanceledException or AiProviderException))
             {
-                var failed = new AiProviderException("The AI provider could not draft the scenario. Generate again; if it keeps happening, tell your Admin.", ex);
+                var failed = new AiProviderException(
+                    "The AI provider could not draft the scenario. Generate again; if it keeps happening, tell your Admin.", ex);
                 await gate.RecordProblemAsync(caller, failed);
                 throw failed;
             }

@@ -66,6 +66,15 @@ public sealed class TemplateDrafter(EmbeddingCache embeddings)
         if (company.Length > 0) doc.Context.TicketFields.Insert(0, new CardField { Label = "Company", Value = company });
         if (product.Length > 0) doc.Context.TicketFields.Insert(company.Length > 0 ? 1 : 0, new CardField { Label = "Product", Value = product });
         if (figures.Length > 0) doc.Context.KnowledgeBase.Insert(0, new KnowledgeEntry { Title = "Figures for this scenario", Body = figures });
+        if (r.Source is { } source)
+        {
+            // Without a model to read it, the document's opening goes into the knowledge base for the creator to trim.
+            var text = DraftReader.Clean(source.Text);
+            doc.Context.KnowledgeBase.Insert(0, new KnowledgeEntry
+            {
+                Title = $"From {DraftReader.Clean(source.FileName)}", Body = text.Length > DraftReader.MaxLong ? text[..DraftReader.MaxLong] : text,
+            });
+        }
         doc.Context.LearnerBrief = $"{DraftReader.Clean(r.Situation)}\n\n{doc.Context.LearnerBrief}".Trim();
         return doc;
     }

@@ -305,6 +305,34 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
     }
 
     [Fact]
+    public async Task Improve_a_part_suggests_beside_the_current_text_changes_nothing_and_counts_the_call()
+    {
+        var doc = ScenarioSamples.Publishable("Improve me", phases: 2);
+        var before = ScenarioJson.Serialize(doc);
+        server.Enqueue(ScriptedReply.Text("""{"items": ["It is still too expensive.", "<b>Your rival</b> is cheaper.", "I need to ask my partner."]}"""),
+            ScriptedReply.Text("""{"text": "I completely understand how frustrating that is. Let me help."}"""));
+        await using var scope = await db.AsAsync(org.ContentManager);
+        var improver = scope.Get<PartImprover>();
+
+        var objections = await improver.SuggestAsync(doc, 1, Improvement.SuggestObjections);
+        var warmer = await improver.SuggestAsync(doc, 0, Improvement.WarmerIdealResponse);
+
+        Assert.Equal(doc.Phases[1].FollowUpObjections, objections.Current);
+        Assert.Equal(["It is still too expensive.", "Your rival is cheaper.", "I need to ask my partner."], objections.Suggested);
+        Assert.Equal([doc.Phases[0].IdealResponse], warmer.Current);
+        Assert.Equal(["I completely understand how frustrating that is. Let me help."], warmer.Suggested);
+        Assert.Contains(doc.Phases[0].IdealResponse, server.Requests.Last().RootElement.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.Equal(before, ScenarioJson.Serialize(doc)); // nothing changes until the creator accepts
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.Equal(2, await check.AiCalls.CountAsync());
+        Assert.Equal(2, await check.AiUsage.CountAsync(u => u.Purpose == "Improve"));
+
+        await using var learner = await db.AsAsync(org.Learner);
+        await Assert.ThrowsAsync<ForbiddenException>(() => learner.Get<PartImprover>().SuggestAsync(doc, 0, Improvement.SuggestPhrases));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task An_invalid_request_is_refused_at_its_field()
     {
         var bad = Request(phases: 7);

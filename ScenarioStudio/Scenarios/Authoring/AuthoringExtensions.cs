@@ -7,6 +7,7 @@ public static class AuthoringExtensions
     {
         builder.Services.AddScoped<ScenarioDrafter>();
         builder.Services.AddScoped<TemplateDrafter>();
+        builder.Services.AddScoped<PartImprover>();
         return builder;
     }
 }

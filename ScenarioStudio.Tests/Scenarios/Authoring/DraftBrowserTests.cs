@@ -98,6 +98,18 @@ public sealed class DraftBrowserTests(AppFixture app) : IClassFixture<AppFixture
         await using (var db = await scope.ServiceProvider.GetRequiredService<TenantDb>().OpenAsSystemAsync())
             Assert.Equal(6, await db.AiUsage.CountAsync(u => u.Model == "loopback-drafter")); // 2 cancelled-attempt calls + 4
 
+        // Improve a part: the suggestion shows beside the current text; Accept puts it in the field.
+        const string warmer = "I completely understand, Maria. As a thank-you for two years, three months at £19?";
+        server.Enqueue(ScriptedReply.Text($$"""{"text": "{{warmer}}"}"""));
+        await page.OpenTabAsync("Phases");
+        await page.ClickAsync("#phase-0-improve-warmer");
+        var suggestion = page.Locator("#phase-0-suggestion");
+        await Assertions.Expect(suggestion.Locator(".suggested-line")).ToHaveTextAsync(warmer);
+        await Assertions.Expect(suggestion).ToContainTextAsync("I understand the rise hurts.");
+        await suggestion.ScreenshotAsync("draft-04-suggestion");
+        await page.ClickAsync("#phase-0-accept");
+        await Assertions.Expect(page.Locator("#phase-0-ideal")).ToHaveValueAsync(warmer);
+
         // And it can be tried: the try-out's customer speaks through the same provider.
         server.Default = ScriptedReply.Text("I want to cancel. Twenty-nine pounds is too much.");
         await page.ClickAsync(".try-draft");

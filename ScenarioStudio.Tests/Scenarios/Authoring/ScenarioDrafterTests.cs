@@ -146,7 +146,10 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
                 new
                 {
                     field = "Rubric",
-                    value = new[] { new { name = "Empathy", description = "Warm.", weight = 50 }, new { name = "Closing", description = "Next step.", weight = 50 } },
+                    value = new[]
+                    {
+                        new { name = "Empathy", description = "Warm.", weight = 50 }, new { name = "Closing", description = "Next step.", weight = 50 },
+                    },
                 },
             },
         })));

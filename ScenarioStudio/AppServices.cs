@@ -11,6 +11,7 @@ using ScenarioStudio.Programs;
 using ScenarioStudio.Progress;
 using ScenarioStudio.ScaleOut;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Authoring;
 using ScenarioStudio.Schedules;
 
 namespace ScenarioStudio;
@@ -23,6 +24,6 @@ public static class AppServices
     /// </summary>
     public static IHostApplicationBuilder AddScenarioStudio(this IHostApplicationBuilder builder) =>
         builder.AddDataStorage().AddAccounts().AddOrganisations().AddAudit().AddNotifications()
-            .AddScenarios().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching()
+            .AddScenarios().AddAuthoring().AddAi().AddPractice().AddProgress().AddSchedules().AddPrograms().AddExperiments().AddCoaching()
             .AddScaleOut();
 }

@@ -85,7 +85,7 @@ public sealed class LoopbackOpenAiServer : IAsyncDisposable
                 {
                     id = "c1", @object = "chat.completion", created = 1700000000, model = "m",
                     choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(reply.Chunks) }, finish_reason = "stop" } },
-                    usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+                    usage = Usage(body, string.Concat(reply.Chunks)),
                 });
                 return;
             }
@@ -98,12 +98,30 @@ public sealed class LoopbackOpenAiServer : IAsyncDisposable
             }
             await WriteAsync(context, new { id = "c1", @object = "chat.completion.chunk", created = 1700000000, model = "m",
                 choices = new[] { new { index = 0, delta = new { content = "" }, finish_reason = "stop" } } });
+            // As OpenAI does when asked (stream_options.include_usage): a last chunk with no choices and the call's token counts.
+            if (body.RootElement.TryGetProperty("stream_options", out var options) && options.TryGetProperty("include_usage", out var include)
+                && include.ValueKind == JsonValueKind.True)
+            {
+                await WriteAsync(context, new { id = "c1", @object = "chat.completion.chunk", created = 1700000000, model = "m",
+                    choices = Array.Empty<object>(), usage = Usage(body, string.Concat(reply.Chunks)) });
+            }
             await context.Response.WriteAsync("data: [DONE]\n\n");
             await context.Response.Body.FlushAsync();
         });
         await app.StartAsync();
         server = new LoopbackOpenAiServer(app, app.Urls.First());
         return server;
+    }
+
+    /// <summary>Token counts as a tokenizer would roughly give them: about four characters a token, at least one.</summary>
+    public static int Tokens(string text) => Math.Max(1, (text.Length + 3) / 4);
+
+    private static object Usage(JsonDocument body, string reply)
+    {
+        var prompt = body.RootElement.GetProperty("messages").EnumerateArray()
+            .Sum(m => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? Tokens(c.GetString()!) : 0);
+        var completion = Tokens(reply);
+        return new { prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion };
     }
 
     private static async Task WriteAsync(HttpContext context, object payload)

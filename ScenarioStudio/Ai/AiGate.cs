@@ -20,9 +20,25 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
 
     public async Task<(IPracticeAi Ai, OrganisationAiSettings Settings)> OpenAsync(Caller caller, CancellationToken ct)
     {
+        var settings = await SettingsAsync(caller, ct);
+        if (settings.Provider != AiProvider.Offline) await CountCallAsync(caller, settings, ct);
+        return (Create(settings), settings);
+    }
+
+    /// <summary>The caller's organisation's AI settings (the offline defaults when none are stored).</summary>
+    public async Task<OrganisationAiSettings> SettingsAsync(Caller caller, CancellationToken ct)
+    {
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var settings = await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
-        if (settings.Provider == AiProvider.Offline) return (Create(settings), settings);
+        return await db.AiSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OrganisationAiSettings { OrganisationId = caller.OrganisationId };
+    }
+
+    /// <summary>
+    /// Checks the per-user and per-organisation limits for one more provider call and records it; throws
+    /// <see cref="AiProviderException"/> with the time a retry is allowed when a limit is reached.
+    /// </summary>
+    public async Task CountCallAsync(Caller caller, OrganisationAiSettings settings, CancellationToken ct)
+    {
+        await using var db = await tenantDb.OpenAsync(caller, ct);
         // Counted and recorded in one serializable transaction: calls that race (two tabs, two nodes sharing the
         // database) are counted one after the other, so together they never pass a limit. On SQLite it is
         // BEGIN IMMEDIATE, which takes the database's write lock before the first count.
@@ -51,8 +67,25 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await pruning.PruneIfDueAsync(ct);
-        return (Create(settings), settings);
     }
+
+    /// <summary>Records the provider's token counts for one call (shown to Admins per month on the AI settings page).</summary>
+    public async Task RecordUsageAsync(Caller caller, string purpose, string model, int promptTokens, int completionTokens)
+    {
+        var now = clock.GetUtcNow();
+        // Recorded even when the creator cancelled: the provider counted the tokens.
+        await using var db = await tenantDb.OpenAsync(caller, CancellationToken.None);
+        db.AiUsage.Add(new AiUsage
+        {
+            OrganisationId = caller.OrganisationId, UserId = caller.UserId, At = now, Month = AiUsage.MonthOf(now),
+            Purpose = purpose.Shorten(20), Model = model.Shorten(100), PromptTokens = promptTokens, CompletionTokens = completionTokens,
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>A chat completion service on the organisation's OpenAI-compatible endpoint (Semantic Kernel), for authoring.</summary>
+    public Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService CreateChat(OrganisationAiSettings settings) =>
+        KernelPracticeAi.CreateChat(settings, UnprotectKey(settings), httpClients.CreateClient(KernelPracticeAi.HttpClientName));
 
     /// <summary>
     /// The limit of <paramref name="limit"/> calls per sliding <paramref name="window"/> is reached: a call is allowed

@@ -16,6 +16,7 @@ public sealed class AiSettingsInput
     public bool ClearApiKey { get; set; }
     public bool HasApiKey { get; set; }
     public int MaxTokens { get; set; } = 600;
+    public int DraftMaxTokens { get; set; } = 2000;
     public int TimeoutSeconds { get; set; } = 60;
     public int UserCallsPerMinute { get; set; } = 20;
     public int UserCallsPerDay { get; set; } = 500;
@@ -25,6 +26,9 @@ public sealed class AiSettingsInput
     public string? LastProblem { get; init; }
     public DateTimeOffset? LastProblemAt { get; init; }
 }
+
+/// <summary>One month's provider calls of one purpose and their tokens.</summary>
+public sealed record AiUsageMonth(string Month, string Purpose, int Calls, long PromptTokens, long CompletionTokens);
 
 public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb, AiGate gate, AuditTrail audit)
 {
@@ -36,6 +40,7 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         return new AiSettingsInput
         {
             Provider = s.Provider, Endpoint = s.Endpoint, Model = s.Model, HasApiKey = s.ProtectedApiKey is not null, MaxTokens = s.MaxTokens,
+            DraftMaxTokens = s.DraftMaxTokens,
             TimeoutSeconds = s.TimeoutSeconds, UserCallsPerMinute = s.UserCallsPerMinute, UserCallsPerDay = s.UserCallsPerDay,
             OrganisationCallsPerMinute = s.OrganisationCallsPerMinute, OrganisationCallsPerDay = s.OrganisationCallsPerDay,
             LastProblem = s.LastProblem, LastProblemAt = s.LastProblemAt,
@@ -63,6 +68,18 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
                 $"Changed the AI settings: {string.Join(", ", changes.Select(c => c.Field))}", changes);
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The provider's token counts per month and purpose, newest month first (the last twelve months that have any).</summary>
+    public async Task<IReadOnlyList<AiUsageMonth>> UsageAsync(CancellationToken ct = default)
+    {
+        var caller = await currentUser.RequireAsync(Permission.ManageOrganisation, ct);
+        await using var db = await tenantDb.OpenAsync(caller, ct);
+        var rows = await db.AiUsage.GroupBy(u => new { u.Month, u.Purpose })
+            .Select(g => new AiUsageMonth(g.Key.Month, g.Key.Purpose, g.Count(), g.Sum(u => (long)u.PromptTokens), g.Sum(u => (long)u.CompletionTokens)))
+            .ToListAsync(ct);
+        var months = rows.Select(r => r.Month).Distinct().OrderDescending().Take(12).ToHashSet();
+        return rows.Where(r => months.Contains(r.Month)).OrderByDescending(r => r.Month).ThenBy(r => r.Purpose).ToList();
     }
 
     /// <summary>Sends a tiny request with the settings as entered (not yet saved) and reports what happened.</summary>
@@ -101,7 +118,8 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
     /// <summary>The settings the audit log compares, by the names the settings page shows (never the key).</summary>
     private static (string Field, object? Value)[] Snapshot(OrganisationAiSettings s) =>
     [
-        ("Provider", s.Provider), ("Endpoint", s.Endpoint), ("Model", s.Model), ("Max tokens", s.MaxTokens), ("Timeout (s)", s.TimeoutSeconds),
+        ("Provider", s.Provider), ("Endpoint", s.Endpoint), ("Model", s.Model), ("Max tokens", s.MaxTokens),
+        ("Max tokens per drafted section", s.DraftMaxTokens), ("Timeout (s)", s.TimeoutSeconds),
         ("Calls per user per minute", s.UserCallsPerMinute), ("Calls per user per day", s.UserCallsPerDay),
         ("Organisation calls per minute", s.OrganisationCallsPerMinute), ("Organisation calls per day", s.OrganisationCallsPerDay),
     ];
@@ -114,6 +132,7 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
         if (input.ClearApiKey) s.ProtectedApiKey = null;
         else if (!string.IsNullOrWhiteSpace(input.NewApiKey)) s.ProtectedApiKey = gate.ProtectKey(input.NewApiKey.Trim());
         s.MaxTokens = input.MaxTokens;
+        s.DraftMaxTokens = input.DraftMaxTokens;
         s.TimeoutSeconds = input.TimeoutSeconds;
         s.UserCallsPerMinute = input.UserCallsPerMinute;
         s.UserCallsPerDay = input.UserCallsPerDay;
@@ -131,6 +150,7 @@ public sealed class AiSettingsService(CurrentUser currentUser, TenantDb tenantDb
             e.Check(i.Model.Trim().Length is >= 1 and <= 100, "Model", "Enter the model name, e.g. gpt-4o-mini or llama3.1.");
         }
         e.Check(i.MaxTokens is >= 50 and <= 4000, "MaxTokens", "Max tokens is 50 to 4000.");
+        e.Check(i.DraftMaxTokens is >= 500 and <= 16000, "DraftMaxTokens", "Max tokens per drafted section is 500 to 16000.");
         e.Check(i.TimeoutSeconds is >= 5 and <= 300, "TimeoutSeconds", "The timeout is 5 to 300 seconds.");
         e.Check(i.UserCallsPerMinute is >= 1 and <= 1000 && i.UserCallsPerDay is >= 1 and <= 100_000,
             "UserCallsPerMinute", "Per-user limits must be at least 1.");

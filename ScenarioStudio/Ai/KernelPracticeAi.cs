@@ -31,13 +31,19 @@ public sealed class KernelPracticeAi : IPracticeAi
     public KernelPracticeAi(OrganisationAiSettings settings, string? apiKey, HttpClient http)
     {
         this.settings = settings;
+        chat = CreateChat(settings, apiKey, http);
+    }
+
+    /// <summary>Semantic Kernel's chat completion service on an OpenAI-compatible endpoint (/v1 added when missing), no retries.</summary>
+    public static IChatCompletionService CreateChat(OrganisationAiSettings settings, string? apiKey, HttpClient http)
+    {
         if (!Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var baseUri))
             throw new AiProviderException("Missing or invalid AI endpoint. An Admin can set it under Administration → AI.");
         var path = baseUri.AbsolutePath.TrimEnd('/');
         var endpoint = new Uri(baseUri, path.EndsWith("/v1", StringComparison.Ordinal) ? path : path + "/v1");
         var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "none" : apiKey),
             new OpenAIClientOptions { Endpoint = endpoint, Transport = new HttpClientPipelineTransport(http), RetryPolicy = new ClientRetryPolicy(0) });
-        chat = Kernel.CreateBuilder().AddOpenAIChatCompletion(settings.Model, client).Build().GetRequiredService<IChatCompletionService>();
+        return Kernel.CreateBuilder().AddOpenAIChatCompletion(settings.Model, client).Build().GetRequiredService<IChatCompletionService>();
     }
 
     public async IAsyncEnumerable<string> StreamCustomerAsync(CustomerRequest r, [EnumeratorCancellation] CancellationToken ct)

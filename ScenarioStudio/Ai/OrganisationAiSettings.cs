@@ -16,6 +16,8 @@ public sealed class OrganisationAiSettings : IOrganisationOwned
     public string Model { get; set; } = "";
     public string? ProtectedApiKey { get; set; }
     public int MaxTokens { get; set; } = 600;
+    /// <summary>Max tokens of each call that drafts a scenario section (persona and context, a phase, the rubric); sections are long.</summary>
+    public int DraftMaxTokens { get; set; } = 2000;
     public int TimeoutSeconds { get; set; } = 60;
     public int UserCallsPerMinute { get; set; } = 20;
     public int UserCallsPerDay { get; set; } = 500;
@@ -43,6 +45,38 @@ public sealed class AiCall : IOrganisationOwned
     public Guid OrganisationId { get; set; }
     public string UserId { get; set; } = "";
     public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// The provider's token counts for one AI call, by purpose (drafting a scenario, repairing a draft, improving a part):
+/// what the organisation's provider bill is made of, shown to Admins per month. Kept (unlike <see cref="AiCall"/>, pruned after a day).
+/// </summary>
+public sealed class AiUsage : IOrganisationOwned
+{
+    public long Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public string UserId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+    /// <summary>"2026-12": the UTC month, stored so the monthly totals group by an index instead of by date arithmetic.</summary>
+    public string Month { get; set; } = "";
+    public string Purpose { get; set; } = "";
+    public string Model { get; set; } = "";
+    public int PromptTokens { get; set; }
+    public int CompletionTokens { get; set; }
+
+    public static string MonthOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+internal sealed class AiUsageConfiguration : IEntityTypeConfiguration<AiUsage>
+{
+    public void Configure(EntityTypeBuilder<AiUsage> b)
+    {
+        b.Property(u => u.UserId).HasMaxLength(450);
+        b.Property(u => u.Month).HasMaxLength(7);
+        b.Property(u => u.Purpose).HasMaxLength(20);
+        b.Property(u => u.Model).HasMaxLength(100);
+        b.HasIndex(u => new { u.OrganisationId, u.Month });
+    }
 }
 
 internal sealed class OrganisationAiSettingsConfiguration : IEntityTypeConfiguration<OrganisationAiSettings>

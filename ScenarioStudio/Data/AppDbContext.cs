@@ -53,6 +53,7 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>, IDataProtectio
     public DbSet<CriterionTotal> CriterionTotals => Set<CriterionTotal>();
     public DbSet<Progress.Assignment> Assignments => Set<Progress.Assignment>();
     public DbSet<AiCall> AiCalls => Set<AiCall>();
+    public DbSet<AiUsage> AiUsage => Set<AiUsage>();
     public DbSet<OrganisationAiSettings> AiSettings => Set<OrganisationAiSettings>();
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -7,6 +7,8 @@ public sealed class BuilderContext(Func<Task> changed)
     public bool ReadOnly { get; set; }
     /// <summary>The caller writes or reviews scenarios, so the History tab shows.</summary>
     public bool CanReadHistory { get; set; }
+    /// <summary>The caller writes scenarios and the organisation has an AI provider: phases offer "Improve with AI".</summary>
+    public bool CanImprove { get; set; }
     /// <summary>The whole scenario being edited, for sections that need more than their own part (rubric test runs).</summary>
     public ScenarioDocument? Document { get; set; }
     /// <summary>The saved scenario's id (null until a new one is first saved): for downloads of its saved content.</summary>

@@ -38,6 +38,41 @@ public static partial class DraftReader
         }
     }
 
+    /// <summary>
+    /// The top-level fields of a reply still streaming that are already complete, as an object of their own (null when none
+    /// is, or the text so far is not JSON). "{"title": "A", "persona": {"na" → {"title": "A"} with one field.
+    /// </summary>
+    public static (JsonElement Root, int Fields)? CompleteFields(string partial)
+    {
+        var start = partial.IndexOf('{');
+        if (start < 0) return null;
+        var bytes = Encoding.UTF8.GetBytes(partial[start..]);
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false,
+            new JsonReaderState(new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
+        long end = 0;
+        var fields = 0;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.CurrentDepth > 0)
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.StartObject
+                        or JsonTokenType.StartArray or JsonTokenType.Comment))
+                    (end, fields) = (reader.BytesConsumed, fields + 1);
+            }
+            if (fields == 0) return null;
+            var json = new byte[end + 1];
+            bytes.AsSpan(0, (int)end).CopyTo(json);
+            json[^1] = (byte)'}';
+            using var doc = JsonDocument.Parse(json, Lenient);
+            return (doc.RootElement.Clone(), fields);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Model text made harmless: tags removed (their text kept), control and bidirectional-override characters dropped.</summary>
     public static string Clean(string? text)
     {

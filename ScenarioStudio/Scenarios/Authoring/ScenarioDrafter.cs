@@ -62,8 +62,18 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
         (doc.Difficulty, doc.Locale, doc.Phases, doc.Rubric) = (request.Difficulty, request.Locale.Trim(), [], []);
 
         yield return Event(DraftStage.Progress, "Persona and context…", doc, 0, steps);
-        var overview = await call.JsonAsync(system, OverviewInstruction(request), "persona and context", ct);
-        var names = DraftReader.ApplyOverview(doc, overview);
+        List<string> names = [];
+        string? shown = null;
+        await foreach (var (overview, complete) in call.JsonPartsAsync(system, OverviewInstruction(request), "persona and context", ct))
+        {
+            names = DraftReader.ApplyOverview(doc, overview);
+            // The overview is the longest section: the customer, then the context, show as soon as each is complete.
+            var ready = complete || !overview.TryGetProperty("persona", out _) ? null
+                : overview.TryGetProperty("context", out _) ? "Customer and context ready; tone and phase names…" : "Customer ready; context…";
+            if (ready is null || ready == shown) continue;
+            shown = ready;
+            yield return Event(DraftStage.Section, ready, doc, 0, steps);
+        }
         doc.Slug = ScenarioValidator.Slugify(doc.Title);
         yield return Event(DraftStage.Section, "Persona and context ready.", doc, 1, steps);
 

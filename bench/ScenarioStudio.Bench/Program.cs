@@ -2,6 +2,7 @@ using ScenarioStudio.Bench.Audit;
 using ScenarioStudio.Bench.Coach;
 using ScenarioStudio.Bench.Dashboard;
 using ScenarioStudio.Bench.Experiments;
+using ScenarioStudio.Bench.Generate;
 using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Bench.Lifecycle;
 using ScenarioStudio.Bench.Programs;
@@ -40,6 +41,9 @@ var commands = new BenchCommand[]
     new("experiment", "[--learners N] [--weeks W] [--keep]",
         "The A/B experiment page's comparison over N learners split 50/50, each practising weekly for W weeks (default 2000, 52).",
         ExperimentBenchmark.RunAsync),
+    new("generate", "[--drafts N] [--parallel P] [--tokens-per-second R]",
+        "N scenarios drafted with AI against a loopback model streaming R tokens/s, P at a time; every other one needs a repair (default 20, 4, 200).",
+        GenerateBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -66,17 +66,18 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
         var events = await DraftAsync();
 
         Assert.Equal(
-            ["Persona and context…", "Customer ready; context…", "Customer and context ready; tone and phase names…", "Persona and context ready.",
+            ["Persona and context…", "Details ready; customer…", "Customer ready; context…", "Customer and context ready; tone and phase names…", "Persona and context ready.",
                 "Phase 1 of 2…", "Phase 1 of 2 ready.", "Phase 2 of 2…", "Phase 2 of 2 ready.", "Rubric…"],
             events.SkipLast(1).Select(e => e.Message));
         // Each section shows as it arrives: the customer while the rest of the overview still streams (no context yet), the persona
         // before any phase, the first phase before the second.
-        var customerReady = events[1].Draft;
+        Assert.Equal(("Café owner cancels the card terminal", ""), (events[1].Draft.Title, events[1].Draft.Persona.Name));
+        var customerReady = events[2].Draft;
         Assert.Equal(("Maria Lopez", "annoyed"), (customerReady.Persona.Name, customerReady.Persona.StartingMood));
         Assert.Equal("", customerReady.Context.LearnerBrief);
         Assert.Empty(customerReady.Phases);
-        Assert.StartsWith("Maria runs a small café.", events[2].Draft.Context.LearnerBrief);
-        Assert.Single(events[5].Draft.Phases);
+        Assert.StartsWith("Maria runs a small café.", events[3].Draft.Context.LearnerBrief);
+        Assert.Single(events[6].Draft.Phases);
         var done = events[^1];
         Assert.True(done.Done);
         Assert.Empty(done.Errors);

@@ -67,9 +67,12 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
         await foreach (var (overview, complete) in call.JsonPartsAsync(system, OverviewInstruction(request), "persona and context", ct))
         {
             names = DraftReader.ApplyOverview(doc, overview);
-            // The overview is the longest section: the customer, then the context, show as soon as each is complete.
-            var ready = complete || !overview.TryGetProperty("persona", out _) ? null
-                : overview.TryGetProperty("context", out _) ? "Customer and context ready; tone and phase names…" : "Customer ready; context…";
+            // The overview is the longest section: the details (title, description), the customer, then the context show as soon
+            // as each is complete, in the order the builder's tabs have them.
+            var ready = complete ? null
+                : overview.TryGetProperty("persona", out _)
+                    ? overview.TryGetProperty("context", out _) ? "Customer and context ready; tone and phase names…" : "Customer ready; context…"
+                : overview.TryGetProperty("description", out _) ? "Details ready; customer…" : null;
             if (ready is null || ready == shown) continue;
             shown = ready;
             yield return Event(DraftStage.Section, ready, doc, 0, steps);

@@ -101,6 +101,9 @@ public static partial class ScenarioValidator
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LocalePattern();
 
+    /// <summary>A BCP 47 language tag such as en-GB or es.</summary>
+    public static bool IsLocale(string tag) => LocalePattern().IsMatch(tag.Trim());
+
     public static string Slugify(string title)
     {
         var slug = NonSlug().Replace(title.Trim().ToLowerInvariant(), "-").Trim('-');

@@ -28,11 +28,10 @@ public sealed class DraftBrowserTests(AppFixture app) : IClassFixture<AppFixture
         await using var scope = app.Services.CreateAsyncScope();
         var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(adminEmail);
         await using var db = await scope.ServiceProvider.GetRequiredService<TenantDb>().OpenAsSystemAsync();
-        db.AiSettings.Add(new OrganisationAiSettings
-        {
-            OrganisationId = admin!.OrganisationId, Provider = AiProvider.OpenAiCompatible, Endpoint = server.BaseUrl, Model = "loopback-drafter",
-            TimeoutSeconds = 30,
-        });
+        // Each test has its own loopback server: the organisation's provider points at this one.
+        var settings = await db.AiSettings.SingleOrDefaultAsync(s => s.OrganisationId == admin!.OrganisationId);
+        if (settings is null) db.AiSettings.Add(settings = new OrganisationAiSettings { OrganisationId = admin!.OrganisationId });
+        (settings.Provider, settings.Endpoint, settings.Model, settings.TimeoutSeconds) = (AiProvider.OpenAiCompatible, server.BaseUrl, "loopback-drafter", 30);
         await db.SaveChangesAsync();
     }
 
@@ -115,6 +114,77 @@ public sealed class DraftBrowserTests(AppFixture app) : IClassFixture<AppFixture
         await page.ClickAsync(".try-draft");
         await Assertions.Expect(page.Locator("#try-out-banner")).ToContainTextAsync("Try-out of the draft");
         await Assertions.Expect(page.Locator(".bubble.customer .text").First).ToHaveTextAsync("I want to cancel. Twenty-nine pounds is too much.");
+        Assert.Empty(app.PageErrors[page]);
+    }
+
+    [Fact]
+    public async Task A_creator_makes_the_customer_tougher_then_translates_the_scenario_into_a_new_draft_and_saves_it()
+    {
+        var people = await app.PeopleAsync();
+        await UseLoopbackProviderAsync(people[OrgRole.Admin]);
+        int sourceId;
+        await using (var creator = await app.AsAsync(people[OrgRole.ContentManager]))
+            sourceId = await creator.Get<ScenarioCommands>().CreateAsync(ScenarioSamples.Publishable("Trial pack to translate", phases: 2));
+        var page = await app.NewPageAsync(1366, 950);
+        await page.SignInAsync(people[OrgRole.ContentManager], AppFixture.Password);
+        await page.GotoAsync($"/scenarios/{sourceId}");
+        await page.WaitForCircuitAsync();
+        await page.OpenTabAsync("Customer");
+
+        // A tougher customer: shown beside the current one; Accept puts it in the fields.
+        server.Enqueue(ScriptedReply.Text("""{"traits": ["impatient", "sceptical"], "startingMood": "irritated", "speakingStyle": "Cuts in often."}"""));
+        await page.ClickAsync("#persona-improve-tougher");
+        var suggestion = page.Locator("#persona-suggestion");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Mood at the start: guarded");
+        await Assertions.Expect(suggestion.Locator(".suggested-line").Nth(1)).ToHaveTextAsync("Mood at the start: irritated");
+        await page.ScreenshotAsync("translate-00-tougher");
+        await page.ClickAsync("#persona-accept");
+        await Assertions.Expect(page.Locator("#persona-mood")).ToHaveValueAsync("irritated");
+
+        // Translate: the builder's scenario (with the tougher customer) into Spanish, shown beside the original.
+        await page.ClickAsync("#persona-translate");
+        await page.FillFieldAsync("#translate-locale", "en-GB");
+        await page.ClickAsync("#translate-start");
+        await Assertions.Expect(page.Locator("#translate-panel")).ToContainTextAsync("already in en-GB");
+        server.Enqueue(
+            ScriptedReply.Text(DraftReplies.Overview(title: "Paquete de prueba traducido", customer: "Priya", brief: "Vendes una plataforma de WhatsApp."),
+                delayMs: 2),
+            ScriptedReply.Text(DraftReplies.Phase(1, opening: "Quiero cancelar. Es demasiado caro."), delayMs: 2),
+            ScriptedReply.Text(DraftReplies.Phase(2, opening: "¿Y qué me ofrece?"), delayMs: 2),
+            ScriptedReply.Text(DraftReplies.Rubric(), delayMs: 2));
+        await page.FillFieldAsync("#translate-locale", "es-ES");
+        await page.ClickAsync("#translate-start");
+        await Assertions.Expect(page.Locator("#translate-progress")).ToContainTextAsync("Translation ready", new() { Timeout = 30_000 });
+        var result = page.Locator("#translate-result");
+        await Assertions.Expect(result).ToContainTextAsync("Trial pack to translate");
+        await Assertions.Expect(result).ToContainTextAsync("Paquete de prueba traducido");
+        await Assertions.Expect(result).ToContainTextAsync("Quiero cancelar. Es demasiado caro.");
+        await page.ScreenshotAsync("translate-01-result");
+        await page.SetViewportSizeAsync(375, 800);
+        await page.Locator("#translate-panel").ScreenshotAsync("translate-01-result-phone");
+        await page.SetViewportSizeAsync(1366, 950);
+        var requests = server.Requests.Count;
+        // What was translated is the scenario as it is in the builder, the accepted tougher customer included.
+        Assert.Contains("irritated", server.Requests.ElementAt(1).RootElement.GetProperty("messages")[1].GetProperty("content").GetString());
+
+        // Open as a new draft: a new builder with the translation, unsaved; Save makes it a normal draft beside the source.
+        await page.ClickAsync("#translate-accept");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/scenarios/new\\?draft=translation$"));
+        await Assertions.Expect(page.Locator("#builder-title")).ToHaveTextAsync("Paquete de prueba traducido");
+        await page.ScreenshotAsync("translate-02-new-draft");
+        await page.ClickAsync("#save");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/scenarios/[0-9]+$"));
+        var id = int.Parse(Regex.Match(page.Url, "/scenarios/([0-9]+)$").Groups[1].Value);
+        Assert.NotEqual(sourceId, id);
+        await using (var creator = await app.AsAsync(people[OrgRole.ContentManager]))
+        {
+            var saved = await creator.Get<ScenarioQueries>().GetAsync(id);
+            Assert.Equal(("es-ES", ScenarioStatus.Draft), (saved.Document.Locale, saved.Status));
+            Assert.Equal("Quiero cancelar. Es demasiado caro.", saved.Document.Phases[0].CustomerOpening);
+            Assert.False(ScenarioValidator.Validate(saved.Document, forPublish: true).Any);
+            Assert.Equal("en-GB", (await creator.Get<ScenarioQueries>().GetAsync(sourceId)).Document.Locale);
+        }
+        Assert.Equal(requests, server.Requests.Count);
         Assert.Empty(app.PageErrors[page]);
     }
 }

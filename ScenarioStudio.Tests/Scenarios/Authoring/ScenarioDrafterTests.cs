@@ -66,8 +66,8 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
         var events = await DraftAsync();
 
         Assert.Equal(
-            ["Persona and context…", "Details ready; customer…", "Customer ready; context…", "Customer and context ready; tone and phase names…", "Persona and context ready.",
-                "Phase 1 of 2…", "Phase 1 of 2 ready.", "Phase 2 of 2…", "Phase 2 of 2 ready.", "Rubric…"],
+            ["Persona and context…", "Details ready; customer…", "Customer ready; context…", "Customer and context ready; tone and phase names…",
+                "Persona and context ready.", "Phase 1 of 2…", "Phase 1 of 2 ready.", "Phase 2 of 2…", "Phase 2 of 2 ready.", "Rubric…"],
             events.SkipLast(1).Select(e => e.Message));
         // Each section shows as it arrives: the customer while the rest of the overview still streams (no context yet), the persona
         // before any phase, the first phase before the second.
@@ -337,6 +337,102 @@ public sealed class ScenarioDrafterTests : OrganisationTestBase
         await using var learner = await db.AsAsync(org.Learner);
         await Assert.ThrowsAsync<ForbiddenException>(() => learner.Get<PartImprover>().SuggestAsync(doc, 0, Improvement.SuggestPhrases));
         Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Improve_the_persona_suggests_hidden_information_or_a_tougher_customer_beside_the_current_one()
+    {
+        var doc = ScenarioSamples.Publishable("Improve the customer", phases: 2);
+        doc.Persona.HiddenInformation = ["Has a budget of £500"];
+        var before = ScenarioJson.Serialize(doc);
+        server.Enqueue(ScriptedReply.Text("""{"items": ["Is talking to a competitor", "<i>Signs</i> off on Fridays only"]}"""),
+            ScriptedReply.Text("""{"traits": ["impatient", "sceptical", "blunt"], "startingMood": "irritated", "speakingStyle": "Cuts in <b>often</b>."}"""));
+        await using var scope = await db.AsAsync(org.ContentManager);
+        var improver = scope.Get<PartImprover>();
+
+        var hidden = await improver.SuggestAsync(doc, Suggestion.PersonaPart, Improvement.SuggestHiddenInformation);
+        var tougher = await improver.SuggestAsync(doc, Suggestion.PersonaPart, Improvement.TougherCustomer);
+
+        Assert.Equal(["Has a budget of £500"], hidden.Current);
+        Assert.Equal(["Is talking to a competitor", "Signs off on Fridays only"], hidden.Suggested);
+        Assert.Equal(["Traits: sceptical, busy", "Mood at the start: guarded", "Speaking style: "], tougher.Current);
+        Assert.Equal(["impatient", "sceptical", "blunt"], tougher.Persona!.Traits);
+        Assert.Equal(("irritated", "Cuts in often."), (tougher.Persona.StartingMood, tougher.Persona.SpeakingStyle));
+        Assert.Equal(["Traits: impatient, sceptical, blunt", "Mood at the start: irritated", "Speaking style: Cuts in often."], tougher.Suggested);
+        Assert.Contains("Priya, Owner of a bakery chain", server.Requests.Last().RootElement.GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.Equal(before, ScenarioJson.Serialize(doc)); // nothing changes until the creator accepts
+
+        // A persona improvement is not a phase's, and the other way round.
+        await Assert.ThrowsAsync<ValidationFailedException>(() => improver.SuggestAsync(doc, 0, Improvement.TougherCustomer));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => improver.SuggestAsync(doc, Suggestion.PersonaPart, Improvement.SuggestPhrases));
+        await using var learner = await db.AsAsync(org.Learner);
+        await Assert.ThrowsAsync<ForbiddenException>(() =>
+            learner.Get<PartImprover>().SuggestAsync(doc, Suggestion.PersonaPart, Improvement.SuggestHiddenInformation));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Translating_makes_a_new_unsaved_draft_in_that_language_keeping_figures_weights_and_minutes_and_repairs_it()
+    {
+        var source = ScenarioSamples.Publishable("Trial pack objection", phases: 2);
+        source.Phases[0].TestCases = [new RubricTestCase { Name = "Good paraphrase", Answer = "Let me suggest a pilot.", MinScore = 60, MaxScore = 100 }];
+        source.Phases[1].ExpectedMinutes = 7;
+        Assert.NotEqual(2, source.Rubric.Count);
+        var before = ScenarioJson.Serialize(source);
+        server.Enqueue(
+            ScriptedReply.Text(DraftReplies.Overview(title: "Objeción del paquete de prueba", customer: "Priya", brief: "Vendes una plataforma de WhatsApp.")),
+            ScriptedReply.Text(DraftReplies.Phase(1, idealResponse: "Le propongo un piloto de <script>alert(1)</script>dos semanas.")),
+            ScriptedReply.Text(DraftReplies.Phase(2)),
+            // The rubric comes back with two criteria adding up to 80: the weights cannot be matched to the source's, the repair fixes them.
+            ScriptedReply.Text(DraftReplies.Rubric(40, 40)),
+            ScriptedReply.Text("""{"fixes": [{"field": "Rubric", "value": [{"name": "Empatía", "description": "Escucha.", "weight": 50},""" +
+                """ {"name": "Cierre", "description": "Cierra.", "weight": 50}]}]}"""));
+        await using var scope = await db.AsAsync(org.ContentManager);
+        var events = new List<DraftEvent>();
+        await foreach (var e in scope.Get<ScenarioTranslator>().TranslateAsync(source, " es-ES ")) events.Add(e);
+
+        Assert.Equal(["Details, customer and context…", "Details, customer and context ready.", "Phase 1 of 2…", "Phase 1 of 2 ready.", "Phase 2 of 2…",
+            "Phase 2 of 2 ready.", "Rubric…", "Rubric ready. Fixing 1 field…", "Translation ready: open it as a new draft, check it and save."],
+            events.Select(e => e.Message));
+        var draft = events[^1].Draft;
+        Assert.Empty(events[^1].Errors);
+        Assert.Equal(("es-ES", "Objeción del paquete de prueba", "objeci-n-del-paquete-de-prueba-es-es"), (draft.Locale, draft.Title, draft.Slug));
+        Assert.Equal(("Priya", 41), (draft.Persona.Name, draft.Persona.Age));
+        Assert.Equal("Le propongo un piloto de alert(1)dos semanas.", draft.Phases[0].IdealResponse);
+        // What is not language stays the source's: minutes, test-case score bands, the phases' keys.
+        Assert.Equal([4, 7], draft.Phases.Select(p => p.ExpectedMinutes));
+        Assert.Equal((60, 100), (draft.Phases[0].TestCases[0].MinScore, draft.Phases[0].TestCases[0].MaxScore));
+        Assert.Equal(source.Phases.Select(p => p.Key), draft.Phases.Select(p => p.Key));
+        Assert.Equal([50, 50], draft.Rubric.Select(c => c.Weight));
+        Assert.False(ScenarioValidator.Validate(draft, forPublish: true).Any);
+
+        // The model was asked to translate the source's own text into the language asked for.
+        var phaseRequest = server.Requests.ElementAt(1).RootElement.GetProperty("messages");
+        Assert.Contains("into es-ES", phaseRequest[0].GetProperty("content").GetString());
+        Assert.Contains("Opening line 1", phaseRequest[1].GetProperty("content").GetString());
+        Assert.Equal(before, ScenarioJson.Serialize(source)); // the source is not touched
+        await using var check = await db.OpenUnfilteredAsync();
+        Assert.Equal(4, await check.AiUsage.CountAsync(u => u.Purpose == "Translate"));
+        Assert.Equal(1, await check.AiUsage.CountAsync(u => u.Purpose == "Repair"));
+        Assert.Equal(0, await check.Scenarios.CountAsync(x => x.OrganisationId == org.Id && !x.IsSystem)); // nothing saved
+    }
+
+    [Fact]
+    public async Task A_translation_needs_another_valid_language_a_provider_and_a_creator()
+    {
+        var source = ScenarioSamples.Publishable("Trial pack objection", phases: 2);
+        async Task<Exception> TranslateAsync(ApplicationUser user, string locale) => await Record.ExceptionAsync(async () =>
+        {
+            await using var scope = await db.AsAsync(user);
+            await foreach (var _ in scope.Get<ScenarioTranslator>().TranslateAsync(source, locale)) { }
+        });
+
+        Assert.Equal("Locale", Assert.IsType<ValidationFailedException>(await TranslateAsync(org.ContentManager, "EN-gb")).Errors.Keys.Single());
+        Assert.Equal("Locale", Assert.IsType<ValidationFailedException>(await TranslateAsync(org.ContentManager, "Spanish!")).Errors.Keys.Single());
+        Assert.IsType<ForbiddenException>(await TranslateAsync(org.Learner, "es-ES"));
+        await ConfigureAsync(org.Id, s => s.Provider = AiProvider.Offline);
+        Assert.Contains("needs an AI provider", Assert.IsType<AiProviderException>(await TranslateAsync(org.ContentManager, "es-ES")).Message);
+        Assert.Empty(server.Requests);
     }
 
     [Fact]

@@ -8,6 +8,8 @@ public static class AuthoringExtensions
         builder.Services.AddScoped<ScenarioDrafter>();
         builder.Services.AddScoped<TemplateDrafter>();
         builder.Services.AddScoped<PartImprover>();
+        builder.Services.AddScoped<ScenarioTranslator>();
+        builder.Services.AddScoped<DraftHandover>();
         return builder;
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Organisations;
 
@@ -12,7 +11,7 @@ namespace ScenarioStudio.Scenarios.Authoring;
 /// the creator gets an unsaved draft and Save makes it a normal draft. With the offline engine the closest template is
 /// filled in instead (<see cref="TemplateDrafter"/>). Every provider call counts against the AI limits and its tokens are recorded.
 /// </summary>
-public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate, TemplateDrafter templates, ILogger<ScenarioDrafter> log)
+public sealed class ScenarioDrafter(CurrentUser currentUser, AiGate gate, TemplateDrafter templates, ILogger<ScenarioDrafter> log)
 {
     /// <summary>The most of an uploaded document's text a prompt carries.</summary>
     public const int MaxSourceChars = 12_000;
@@ -26,7 +25,7 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
             $"Describe the situation in {DraftRequest.MinSituation} to {DraftRequest.MaxSituation:N0} characters.");
         e.Check(Enum.IsDefined(r.Domain), "Domain", "Choose a domain.");
         e.Check(Enum.IsDefined(r.Difficulty), "Difficulty", "Choose a difficulty.");
-        e.Check(LocaleTag().IsMatch(r.Locale.Trim()), "Locale", "Use a language tag such as en-GB or es.");
+        e.Check(ScenarioValidator.IsLocale(r.Locale), "Locale", "Use a language tag such as en-GB or es.");
         e.Check(r.Phases is >= ScenarioValidator.MinPhases and <= ScenarioValidator.MaxPhases, "Phases",
             $"Choose {ScenarioValidator.MinPhases} to {ScenarioValidator.MaxPhases} phases.");
         e.Check(r.CustomerName.Trim().Length <= DraftRequest.MaxName && r.CompanyName.Trim().Length <= DraftRequest.MaxName
@@ -34,9 +33,6 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
         e.Check(r.Figures.Trim().Length <= DraftRequest.MaxFigures, "Figures", $"Figures are at most {DraftRequest.MaxFigures} characters.");
         return e;
     }
-
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LocaleTag();
 
     /// <summary>True when the organisation drafts through a provider; false when drafts come from the templates (offline engine).</summary>
     public async Task<bool> UsesProviderAsync(CancellationToken ct = default)
@@ -94,19 +90,33 @@ public sealed partial class ScenarioDrafter(CurrentUser currentUser, AiGate gate
         var errors = DraftReader.Check(doc);
         if (!errors.Any)
         {
-            yield return Event(DraftStage.Done, "Draft ready: check it, edit what you like, and save.", doc, steps, steps);
+            yield return Event(DraftStage.Done, Finished(errors), doc, steps, steps);
             yield break;
         }
 
-        var count = errors.ToDictionary().Count;
-        yield return Event(DraftStage.Section, $"Rubric ready. Fixing {count} field{(count == 1 ? "" : "s")}…", doc, steps, steps, errors);
-        var fixes = await call.JsonAsync(system, RepairInstruction(doc, errors), "repair", ct, purpose: "Repair");
-        (doc, _) = DraftReader.ApplyFixes(doc, fixes);
+        yield return Event(DraftStage.Section, $"Rubric ready. {Fixing(errors)}", doc, steps, steps, errors);
+        doc = await RepairAsync(call, system, doc, errors, ct);
         doc.Slug = ScenarioValidator.Slugify(doc.Title);
         errors = DraftReader.Check(doc);
-        yield return Event(DraftStage.Done, errors.Any
-            ? $"Draft ready, with {errors.ToDictionary().Count} field(s) to fix by hand (marked at each field)."
-            : "Draft ready: check it, edit what you like, and save.", doc, steps, steps, errors);
+        yield return Event(DraftStage.Done, Finished(errors), doc, steps, steps, errors);
+    }
+
+    internal static string Fixing(FieldErrors errors)
+    {
+        var count = errors.ToDictionary().Count;
+        return $"Fixing {count} field{(count == 1 ? "" : "s")}…";
+    }
+
+    internal static string Finished(FieldErrors errors) => errors.Any
+        ? $"Draft ready, with {errors.ToDictionary().Count} field(s) to fix by hand (marked at each field)."
+        : "Draft ready: check it, edit what you like, and save.";
+
+    /// <summary>The one targeted follow-up request: the fields the builder's rules flag, fixed and nothing else; what it leaves stays flagged.</summary>
+    internal static async Task<ScenarioDocument> RepairAsync(DraftCall call, string system, ScenarioDocument doc, FieldErrors errors,
+        CancellationToken ct)
+    {
+        var fixes = await call.JsonAsync(system, RepairInstruction(doc, errors), "repair", ct, purpose: "Repair");
+        return DraftReader.ApplyFixes(doc, fixes).Draft;
     }
 
     private static DraftEvent Event(DraftStage stage, string message, ScenarioDocument doc, int step, int steps, FieldErrors? errors = null) =>

@@ -115,6 +115,41 @@ public sealed class DraftDocumentTests : OrganisationTestBase
         Assert.Contains(message, ex.Message);
     }
 
+    [Fact]
+    public void A_docx_whose_headers_understate_a_part_unpacks_no_more_than_they_declare()
+    {
+        // A real Word document with a 60 MB part of zeros (60 KB packed), whose local and central headers then claim 1 KB.
+        using var stream = new MemoryStream();
+        stream.Write(Docx("Terminal Plus costs GBP 29 per month."));
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        using (var part = zip.CreateEntry("word/media/padding.bin", CompressionLevel.SmallestSize).Open())
+            part.Write(new byte[60 * 1024 * 1024]);
+        var bytes = stream.ToArray();
+        Assert.True(bytes.Length < DraftDocuments.MaxBytes);
+        var lied = 0;
+        for (var i = 0; i + 46 < bytes.Length; i++)
+        {
+            // The uncompressed size: at offset 22 of a local file header (PK\3\4), at offset 24 of a central directory header (PK\1\2).
+            var offset = (bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]) switch
+            {
+                ((byte)'P', (byte)'K', 3, 4) => 22, ((byte)'P', (byte)'K', 1, 2) => 24, _ => -1,
+            };
+            if (offset < 0 || BitConverter.ToUInt32(bytes, i + offset) != 60 * 1024 * 1024) continue;
+            BitConverter.GetBytes(1024u).CopyTo(bytes, i + offset);
+            lied++;
+        }
+        Assert.Equal(2, lied);
+
+        // The reader stops the part at its declared size: the 60 MB are never unpacked, and the document's text is read as usual.
+        using (var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read))
+        using (var part = zip.GetEntry("word/media/padding.bin")!.Open())
+            Assert.Equal(1024, part.CopyToCounting());
+        Assert.Equal("Terminal Plus costs GBP 29 per month.", DraftDocuments.Read(bytes, "policy.docx").Text);
+        // Declared honestly, the same document is refused before anything is unpacked.
+        var ex = Assert.Throws<ValidationFailedException>(() => DraftDocuments.Read(stream.ToArray(), "policy.docx"));
+        Assert.Contains("unpacks to more than 50 MB", ex.Message);
+    }
+
     private static byte[] Zip()
     {
         using var stream = new MemoryStream();
@@ -169,5 +204,17 @@ public sealed class DraftDocumentTests : OrganisationTestBase
         await using var check = await db.OpenUnfilteredAsync();
         Assert.Equal(0, await check.AiCalls.CountAsync());
         Assert.Equal(0, await check.AiUsage.CountAsync());
+    }
+}
+
+internal static class StreamCounting
+{
+    /// <summary>Reads the stream to its end and returns how many bytes it gave.</summary>
+    public static long CopyToCounting(this Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = stream.Read(buffer)) > 0;) total += n;
+        return total;
     }
 }

@@ -62,24 +62,27 @@ public static class StreamingBenchmark
         var paint = args.HasFlag("paint");
         var csvPath = args.GetString("tokens-csv");
         args.RejectUnknown();
+        return await RunAsync(streams, paint, csvPath, nodes: 1);
+    }
+
+    /// <summary>
+    /// The streaming run over one node, or over two nodes of one install (the <c>nodes</c> benchmark): two app hosts in this
+    /// process with nothing in memory shared, one SQLite file and a Redis server started here; the pages alternate between
+    /// the nodes, and during the measured round node A publishes a finished session every 100 ms that node B's live events
+    /// receive through Redis (<see cref="CrossNodeProbe"/>).
+    /// </summary>
+    internal static async Task<int> RunAsync(int streams, bool paint, string? csvPath, int nodes)
+    {
         var dir = Path.Combine(Path.GetTempPath(), "scenariostudio-bench-streaming", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
+        await using var redis = nodes > 1 ? await RedisProcess.StartAsync() : null;
         await using var model = await TimedModelServer.StartAsync(Tokens, TokensPerSecond);
-        await using var factory = new WebApplicationFactory<AppDbContext>() // any type of the app assembly: the bench has its own Program
-           .WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Production");
-            web.UseStaticWebAssets(); // only automatic in Development: MudBlazor's files come from its package
-            web.UseSetting("Urls", "http://127.0.0.1:0");
-            web.UseSetting("Storage:DataDirectory", dir);
-            web.UseSetting("RateLimits:SignInPerMinute", "100000");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            web.UseSetting("Logging:Console:FormatterName", "simple");
-        });
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var baseUrl = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        Log.Info($"app at {baseUrl}, model server at {model.BaseUrl}");
+        var factories = new List<WebApplicationFactory<AppDbContext>>();
+        for (var n = 0; n < nodes; n++) factories.Add(StartNode(dir, redis?.Connection));
+        await using var disposeNodes = new AsyncDisposables(factories);
+        var baseUrls = factories.Select(f => f.ClientOptions.BaseAddress.ToString().TrimEnd('/')).ToList();
+        var factory = factories[0];
+        Log.Info($"app at {string.Join(" and ", baseUrls)}, model server at {model.BaseUrl}{(redis is null ? "" : $", Redis at {redis.Connection}")}");
 
         // One extra learner warms up: a first practice page pays the one-time costs (JIT, component metadata caches,
         // the model connection) before the baseline, so the memory figure is what each further circuit costs.
@@ -98,9 +101,11 @@ public static class StreamingBenchmark
 
         // Sign every learner in (static pages, no circuit yet), stopping on the login form's return address.
         var pages = new List<CdpPage>();
-        foreach (var (email, sessionId) in sessions)
+        foreach (var ((email, sessionId), i) in sessions.Select((s, i) => (s, i)))
         {
             var page = await browser.NewPageAsync(Observer);
+            // The warm-up page is on node A; the measured pages alternate between the nodes.
+            var baseUrl = baseUrls[Math.Max(0, i - 1) % baseUrls.Count];
             await page.GotoAsync($"{baseUrl}/Account/Login?ReturnUrl={Uri.EscapeDataString($"/practice/{sessionId}")}");
             await page.WaitForAsync("#Input\\.Email");
             await page.EvaluateAsync($$"""
@@ -144,7 +149,9 @@ public static class StreamingBenchmark
             Log.Info($"warming round {rounds}: {round.Describe(paint)}");
             if (round.JitCompiled < 100 || rounds == 8) break;
         }
+        using var probe = nodes > 1 ? CrossNodeProbe.Start(factories[0].Services, factories[1].Services) : null;
         var measured = await StreamAsync(pages, model, streams);
+        var crossNode = probe is null ? null : await probe.StopAsync();
 
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -152,9 +159,14 @@ public static class StreamingBenchmark
 
         var cpuPct = measured.Cpu.TotalMilliseconds / (measured.Wall.TotalMilliseconds * Environment.ProcessorCount) * 100;
         var kbPerCircuit = Math.Max(0, memoryAfter - memoryBefore) / 1024.0 / streams;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"streaming streams={streams} token_to_dom_p50_ms={Percentile.Of(measured.Latencies, 50):0.0}" +
-            $" token_to_dom_p95_ms={Percentile.Of(measured.Latencies, 95):0.0} server_cpu_pct={cpuPct:0.0} kb_per_circuit={kbPerCircuit:0}"));
+        Console.WriteLine(crossNode is null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"streaming streams={streams} token_to_dom_p50_ms={Percentile.Of(measured.Latencies, 50):0.0}" +
+                $" token_to_dom_p95_ms={Percentile.Of(measured.Latencies, 95):0.0} server_cpu_pct={cpuPct:0.0} kb_per_circuit={kbPerCircuit:0}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"nodes nodes={nodes} streams={streams} token_to_dom_p95_ms={Percentile.Of(measured.Latencies, 95):0.0}" +
+                $" cross_node_event_p95_ms={Percentile.Of(crossNode.Latencies, 95):0.0}"));
+        if (crossNode is not null) Log.Info(crossNode.Describe());
         Log.Info($"measured round: {measured.Describe(paint)}");
         Log.Info(string.Create(CultureInfo.InvariantCulture,
             $"process working set grew {(workingSetAfter - workingSetBefore) / 1024.0 / streams:0}" +
@@ -176,6 +188,26 @@ public static class StreamingBenchmark
             $" KB per page (before {memoryBefore / 1024.0 / 1024.0:0.0} MB, live {memoryAfter / 1024.0 / 1024.0:0.0} MB)"));
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         return 0;
+    }
+
+    private static WebApplicationFactory<AppDbContext> StartNode(string dataDirectory, string? redis)
+    {
+        var factory = new WebApplicationFactory<AppDbContext>() // any type of the app assembly: the bench has its own Program
+           .WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseStaticWebAssets(); // only automatic in Development: MudBlazor's files come from its package
+            web.UseSetting("Urls", "http://127.0.0.1:0");
+            web.UseSetting("Storage:DataDirectory", dataDirectory);
+            web.UseSetting("RateLimits:SignInPerMinute", "100000");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            web.UseSetting("Logging:Console:FormatterName", "simple");
+            web.UseSetting("Logging:Console:LogToStandardErrorThreshold", "Trace"); // stdout is the figure line's
+            if (redis is not null) web.UseSetting("Redis:Connection", redis);
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
     }
 
     /// <summary>Waits until every page shows the typing indicator and the model server holds <paramref name="requests"/> requests in all.</summary>

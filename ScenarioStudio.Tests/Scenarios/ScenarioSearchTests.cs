@@ -125,7 +125,9 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
         Assert.Empty(await FindAsync(ScenarioDomain.Support, status: ScenarioStatus.Draft));
         Assert.Equal(["Axolotl renewal call"], await FindAsync(ScenarioDomain.Support, status: ScenarioStatus.Published));
 
-        // Down to the index without facets and up again: the migration writes the facets as the service does.
+        // Down to the index without facets and up again: the migration writes the facets as the service does. (SQLite's
+        // history only: PostgreSQL's index has no facets and one migration.)
+        if (!TestEngine.IsPostgres)
         await using (var context = await db.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
         {
             var migrator = context.GetService<IMigrator>();

@@ -150,4 +150,22 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
         Assert.Equal(["Late delivery"], await TitlesAsync(new ScenarioQuery("1")));
         Assert.Equal(["Late delivery"], await TitlesAsync(new ScenarioQuery("li")));
     }
+
+    [Fact]
+    public async Task Accents_are_ignored_either_way_punctuation_is_literal_and_tags_outrank_the_description()
+    {
+        var described = ScenarioSamples.Publishable("Refund after a missed train");
+        described.Description = "The customer asks for a refund at the café.";
+        await CreateAsync(described);
+        var tagged = ScenarioSamples.Publishable("Complaint about breakfast");
+        tagged.Tags = ["cafe"];
+        await CreateAsync(tagged);
+
+        // Written with or without its accent, a word finds both (FTS5's remove_diacritics, PostgreSQL's unaccent); the tag
+        // weighs more than the description (4 against 2), whichever is newer.
+        Assert.Equal(["Complaint about breakfast", "Refund after a missed train"], await TitlesAsync(new ScenarioQuery("café")));
+        Assert.Equal(["Complaint about breakfast", "Refund after a missed train"], await TitlesAsync(new ScenarioQuery("CAFE")));
+        // Query operators are read as text, never as syntax.
+        Assert.Equal(["Refund after a missed train"], await TitlesAsync(new ScenarioQuery("\"refund\" & !train:* | (missed")));
+    }
 }

@@ -12,8 +12,9 @@ using ScenarioStudio.Scenarios.Categories;
 namespace ScenarioStudio.Tests.Infrastructure;
 
 /// <summary>
-/// A real database, migrated (a SQLite temp file, or a fresh PostgreSQL database with TEST_DATABASE=postgres: <see cref="TestEngine"/>), with the app's own registrations (Identity EF stores,
-/// services, tenant filter). One per test class through <c>IClassFixture</c>, or one per test with <c>using</c>.
+/// A real database, migrated (a SQLite temp file, or a fresh PostgreSQL database with TEST_DATABASE=postgres: see
+/// <see cref="TestEngine"/>), with the app's own registrations (Identity EF stores, services, tenant filter). One per test
+/// class through <c>IClassFixture</c>, or one per test with <c>using</c>.
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime, IDisposable
 {

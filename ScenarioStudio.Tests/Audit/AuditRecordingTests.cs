@@ -50,8 +50,7 @@ public sealed class AuditRecordingTests : OrganisationTestBase
     public async Task When_the_audit_row_cannot_be_written_the_change_is_not_made_either()
     {
         await using (var context = await db.OpenUnfilteredAsync())
-            await context.Database.ExecuteSqlRawAsync(
-                "CREATE TRIGGER test_audit_fails BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'audit refused'); END;");
+            await context.Database.ExecuteSqlRawAsync(TestEngine.RefuseInsertsSql("AuditEntries", "test_audit_fails"));
 
         await using var asAdmin = await db.AsAsync(org.Admin);
         await Assert.ThrowsAsync<DbUpdateException>(() => asAdmin.Get<MemberService>().ChangeRoleAsync(org.Learner.Id, OrgRole.Reviewer));
@@ -68,7 +67,7 @@ public sealed class AuditRecordingTests : OrganisationTestBase
     public async Task When_the_change_fails_in_the_database_no_audit_row_is_left()
     {
         await using (var context = await db.OpenUnfilteredAsync())
-            await context.Database.ExecuteSqlRawAsync("CREATE TRIGGER test_team_fails BEFORE INSERT ON TeamMembers BEGIN SELECT RAISE(ABORT, 'no'); END;");
+            await context.Database.ExecuteSqlRawAsync(TestEngine.RefuseInsertsSql("TeamMembers", "test_team_fails"));
 
         await using var asAdmin = await db.AsAsync(org.Admin);
         await Assert.ThrowsAsync<DbUpdateException>(() => asAdmin.Get<TeamService>().CreateAsync(new TeamInput("Closers", null, [org.Learner.Id])));
@@ -165,7 +164,7 @@ public sealed class AuditRecordingTests : OrganisationTestBase
         Assert.Equal([new FieldChange("API key", "set", "cleared")], entries[2].Changes);
 
         await using var context = await db.OpenUnfilteredAsync();
-        var stored = await context.Database.SqlQueryRaw<string>("SELECT Changes || Summary AS Value FROM AuditEntries").ToListAsync();
+        var stored = await context.Database.SqlQueryRaw<string>("SELECT \"Changes\" || \"Summary\" AS \"Value\" FROM \"AuditEntries\"").ToListAsync();
         Assert.DoesNotContain(stored, text => text.Contains("SECRET", StringComparison.Ordinal));
     }
 

@@ -3,6 +3,8 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Data;
 
+/// <summary>SQLite's own connection settings: left out of the PostgreSQL pass (<c>Engine!=Sqlite</c>).</summary>
+[Trait("Engine", "Sqlite")]
 public sealed class SqliteConnectionTests : IAsyncLifetime
 {
     private readonly TestDatabase db = new();

@@ -37,6 +37,7 @@ public sealed class AppFixture : IAsyncLifetime
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:DataDirectory", dataDirectory);
+            foreach (var (key, value) in TestEngine.Settings(dataDirectory)) web.UseSetting(key, value);
             web.UseSetting("Urls", "http://127.0.0.1:0");
             web.UseSetting("RateLimits:SignInPerMinute", "1000");
             web.UseSetting("Ai:Offline:WordDelayMs", "3");
@@ -153,7 +154,7 @@ public sealed class AppFixture : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
         if (factory is not null) await factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestEngine.Drop(dataDirectory);
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
 
         if (Log.Unexpected is { Count: > 0 } errors)

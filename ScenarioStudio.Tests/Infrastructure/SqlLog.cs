@@ -56,9 +56,11 @@ public sealed class SqlLog : DbCommandInterceptor
     }
 
     // EF disposes every reader it opens; ReadCount counts the calls to Read, so it is the rows returned plus the
-    // last call that found none (when the reader was read to its end).
+    // last call that found none (when the reader was read to its end). A batch of inserts returns the keys it generated
+    // (one reader for the batch on PostgreSQL): that is writing, not reading data.
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
+        if (command.CommandText.StartsWith("INSERT ", StringComparison.Ordinal)) return result;
         capture?.Read(command.CommandText, eventData.ReadCount);
         return result;
     }

@@ -20,6 +20,7 @@ public sealed class TestApp(IReadOnlyDictionary<string, string>? settings = null
     protected override void ConfigureWebHost(IWebHostBuilder web)
     {
         web.UseSetting("Storage:DataDirectory", DataDirectory);
+        foreach (var (key, value) in TestEngine.Settings(DataDirectory)) web.UseSetting(key, value);
         web.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
         configure?.Invoke(web);
@@ -29,7 +30,7 @@ public sealed class TestApp(IReadOnlyDictionary<string, string>? settings = null
     {
         base.Dispose(disposing);
         if (!disposing) return;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestEngine.Drop(DataDirectory);
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } // never created, or a file still held
     }
 }

@@ -12,8 +12,9 @@ using ScenarioStudio.Scenarios.Categories;
 namespace ScenarioStudio.Tests.Infrastructure;
 
 /// <summary>
-/// A real SQLite database in a temp file, migrated, with the app's own registrations (Identity EF stores,
-/// services, tenant filter). One per test class through <c>IClassFixture</c>, or one per test with <c>using</c>.
+/// A real database, migrated (a SQLite temp file, or a fresh PostgreSQL database with TEST_DATABASE=postgres: see
+/// <see cref="TestEngine"/>), with the app's own registrations (Identity EF stores, services, tenant filter). One per test
+/// class through <c>IClassFixture</c>, or one per test with <c>using</c>.
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime, IDisposable
 {
@@ -33,6 +34,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
         Directory.CreateDirectory(DataDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = DataDirectory });
+        builder.Configuration.AddInMemoryCollection(TestEngine.Settings(DataDirectory));
         if (Settings is not null) builder.Configuration.AddInMemoryCollection(Settings);
         builder.AddScenarioStudio();
         builder.Services.Configure<ScenarioStudio.Ai.OfflineAiOptions>(o => o.WordDelayMs = 0);
@@ -103,7 +105,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         (Services as IDisposable)?.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestEngine.Drop(DataDirectory);
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

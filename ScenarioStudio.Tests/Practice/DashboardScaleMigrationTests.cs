@@ -7,7 +7,11 @@ using ScenarioStudio.Tests.Infrastructure;
 
 namespace ScenarioStudio.Tests.Practice;
 
-/// <summary>The DashboardScale migration fills the criterion rows and answer counts for sessions practised before it.</summary>
+/// <summary>
+/// The DashboardScale migration fills the criterion rows and answer counts for sessions practised before it. SQLite's
+/// migration history: left out of the PostgreSQL pass (<c>Engine!=Sqlite</c>), whose schema starts at one migration.
+/// </summary>
+[Trait("Engine", "Sqlite")]
 public sealed class DashboardScaleMigrationTests : PracticeTestBase
 {
     [Fact]

@@ -45,6 +45,8 @@ public sealed class TwoNodeFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__Console__FormatterName"] = "simple",
         };
+        // The engine under test (TEST_DATABASE): both nodes share its database.
+        foreach (var (key, value) in TestEngine.Settings(directory)) settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
         foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
         return settings;
     }

@@ -241,7 +241,7 @@ public sealed class ScenarioBulkTests(ITestOutputHelper output) : OrganisationTe
         Assert.Equal(["Ibis kept"], await SearchAsync(org.Admin, "ibis"));
         await using var data = await db.OpenUnfilteredAsync();
         Assert.False(await data.Scenarios.AnyAsync(s => s.Id == a || s.Id == b));
-        Assert.Equal(0, await data.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM scenario_fts WHERE rowid IN ({a}, {b})").SingleAsync());
+        Assert.Equal(0, await TestEngine.SearchRowsAsync(data, a, b));
         Assert.Equal(2, (await AuditAsync(AuditAction.Delete)).Count(e => e.SubjectId == a.ToString() || e.SubjectId == b.ToString()));
         Assert.True(await data.Scenarios.AnyAsync(s => s.Id == kept));
     }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Scenarios.Categories;
@@ -42,7 +42,7 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
         {
             return await CreateAccountAsync(request, ct);
         }
-        catch (Exception ex) when (IsBusy(ex))
+        catch (Exception ex) when (SqlDialect.Of(db.Database).IsBusy(ex))
         {
             // SQLite serialises writers and waits up to its busy timeout; past it, a racer is refused in words, not with a crash.
             var problem = request.InvitationToken is { } token ? (await FindInvitationAsync(token, ct)).Problem : null;
@@ -58,6 +58,8 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
             .Check(displayName.Length is >= 2 and <= 100, nameof(request.DisplayName), "Your name must be 2 to 100 characters.");
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Two sign-ups racing (the first run, one invitation) are taken one after the other; SQLite's writer lock does it alone.
+        await SqlDialect.Of(db.Database).LockAsync(db, "sign-up", ct);
         var firstRun = !await db.Organisations.AnyAsync(ct);
         ApplicationUser user;
         Invitation? accepted = null;
@@ -136,10 +138,6 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
             _ => (invitation, null),
         };
     }
-
-    /// <summary>SQLite's busy or locked refusal, raw or wrapped by EF Core.</summary>
-    private static bool IsBusy(Exception ex) =>
-        (ex as SqliteException ?? ex.InnerException as SqliteException) is { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED };
 
     internal static Dictionary<string, string[]> IdentityErrorsByField(IEnumerable<IdentityError> errors) =>
         errors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) || e.Code == CommonPasswordValidator.Code ? "Password"

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Ai;
@@ -40,9 +41,9 @@ public sealed class AiGate(TenantDb tenantDb, TimeProvider clock, IDataProtectio
     {
         await using var db = await tenantDb.OpenAsync(caller, ct);
         // Counted and recorded in one serializable transaction: calls that race (two tabs, two nodes sharing the
-        // database) are counted one after the other, so together they never pass a limit. On SQLite it is
-        // BEGIN IMMEDIATE, which takes the database's write lock before the first count.
-        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        // database) are counted one after the other, so together they never pass a limit (SqlDialect.BeginCountingAsync:
+        // SQLite's write lock, PostgreSQL's advisory lock on the organisation).
+        await using var tx = await SqlDialect.Of(db.Database).BeginCountingAsync(db, $"ai-calls:{caller.OrganisationId}", ct);
         var now = clock.GetUtcNow();
         var minuteAgo = now.AddMinutes(-1);
         var dayAgo = now - LongestWindow;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Progress;
 
@@ -58,14 +59,14 @@ public sealed class AuditLogService(CurrentUser currentUser, TenantDb tenantDb, 
         var typed = (text ?? "").Trim();
         if (typed.Length == 0) return [];
         if (typed.Length > 100) typed = typed[..100];
-        var pattern = "%" + typed.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
         max = Math.Clamp(max, 1, 50);
         await using var db = await tenantDb.OpenAsync(caller, ct);
-        var members = await db.Users.Where(u => EF.Functions.Like(u.DisplayName, pattern, @"\")).OrderBy(u => u.DisplayName).Take(max)
+        var sql = SqlDialect.Of(db.Database);
+        var members = await sql.WhereContains(db.Users, u => u.DisplayName, typed).OrderBy(u => u.DisplayName).Take(max)
             .Select(u => new AuditSubject(AuditSubjects.Member, u.Id, u.DisplayName)).ToListAsync(ct);
-        var scenarios = await db.Scenarios.Where(s => s.OrganisationId == caller.OrganisationId && EF.Functions.Like(s.Title, pattern, @"\"))
+        var scenarios = await sql.WhereContains(db.Scenarios.Where(s => s.OrganisationId == caller.OrganisationId), s => s.Title, typed)
             .OrderBy(s => s.Title).Take(max).Select(s => new { s.Id, s.Title }).ToListAsync(ct);
-        var teams = await db.Teams.Where(t => EF.Functions.Like(t.Name, pattern, @"\")).OrderBy(t => t.Name).Take(max)
+        var teams = await sql.WhereContains(db.Teams, t => t.Name, typed).OrderBy(t => t.Name).Take(max)
             .Select(t => new { t.Id, t.Name }).ToListAsync(ct);
         return members
             .Concat(scenarios.Select(s => new AuditSubject(AuditSubjects.Scenario, s.Id.ToString(), s.Title)))
@@ -196,7 +197,6 @@ public sealed class AuditLogService(CurrentUser currentUser, TenantDb tenantDb, 
     /// </summary>
     private static IQueryable<AuditEntry> Source(AppDbContext db, AuditFilter f, AuditAction? action)
     {
-        if (!db.Database.IsSqlite()) return db.AuditEntries;
         var subject = !string.IsNullOrEmpty(f.SubjectKind);
         var actor = !string.IsNullOrEmpty(f.ActorId);
         var index = (subject, actor, action is not null) switch
@@ -209,10 +209,7 @@ public sealed class AuditLogService(CurrentUser currentUser, TenantDb tenantDb, 
             (false, false, true) => AuditIndexes.Action,
             _ => AuditIndexes.All,
         };
-        // The name is one of our constants, never input.
-#pragma warning disable EF1002
-        return db.AuditEntries.FromSqlRaw($"SELECT * FROM \"AuditEntries\" INDEXED BY \"{index}\"");
-#pragma warning restore EF1002
+        return SqlDialect.Of(db.Database).AuditEntriesThrough(db, index);
     }
 
     /// <summary>

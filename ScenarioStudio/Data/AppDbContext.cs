@@ -2,10 +2,10 @@ using System.Linq.Expressions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScenarioStudio.Account;
 using ScenarioStudio.Ai;
 using ScenarioStudio.Audit;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
@@ -99,15 +99,14 @@ public class AppDbContext : IdentityUserContext<ApplicationUser>, IDataProtectio
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot compare DateTimeOffset natively; the binary form sorts correctly for UTC values.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        SqlDialect.Of(Database).ConfigureConventions(configurationBuilder);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SqlDialect.Of(Database).ConfigureModel(builder);
 
         if (!FiltersByOrganisation) return;
         foreach (var entityType in builder.Model.GetEntityTypes())

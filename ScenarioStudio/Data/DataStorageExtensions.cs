@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.ScaleOut;
 
 namespace ScenarioStudio.Data;
@@ -31,22 +32,18 @@ public static class DataStorageExtensions
         var dataDir = ResolveDataDirectory(builder.Configuration, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDir);
 
-        var connectionString = builder.Configuration.GetConnectionString("Default");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        // The engine is chosen here, once: services see AppDbContext and its SqlDialect, whichever it is.
+        if (DatabaseConfiguration.Provider(builder.Configuration) == DatabaseProvider.PostgreSQL)
         {
-            // A generous busy timeout: SQLite serialises writers, and a short queue is better than an error.
-            connectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = Path.Combine(dataDir, "scenariostudio.db"),
-                DefaultTimeout = 30,
-                Pooling = true,
-            }.ToString();
+            var postgres = DatabaseConfiguration.PostgresConnectionString(builder.Configuration);
+            builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql(postgres).ConfigureWarnings(IgnoreUnorderedCount));
         }
-
-        var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(busyTimeout)
-            // Counting "the first 1,001 matches" needs no order; the warning would fire on every search.
-            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
+        else
+        {
+            var sqlite = SqliteConnectionString(builder.Configuration, dataDir);
+            var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(30));
+            builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(busyTimeout).ConfigureWarnings(IgnoreUnorderedCount));
+        }
         // Identity's stores and the first-run sign-up share one scoped system context (one transaction for both). An
         // injected AppDbContext is opened for no organisation and so sees nothing: services use TenantDb.
         builder.Services.AddScoped(sp => new SystemDbContext(sp.GetRequiredService<DbContextOptions<AppDbContext>>()));
@@ -65,13 +62,30 @@ public static class DataStorageExtensions
         return builder;
     }
 
-    /// <summary>Applies migrations and switches SQLite to write-ahead logging (readers never block the writer).</summary>
+    /// <summary>Counting "the first 1,001 matches" needs no order; the warning would fire on every search.</summary>
+    private static void IgnoreUnorderedCount(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder w) =>
+        w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning);
+
+    /// <summary><c>ConnectionStrings:Default</c>, or the file <c>&lt;DataDirectory&gt;/scenariostudio.db</c> when it is empty.</summary>
+    private static string SqliteConnectionString(IConfiguration config, string dataDir)
+    {
+        var connectionString = config.GetConnectionString("Default");
+        if (!string.IsNullOrWhiteSpace(connectionString)) return connectionString;
+        // A generous busy timeout: SQLite serialises writers, and a short queue is better than an error.
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDir, "scenariostudio.db"),
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>Applies the engine's migrations (on SQLite, also write-ahead logging: readers never block the writer).</summary>
     public static async Task PrepareDatabaseAsync(this IServiceProvider services)
     {
-        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        var options = services.GetRequiredService<DbContextOptions<AppDbContext>>();
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await SqlDialect.Of(db.Database).MigrateAsync(options);
         var configuration = services.GetRequiredService<IConfiguration>();
         if (ScaleOutOptions.IsOn(configuration))
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 
@@ -76,8 +77,7 @@ public sealed class ProgramService(CurrentUser currentUser, TenantDb tenantDb, T
         if (typed.Length > 100) typed = typed[..100];
         if (typed.Length > 0)
         {
-            var pattern = "%" + typed.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-            query = query.Where(s => EF.Functions.Like(s.Title, pattern, @"\"));
+            query = SqlDialect.Of(db.Database).WhereContains(query, s => s.Title, typed);
         }
         return await query.OrderBy(s => s.Title).ThenBy(s => s.Id).Take(MaxSearchResults).Select(s => new ScenarioRef(s.Id, s.Title)).ToListAsync(ct);
     }

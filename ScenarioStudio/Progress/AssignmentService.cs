@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
@@ -64,8 +65,7 @@ public sealed class AssignmentService(CurrentUser currentUser, TenantDb tenantDb
         if (typed.Length > 100) typed = typed[..100]; // no title is longer
         if (typed.Length > 0)
         {
-            var pattern = "%" + typed.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-            query = query.Where(s => EF.Functions.Like(s.Title, pattern, @"\"));
+            query = SqlDialect.Of(db.Database).WhereContains(query, s => s.Title, typed);
         }
         return await query.OrderBy(s => s.Title).ThenBy(s => s.Id).Take(Math.Clamp(max, 1, 100))
             .Select(s => new PractisableScenario(s.Id, s.Title)).ToListAsync(ct);

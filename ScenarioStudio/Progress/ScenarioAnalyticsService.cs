@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Scenarios;
@@ -104,29 +105,15 @@ public sealed class ScenarioAnalyticsService(CurrentUser currentUser, TenantDb t
     }
 
     /// <summary>
-    /// How many sessions missed each phase's objective, per version, counted inside SQLite. A session's outcomes are
-    /// one small JSON array in its row (["met","missed",…], ScenarioJson's names; the array index is the phase), so
-    /// json_each turns each array into rows and GROUP BY counts them: one row per version and phase comes back however
-    /// many sessions there are, and the arrays are read from IX_PracticeSessions_Analytics, not from the session rows.
+    /// How many sessions missed each phase's objective, per version, counted inside the database. A session's outcomes are
+    /// one small JSON array in its row (["met","missed",…], ScenarioJson's names; the array index is the phase), which the
+    /// engine's JSON functions turn into rows to count (<see cref="SqlDialect.MissedByPhase"/>).
     /// </summary>
-    private static async Task<List<PhaseCount>> MissedByPhaseAsync(AppDbContext db, Guid organisationId, int scenarioId, int? version,
+    private static async Task<List<PhaseMissCount>> MissedByPhaseAsync(AppDbContext db, Guid organisationId, int scenarioId, int? version,
         CancellationToken ct)
     {
         var missed = ScenarioJson.Serialize(PhaseOutcome.Missed).Trim('"');
-        return await db.Database.SqlQuery<PhaseCount>($"""
-            SELECT s."ScenarioVersion" AS "Version", CAST(o."key" AS INTEGER) AS "Phase", COUNT(*) AS "Count"
-            FROM "PracticeSessions" AS s, json_each(s."Outcomes") AS o
-            WHERE s."OrganisationId" = {organisationId} AND s."ScenarioId" = {scenarioId} AND o."value" = {missed} AND NOT s."IsTryOut"
-              AND ({version} IS NULL OR s."ScenarioVersion" = {version})
-            GROUP BY s."ScenarioVersion", o."key"
-            """).ToListAsync(ct);
-    }
-
-    private sealed class PhaseCount
-    {
-        public int? Version { get; init; }
-        public int Phase { get; init; }
-        public int Count { get; init; }
+        return await SqlDialect.Of(db.Database).MissedByPhase(db, organisationId, scenarioId, version, missed).ToListAsync(ct);
     }
 
     public static ExportTable PhasesTable(ScenarioAnalytics a) => new("Phases",

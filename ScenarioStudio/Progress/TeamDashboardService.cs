@@ -37,17 +37,22 @@ public sealed class TeamDashboardService(CurrentUser currentUser, TenantDb tenan
         var sessions = db.PracticeSessions.Counted().Where(s => people.Contains(s.UserId));
         var done = sessions.Where(s => s.CompletedAt != null);
 
-        var learners = await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.DisplayName)
-            .Select(u => new LearnerSummary(u.Id, u.DisplayName,
-                sessions.Count(s => s.UserId == u.Id),
-                done.Count(s => s.UserId == u.Id),
-                (int?)Math.Round(done.Where(s => s.UserId == u.Id).Average(s => (double?)s.OverallScore) ?? -1),
-                done.Where(s => s.UserId == u.Id).OrderBy(s => s.CompletedAt).Select(s => s.OverallScore).FirstOrDefault(),
-                done.Where(s => s.UserId == u.Id).OrderByDescending(s => s.CompletedAt).Select(s => s.OverallScore).FirstOrDefault(),
-                done.Where(s => s.UserId == u.Id).Sum(s => s.XpEarned),
-                sessions.Where(s => s.UserId == u.Id).Max(s => (DateTimeOffset?)s.UpdatedAt)))
-            .ToListAsync(ct);
-        learners = learners.Select(l => l.AverageScore < 0 ? l with { AverageScore = null } : l).ToList();
+        // The average is rounded here, as every other figure (Scores.Round): engines round a half in SQL differently.
+        var learners = (await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.DisplayName)
+            .Select(u => new
+            {
+                Row = new LearnerSummary(u.Id, u.DisplayName,
+                    sessions.Count(s => s.UserId == u.Id),
+                    done.Count(s => s.UserId == u.Id),
+                    null,
+                    done.Where(s => s.UserId == u.Id).OrderBy(s => s.CompletedAt).Select(s => s.OverallScore).FirstOrDefault(),
+                    done.Where(s => s.UserId == u.Id).OrderByDescending(s => s.CompletedAt).Select(s => s.OverallScore).FirstOrDefault(),
+                    done.Where(s => s.UserId == u.Id).Sum(s => s.XpEarned),
+                    sessions.Where(s => s.UserId == u.Id).Max(s => (DateTimeOffset?)s.UpdatedAt)),
+                Average = done.Where(s => s.UserId == u.Id).Average(s => (double?)s.OverallScore),
+            })
+            .ToListAsync(ct))
+            .Select(l => l.Average is { } a ? l.Row with { AverageScore = Scores.Round(a) } : l.Row).ToList();
 
         var scenarios = (await sessions.GroupBy(s => new { s.ScenarioId, s.ScenarioTitle })
                 .Select(g => new

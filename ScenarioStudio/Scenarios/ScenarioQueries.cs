@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios;
@@ -59,7 +59,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var pageSize = Math.Clamp(q.PageSize, 1, 100);
         var skip = Math.Max(0, q.Page) * pageSize;
-        var match = ScenarioSearchIndex.ToMatchQuery(q.Search, q.Domain, q.Difficulty, q.Status, q.Visibility);
+        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Status, q.Visibility);
         if (match is null)
         {
             var all = Filter(db.Scenarios.AsNoTracking().ReadableBy(caller), q);
@@ -74,19 +74,14 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
             var window = await hits.Select(h => new { h.Id, h.UpdatedAt, h.Score }).ToListAsync(ct);
             var ids = window.OrderBy(h => h.Score).ThenByDescending(h => h.UpdatedAt).ThenByDescending(h => h.Id)
                 .Skip(skip).Take(pageSize).Select(h => h.Id).ToList();
-            // NOT INDEXED: without statistics SQLite would rather walk the organisation's index than look up 25 ids (20 ms).
-            var page = db.Scenarios.FromSql($"""
-                SELECT * FROM Scenarios NOT INDEXED WHERE Id IN (SELECT value FROM json_each({JsonSerializer.Serialize(ids)}))
-                """).AsNoTracking();
+            var page = SqlDialect.Of(db.Database).WithIds(db, ids).AsNoTracking();
             var rows = await Rows(db, page).ToDictionaryAsync(r => r.Id, ct);
             return Page(ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), window.Count);
         }
 
         var total = await hits.CountAsync(ct);
-        // Any other order runs over every match: SQLite walks that order's index and keeps the ids the index matched.
-        var matched = Filter(db.Scenarios.FromSql($"""
-            SELECT * FROM Scenarios WHERE Id IN (SELECT rowid FROM scenario_fts WHERE scenario_fts MATCH {match})
-            """).AsNoTracking().ReadableBy(caller), q);
+        // Any other order runs over every match.
+        var matched = Filter(SqlDialect.Of(db.Database).Matching(db, match).AsNoTracking().ReadableBy(caller), q);
         return Page(await Rows(db, Order(matched, q.Sort).Skip(skip).Take(pageSize)).ToListAsync(ct), total);
     }
 
@@ -100,7 +95,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var q = filter.ToQuery(0, 1);
-        var match = ScenarioSearchIndex.ToMatchQuery(q.Search, q.Domain, q.Difficulty, q.Status, q.Visibility);
+        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Status, q.Visibility);
         var ids = match is null
             ? Filter(db.Scenarios.AsNoTracking().ReadableBy(caller), q).Select(s => s.Id)
             : Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q).Select(h => h.Id);

@@ -2,13 +2,15 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 
 namespace ScenarioStudio.Scenarios;
 
 /// <summary>
-/// The SQLite FTS5 index over title, description, tags and phase text (table scenario_fts, rowid = scenario id), with
-/// the values the list filters by as facet words. Written by the services inside the same transaction as the scenario,
-/// so search never disagrees with the data.
+/// The full-text index over title, description, tags and phase text: on SQLite an FTS5 table (scenario_fts, rowid =
+/// scenario id) with the values the list filters by as facet words; on PostgreSQL a tsvector column with a GIN index
+/// (<see cref="PostgresDialect"/>). Written by the services inside the same transaction as the scenario, so search never
+/// disagrees with the data.
 /// </summary>
 public static class ScenarioSearchIndex
 {
@@ -29,25 +31,19 @@ public static class ScenarioSearchIndex
     /// </summary>
     public const string Rank = "bm25(scenario_fts, 10.0, 2.0, 4.0, 1.0, 0.0)";
 
-    public static async Task UpsertAsync(AppDbContext db, Scenario s, CancellationToken ct)
-    {
-        await RemoveAsync(db, s.Id, ct);
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO scenario_fts(rowid, title, description, tags, phases, facets) VALUES ({s.Id}, {s.Title}, {s.Description}, {
-                string.Join(' ', s.Tags)}, {PhaseText(s)}, {Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)})", ct);
-    }
+    public static Task UpsertAsync(AppDbContext db, Scenario s, CancellationToken ct) => SqlDialect.Of(db.Database).IndexScenarioAsync(db,
+        new ScenarioSearchText(s.Id, s.Title, s.Description, string.Join(' ', s.Tags), PhaseText(s), Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)),
+        ct);
 
-    public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM scenario_fts WHERE rowid = {scenarioId}", ct);
+    public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) => SqlDialect.Of(db.Database).UnindexAsync(db, [scenarioId], ct);
 
     /// <summary>Removes many scenarios' rows in one statement (a bulk delete).</summary>
     public static Task RemoveManyAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"DELETE FROM scenario_fts WHERE rowid IN (SELECT value FROM json_each({System.Text.Json.JsonSerializer.Serialize(scenarioIds)}))", ct);
+        SqlDialect.Of(db.Database).UnindexAsync(db, scenarioIds, ct);
 
     /// <summary>After a change of status, which leaves the text as it is.</summary>
     public static Task UpdateFacetsAsync(AppDbContext db, Scenario s, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE scenario_fts SET facets = {Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)} WHERE rowid = {s.Id}", ct);
+        SqlDialect.Of(db.Database).UpdateFacetsAsync(db, s.Id, Facets(s.Domain, s.Difficulty, s.Status, s.Visibility), ct);
 
     /// <summary>
     /// The values the list filters by (domain, difficulty, status, visibility) as words of their own, so a filtered search
@@ -76,13 +72,11 @@ public static class ScenarioSearchIndex
     }
 
     /// <summary>
-    /// Turns what a user typed into a safe FTS5 query: each word quoted (so operators and punctuation are literal) and
-    /// prefix-matched, all words required, and the facet words of the filters (see <see cref="Facets"/>). A single letter
-    /// is matched as a word: as a prefix it would match nearly every scenario, at the cost of merging the lists of every
-    /// word it starts (about a second over 100,000 scenarios), and it is what the search box holds after the first key.
+    /// What a user typed, as search terms: letters and digits of each word (so operators and punctuation are never read as
+    /// such), at most eight words, all required and prefix-matched, with the facet words of the filters (see <see cref="Facets"/>).
     /// Returns null when no word is left to search for.
     /// </summary>
-    public static string? ToMatchQuery(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
+    public static SearchTerms? Terms(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
         ScenarioStatus? status = null, Visibility? visibility = null)
     {
         if (string.IsNullOrWhiteSpace(input)) return null;
@@ -90,38 +84,45 @@ public static class ScenarioSearchIndex
             .Select(w => new string(w.Where(c => char.IsLetterOrDigit(c)).ToArray()))
             .Where(w => w.Length > 0)
             .Take(8)
-            .Select(w => w.Length == 1 ? $"\"{w}\"" : $"\"{w}\"*")
             .ToList();
         if (words.Count == 0) return null;
-        if (domain is { } d) words.Add($"\"{Facet("domain", d)}\"");
-        if (difficulty is { } level) words.Add($"\"{Facet("difficulty", level)}\"");
-        if (status is { } st) words.Add($"\"{Facet("status", st)}\"");
-        if (visibility is { } v) words.Add($"\"{Facet("visibility", v)}\"");
-        return string.Join(" AND ", words);
+        List<string> facets = [];
+        if (domain is { } d) facets.Add(Facet("domain", d));
+        if (difficulty is { } level) facets.Add(Facet("difficulty", level));
+        if (status is { } st) facets.Add(Facet("status", st));
+        if (visibility is { } v) facets.Add(Facet("visibility", v));
+        return new SearchTerms(words, facets);
     }
 
-    /// <summary>
-    /// The scenarios that match, newest first (by id, the order the index keeps), each with its bm25 <see cref="ScenarioSearchHit.Score"/>.
-    /// The index drives: SQLite reads the matches in id order and looks each one up in IX_Scenarios_Search, a narrow
-    /// copy of the columns the access rules and filters read, so a caller's <c>Take(n)</c> stops after n visible matches
-    /// and never touches the wide rows. bm25 is computed only for the rows that pass the caller's filters.
-    /// </summary>
-    public static IQueryable<ScenarioSearchHit> Hits(AppDbContext db, string match) =>
-        db.Set<ScenarioSearchHit>().FromSqlRaw($$"""
-            SELECT s.Id, s.OrganisationId, s.Domain, s.Category, s.Difficulty, s.Status, s.Visibility, s.CreatedById, s.UpdatedAt,
-                {{Rank}} AS Score
-            FROM scenario_fts CROSS JOIN Scenarios AS s INDEXED BY {{HitIndex}} ON s.Id = scenario_fts.rowid
-            WHERE scenario_fts MATCH {0}
-            ORDER BY scenario_fts.rowid DESC
-            """, match).AsNoTracking();
+    /// <summary>The SQLite FTS5 query for what a user typed (<see cref="SearchTerms.ToFts5"/>); null when no word is left.</summary>
+    public static string? ToMatchQuery(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
+        ScenarioStatus? status = null, Visibility? visibility = null) => Terms(input, domain, difficulty, status, visibility)?.ToFts5();
 
-    /// <summary>The index <see cref="Hits"/> reads each match through (defined in ScenarioConfiguration).</summary>
+    /// <summary>The scenarios that match, newest first (by id), each with a <see cref="ScenarioSearchHit.Score"/> where lower ranks higher.</summary>
+    public static IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) => SqlDialect.Of(db.Database).Hits(db, terms);
+
+    /// <summary>The index the SQLite search reads each match through (defined in ScenarioConfiguration).</summary>
     public const string HitIndex = "IX_Scenarios_Search";
 }
 
+/// <summary>Search words (letters and digits only) and the facet words of the list's filters.</summary>
+public sealed record SearchTerms(IReadOnlyList<string> Words, IReadOnlyList<string> Facets)
+{
+    /// <summary>
+    /// FTS5: each word quoted and prefix-matched, all required, with the facet words. A single letter is matched as a word:
+    /// as a prefix it would match nearly every scenario, at the cost of merging the lists of every word it starts (about a
+    /// second over 100,000 scenarios), and it is what the search box holds after the first key.
+    /// </summary>
+    public string ToFts5() => string.Join(" AND ",
+        Words.Select(w => w.Length == 1 ? $"\"{w}\"" : $"\"{w}\"*").Concat(Facets.Select(f => $"\"{f}\"")));
+
+    /// <summary>PostgreSQL tsquery text: the same words, prefix-matched alike (<c>disc:*</c>); the filters read the scenario's columns.</summary>
+    public string ToTsQuery() => string.Join(" & ", Words.Select(w => w.Length == 1 ? w : w + ":*"));
+}
+
 /// <summary>
-/// One scenario that matches a search: the columns the access rules and filters read, and its bm25 score (lower is
-/// better, as SQLite gives it). Not a table: read only through <see cref="ScenarioSearchIndex.Hits"/>.
+/// One scenario that matches a search: the columns the access rules and filters read, and its score (lower is better:
+/// bm25 as SQLite gives it, or PostgreSQL's ts_rank_cd negated). Not a table: read only through <see cref="ScenarioSearchIndex.Hits"/>.
 /// </summary>
 public sealed class ScenarioSearchHit : IScenarioListing
 {

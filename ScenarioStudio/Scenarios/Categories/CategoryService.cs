@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Audit;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios.Categories;
@@ -70,7 +71,7 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
         var before = category.Name;
         if (before == name) return ToInfo(category);
         category.Name = name;
-        var scenarios = await db.Scenarios.Where(s => EF.Functions.Collate(s.Category, "NOCASE") == before)
+        var scenarios = await db.Scenarios.Where(s => EF.Functions.Collate(s.Category, SqlDialect.Of(db.Database).CaseInsensitiveCollation) == before)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.Category, name), ct);
         var drafts = await DraftsInAsync(db, before, ct);
         foreach (var draft in drafts)
@@ -129,7 +130,7 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
         await using var db = await tenantDb.OpenAsync(caller, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var category = await FindAsync(db, id, ct);
-        var scenarios = await db.Scenarios.CountAsync(s => EF.Functions.Collate(s.Category, "NOCASE") == category.Name, ct);
+        var scenarios = await db.Scenarios.CountAsync(s => EF.Functions.Collate(s.Category, SqlDialect.Of(db.Database).CaseInsensitiveCollation) == category.Name, ct);
         var drafts = (await DraftsInAsync(db, category.Name, ct)).Count;
         if (scenarios + drafts > 0)
             throw new ValidationFailedException("Category",
@@ -197,13 +198,7 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         await using var db = await services.GetRequiredService<TenantDb>().OpenAsSystemAsync(ct);
-        var missing = await db.Database.SqlQuery<UsedCategory>($"""
-            SELECT u.OrganisationId, u.Name FROM (
-                SELECT OrganisationId, Category AS Name FROM Scenarios
-                UNION SELECT OrganisationId, json_extract(Document, '$.category') FROM ScenarioDrafts) AS u
-            WHERE u.Name IS NOT NULL AND trim(u.Name) <> ''
-              AND NOT EXISTS (SELECT 1 FROM Categories AS c WHERE c.OrganisationId = u.OrganisationId AND c.Name = trim(u.Name))
-            """).ToListAsync(ct);
+        var missing = await SqlDialect.Of(db.Database).MissingCategories(db).ToListAsync(ct);
         var empty = await db.Organisations.Where(o => !db.Set<Category>().Any(c => c.OrganisationId == o.Id)).Select(o => o.Id).ToListAsync(ct);
         foreach (var org in missing.Select(m => m.OrganisationId).Concat(empty).Distinct())
         {
@@ -211,8 +206,6 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
             await EnsureAsync(db, org, names.Concat(missing.Where(m => m.OrganisationId == org).Select(m => m.Name).Order()), now, ct);
         }
     }
-
-    private sealed record UsedCategory(Guid OrganisationId, string Name);
 
     private async Task<CategoryInfo> ChangeAsync(int id, Action<Category> change, Func<Category, string> summary, CancellationToken ct)
     {
@@ -236,8 +229,7 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
     private static async Task<Dictionary<string, int>> UsageAsync(AppDbContext db, Guid organisationId, CancellationToken ct)
     {
         var scenarios = await db.Scenarios.GroupBy(s => s.Category).Select(g => new { Name = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var drafts = await db.Database.SqlQuery<string>(
-            $"SELECT json_extract(Document, '$.category') AS Value FROM ScenarioDrafts WHERE OrganisationId = {organisationId}").ToListAsync(ct);
+        var drafts = await SqlDialect.Of(db.Database).DraftCategories(db, organisationId).ToListAsync(ct);
         var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in scenarios) counts[s.Name.Trim()] = counts.GetValueOrDefault(s.Name.Trim()) + s.Count;
         foreach (var d in drafts.Where(d => d is not null)) counts[d.Trim()] = counts.GetValueOrDefault(d.Trim()) + 1;
@@ -246,8 +238,7 @@ public sealed partial class CategoryService(CurrentUser currentUser, TenantDb te
 
     /// <summary>The organisation's pending drafts whose document has the category (the tenant filter applies on top).</summary>
     private static Task<List<ScenarioDraft>> DraftsInAsync(AppDbContext db, string name, CancellationToken ct) =>
-        db.ScenarioDrafts.FromSql($"SELECT * FROM ScenarioDrafts WHERE trim(json_extract(Document, '$.category')) = {name} COLLATE NOCASE")
-            .ToListAsync(ct);
+        SqlDialect.Of(db.Database).DraftsInCategory(db, name).ToListAsync(ct);
 
     private static async Task<Category> FindAsync(AppDbContext db, int id, CancellationToken ct) =>
         await db.Set<Category>().SingleOrDefaultAsync(c => c.Id == id, ct)

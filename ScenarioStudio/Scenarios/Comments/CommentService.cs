@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Notifications;
 using ScenarioStudio.Organisations;
 
@@ -216,8 +217,7 @@ public sealed class CommentService(CurrentUser currentUser, TenantDb tenantDb, N
         var query = db.Users.AsNoTracking().Where(u => u.OrganisationId == caller.OrganisationId && u.IsActive && roles.Contains(u.Role));
         if (typed.Length > 0)
         {
-            var pattern = "%" + typed.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-            query = query.Where(u => EF.Functions.Like(u.DisplayName, pattern, @"\"));
+            query = SqlDialect.Of(db.Database).WhereContains(query, u => u.DisplayName, typed);
         }
         return await query.OrderBy(u => u.DisplayName).Take(MaxMentionSuggestions)
             .Select(u => new MentionCandidate(u.Id, u.DisplayName, u.Role)).ToListAsync(ct);

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
+using ScenarioStudio.Audit;
+using ScenarioStudio.Practice;
+using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Categories;
+
+namespace ScenarioStudio.Data.Dialects;
+
+/// <summary>
+/// PostgreSQL: full-text search in a tsvector column with a GIN index (table "ScenarioSearch", created by the PostgreSQL
+/// migration), jsonb functions over the JSON text columns, an ICU collation that ignores case, advisory locks where SQLite's
+/// single writer serialised the work.
+/// </summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect() { }
+
+    /// <summary>The text search configuration of the index: PostgreSQL's <c>simple</c> (no stemming, as FTS5's unicode61) after <c>unaccent</c>.</summary>
+    public const string SearchConfiguration = "scenariostudio";
+
+    /// <summary>An ICU collation that compares at the second strength: "Sales" and "sales" are equal, as SQLite's NOCASE has them.</summary>
+    public const string CaseInsensitive = "case_insensitive";
+
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSQL;
+
+    public override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // timestamptz compares natively; Npgsql writes only UTC values to it, so every value is stored as its UTC instant.
+        builder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UtcDateTimeOffsetConverter>();
+    }
+
+    public override void ConfigureModel(ModelBuilder builder)
+    {
+        builder.HasPostgresExtension("unaccent");
+        builder.HasCollation(CaseInsensitive, locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        builder.Entity<Category>().Property(c => c.Name).UseCollation(CaseInsensitive);
+        // A boolean is a boolean here, not the integer 1.
+        builder.Entity<PracticeSession>().HasIndex(s => s.StartedAt).HasFilter("\"IsTryOut\"");
+    }
+
+    public override async Task MigrateAsync(DbContextOptions<AppDbContext> options, CancellationToken ct = default)
+    {
+        // The PostgreSQL migrations (Data/Migrations.Postgres) belong to PostgresAppDbContext, which has the same model.
+        await using var db = new PostgresAppDbContext(options);
+        await db.Database.MigrateAsync(ct);
+    }
+
+    public override string CaseInsensitiveCollation => CaseInsensitive;
+
+    protected override System.Reflection.MethodInfo LikeMethod { get; } = typeof(NpgsqlDbFunctionsExtensions).GetMethod(
+        nameof(NpgsqlDbFunctionsExtensions.ILike), [typeof(DbFunctions), typeof(string), typeof(string), typeof(string)])!;
+
+    /// <summary>
+    /// Read committed, then a transaction-scoped advisory lock on the key: a racer waits for the lock and its counts, each
+    /// statement with a fresh snapshot, see what the first one added. (Serializable would refuse one of the racers instead.)
+    /// </summary>
+    public override async Task<IDbContextTransaction> BeginCountingAsync(AppDbContext db, string key, CancellationToken ct)
+    {
+        var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        await LockAsync(db, key, ct);
+        return tx;
+    }
+
+    public override Task LockAsync(AppDbContext db, string key, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
+
+    public override bool IsBusy(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable };
+
+    /// <summary>
+    /// The weights mirror FTS5's bm25 column weights (title 10, tags 4, description 2, phases 1): ts_rank_cd takes them
+    /// as {D, C, B, A} = {phases, description, tags, title}.
+    /// </summary>
+    public override Task IndexScenarioAsync(AppDbContext db, ScenarioSearchText t, CancellationToken ct) => db.Database.ExecuteSqlAsync($"""
+        INSERT INTO "ScenarioSearch" ("ScenarioId", "Document") VALUES ({t.Id},
+            setweight(to_tsvector('scenariostudio', {t.Title}), 'A') || setweight(to_tsvector('scenariostudio', {t.Tags}), 'B') ||
+            setweight(to_tsvector('scenariostudio', {t.Description}), 'C') || setweight(to_tsvector('scenariostudio', {t.Phases}), 'D'))
+        ON CONFLICT ("ScenarioId") DO UPDATE SET "Document" = excluded."Document"
+        """, ct);
+
+    public override Task UnindexAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""DELETE FROM "ScenarioSearch" WHERE "ScenarioId" = ANY({scenarioIds.ToArray()})""", ct);
+
+    // The filters read the scenario's own columns: PostgreSQL's planner combines the GIN index with them (FTS5 needed facet words).
+    public override Task UpdateFacetsAsync(AppDbContext db, int scenarioId, string facets, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>ts_rank_cd, negated so that lower ranks higher as with bm25; normalised by the document's length (flag 1), as bm25 is.</summary>
+    public override IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) =>
+        db.Set<ScenarioSearchHit>().FromSql($"""
+            SELECT s."Id", s."OrganisationId", s."Domain", s."Category", s."Difficulty", s."Status", s."Visibility", s."CreatedById",
+                s."UpdatedAt", -CAST(ts_rank_cd(ARRAY[0.1, 0.2, 0.4, 1.0]::real[], x."Document", q.query, 1) AS double precision) AS "Score"
+            FROM to_tsquery('scenariostudio', {terms.ToTsQuery()}) AS q(query)
+            JOIN "ScenarioSearch" AS x ON x."Document" @@ q.query
+            JOIN "Scenarios" AS s ON s."Id" = x."ScenarioId"
+            ORDER BY x."ScenarioId" DESC
+            """).AsNoTracking();
+
+    public override IQueryable<Scenario> Matching(AppDbContext db, SearchTerms terms) => db.Scenarios.FromSql($"""
+        SELECT * FROM "Scenarios" WHERE "Id" IN
+            (SELECT "ScenarioId" FROM "ScenarioSearch" WHERE "Document" @@ to_tsquery('scenariostudio', {terms.ToTsQuery()}))
+        """);
+
+    public override IQueryable<Scenario> WithIds(AppDbContext db, IReadOnlyCollection<int> ids) => db.Scenarios.Where(s => ids.Contains(s.Id));
+
+    // "Categories"."Name" has the case-insensitive collation, which the comparison takes.
+    public override IQueryable<UsedCategory> MissingCategories(AppDbContext db) => db.Database.SqlQuery<UsedCategory>($"""
+        SELECT u."OrganisationId", u."Name" FROM (
+            SELECT "OrganisationId", "Category" AS "Name" FROM "Scenarios"
+            UNION SELECT "OrganisationId", "Document"::jsonb ->> 'category' FROM "ScenarioDrafts") AS u
+        WHERE u."Name" IS NOT NULL AND trim(u."Name") <> ''
+          AND NOT EXISTS (SELECT 1 FROM "Categories" AS c WHERE c."OrganisationId" = u."OrganisationId" AND c."Name" = trim(u."Name"))
+        """);
+
+    public override IQueryable<string> DraftCategories(AppDbContext db, Guid organisationId) => db.Database.SqlQuery<string>(
+        $"""SELECT "Document"::jsonb ->> 'category' AS "Value" FROM "ScenarioDrafts" WHERE "OrganisationId" = {organisationId}""");
+
+    public override IQueryable<ScenarioDraft> DraftsInCategory(AppDbContext db, string name) => db.ScenarioDrafts.FromSql($"""
+        SELECT * FROM "ScenarioDrafts" WHERE trim("Document"::jsonb ->> 'category') = {name} COLLATE "case_insensitive"
+        """);
+
+    public override IQueryable<PhaseMissCount> MissedByPhase(AppDbContext db, Guid organisationId, int scenarioId, int? version, string missed) =>
+        db.Database.SqlQuery<PhaseMissCount>($"""
+            SELECT s."ScenarioVersion" AS "Version", CAST(o.n - 1 AS integer) AS "Phase", CAST(COUNT(*) AS integer) AS "Count"
+            FROM "PracticeSessions" AS s CROSS JOIN LATERAL jsonb_array_elements_text(s."Outcomes"::jsonb) WITH ORDINALITY AS o(value, n)
+            WHERE s."OrganisationId" = {organisationId} AND s."ScenarioId" = {scenarioId} AND o.value = {missed} AND NOT s."IsTryOut"
+              AND (CAST({version} AS integer) IS NULL OR s."ScenarioVersion" = {version})
+            GROUP BY s."ScenarioVersion", o.n
+            """);
+
+    // PostgreSQL keeps statistics and picks the index itself.
+    public override IQueryable<AuditEntry> AuditEntriesThrough(AppDbContext db, string index) => db.AuditEntries;
+
+    private sealed class UtcDateTimeOffsetConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}

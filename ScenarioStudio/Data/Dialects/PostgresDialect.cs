@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
@@ -48,7 +50,39 @@ public sealed class PostgresDialect : SqlDialect
     {
         // The PostgreSQL migrations (Data/Migrations.Postgres) belong to PostgresAppDbContext, which has the same model.
         await using var db = new PostgresAppDbContext(options);
+        await CreateDatabaseIfMissingAsync(db.Database.GetConnectionString(), ct);
+        // Likewise EF reads its history table before creating it, and logs the missing table as a failed command.
+        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
         await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>
+    /// EF creates a missing database too, but only after it has logged the failed connection to it as an error: on a first
+    /// start the database is created here, quietly. Where the maintenance database cannot be reached (a restricted account),
+    /// EF's own check decides.
+    /// </summary>
+    private static async Task CreateDatabaseIfMissingAsync(string? connectionString, CancellationToken ct)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database)) return;
+        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+        try
+        {
+            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+            {
+                Parameters = { new() { Value = target.Database } },
+            };
+            if (await exists.ExecuteScalarAsync(ct) is not null) return;
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.InsufficientPrivilege
+            or PostgresErrorCodes.DuplicateDatabase)
+        {
+            // No maintenance database, no right to create one, or another node created it first: EF's migration decides.
+        }
     }
 
     public override string CaseInsensitiveCollation => CaseInsensitive;

@@ -171,6 +171,8 @@ public sealed class DraftBrowserTests(AppFixture app) : IClassFixture<AppFixture
         await page.ClickAsync("#translate-accept");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/scenarios/new\\?draft=translation$"));
         await Assertions.Expect(page.Locator("#builder-title")).ToHaveTextAsync("Paquete de prueba traducido");
+        await Assertions.Expect(page.Locator("#translate-panel")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#persona-name")).ToHaveValueAsync("Priya");
         await page.ScreenshotAsync("translate-02-new-draft");
         await page.ClickAsync("#save");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/scenarios/[0-9]+$"));

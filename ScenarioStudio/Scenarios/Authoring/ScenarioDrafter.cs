@@ -119,7 +119,7 @@ public sealed class ScenarioDrafter(CurrentUser currentUser, AiGate gate, Templa
         return DraftReader.ApplyFixes(doc, fixes).Draft;
     }
 
-    private static DraftEvent Event(DraftStage stage, string message, ScenarioDocument doc, int step, int steps, FieldErrors? errors = null) =>
+    internal static DraftEvent Event(DraftStage stage, string message, ScenarioDocument doc, int step, int steps, FieldErrors? errors = null) =>
         new(stage, message, ScenarioJson.Clone(doc), errors?.ToDictionary() ?? new Dictionary<string, string[]>(), step, steps);
 
     internal static string SystemPrompt(DraftRequest r)

@@ -32,7 +32,7 @@ public sealed class ScenarioTranslator(CurrentUser currentUser, AiGate gate, ILo
         var doc = ScenarioJson.Clone(source);
         (doc.Locale, doc.Phases) = (locale, []);
 
-        yield return Event(DraftStage.Progress, "Details, customer and context…", doc, 0, steps);
+        yield return ScenarioDrafter.Event(DraftStage.Progress, "Details, customer and context…", doc, 0, steps);
         var overview = await call.JsonAsync(system, Translate(locale, new
         {
             source.Title, source.Description, source.Tags,
@@ -44,12 +44,12 @@ public sealed class ScenarioTranslator(CurrentUser currentUser, AiGate gate, ILo
         var names = DraftReader.ApplyOverview(doc, overview);
         (doc.Persona.Age, doc.Persona.CardNotes) = (source.Persona.Age, source.Persona.CardNotes);
         doc.Slug = Slug(doc.Title, source.Slug, locale);
-        yield return Event(DraftStage.Section, "Details, customer and context ready.", doc, 1, steps);
+        yield return ScenarioDrafter.Event(DraftStage.Section, "Details, customer and context ready.", doc, 1, steps);
 
         for (var i = 0; i < source.Phases.Count; i++)
         {
             var from = source.Phases[i];
-            yield return Event(DraftStage.Progress, $"Phase {i + 1} of {source.Phases.Count}…", doc, 1 + i, steps);
+            yield return ScenarioDrafter.Event(DraftStage.Progress, $"Phase {i + 1} of {source.Phases.Count}…", doc, 1 + i, steps);
             var text = ScenarioJson.Clone(from);
             text.Key = "";
             var reply = await call.JsonAsync(system, Translate(locale, text), $"phase {i + 1}", ct, purpose: "Translate");
@@ -59,10 +59,10 @@ public sealed class ScenarioTranslator(CurrentUser currentUser, AiGate gate, ILo
             for (var t = 0; t < phase.TestCases.Count && t < from.TestCases.Count; t++)
                 (phase.TestCases[t].MinScore, phase.TestCases[t].MaxScore) = (from.TestCases[t].MinScore, from.TestCases[t].MaxScore);
             doc.Phases.Add(phase);
-            yield return Event(DraftStage.Section, $"Phase {i + 1} of {source.Phases.Count} ready.", doc, 2 + i, steps);
+            yield return ScenarioDrafter.Event(DraftStage.Section, $"Phase {i + 1} of {source.Phases.Count} ready.", doc, 2 + i, steps);
         }
 
-        yield return Event(DraftStage.Progress, "Rubric…", doc, steps - 1, steps);
+        yield return ScenarioDrafter.Event(DraftStage.Progress, "Rubric…", doc, steps - 1, steps);
         var rubric = DraftReader.ReadRubric(await call.JsonAsync(system, Translate(locale, new { source.Rubric }), "rubric", ct, purpose: "Translate"));
         if (rubric.Count == source.Rubric.Count)
             for (var c = 0; c < rubric.Count; c++) rubric[c].Weight = source.Rubric[c].Weight;
@@ -71,12 +71,12 @@ public sealed class ScenarioTranslator(CurrentUser currentUser, AiGate gate, ILo
         var errors = DraftReader.Check(doc);
         if (errors.Any)
         {
-            yield return Event(DraftStage.Section, $"Rubric ready. {ScenarioDrafter.Fixing(errors)}", doc, steps, steps, errors);
+            yield return ScenarioDrafter.Event(DraftStage.Section, $"Rubric ready. {ScenarioDrafter.Fixing(errors)}", doc, steps, steps, errors);
             doc = await ScenarioDrafter.RepairAsync(call, system, doc, errors, ct);
             doc.Slug = Slug(doc.Title, source.Slug, locale);
             errors = DraftReader.Check(doc);
         }
-        yield return Event(DraftStage.Done, errors.Any
+        yield return ScenarioDrafter.Event(DraftStage.Done, errors.Any
             ? $"Translation ready, with {errors.ToDictionary().Count} field(s) to fix by hand (marked at each field)."
             : "Translation ready: open it as a new draft, check it and save.", doc, steps, steps, errors);
     }
@@ -89,9 +89,6 @@ public sealed class ScenarioTranslator(CurrentUser currentUser, AiGate gate, ILo
         var suffix = "-" + ScenarioValidator.Slugify(locale).Replace("scenario-", "", StringComparison.Ordinal);
         return (stem.Length + suffix.Length > 80 ? stem[..(80 - suffix.Length)].Trim('-') : stem) + suffix;
     }
-
-    private static DraftEvent Event(DraftStage stage, string message, ScenarioDocument doc, int step, int steps, FieldErrors? errors = null) =>
-        new(stage, message, ScenarioJson.Clone(doc), errors?.ToDictionary() ?? new Dictionary<string, string[]>(), step, steps);
 
     private static string Translate(string locale, object part) => $"""
         Translate this part of the scenario into {locale}. Reply with the same JSON: the same keys, the same number of items in every list.

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -181,11 +182,27 @@ public static class PageExtensions
         await page.WaitForCircuitAsync();
     }
 
-    /// <summary>Opens a MudTabs tab by its text; the app bar is fixed, so the tab strip is brought out from under it first.</summary>
+    /// <summary>
+    /// Opens a MudTabs tab by its text and waits until it is the active one; the app bar is fixed, so the tab strip is
+    /// brought out from under it first. A click that lands while the tabs are still being rendered (the page loads its
+    /// data after the circuit starts) can be dropped, so it is repeated until the tab says it is active.
+    /// </summary>
     public static async Task OpenTabAsync(this IPage page, string name)
     {
-        await page.EvaluateAsync("window.scrollTo(0, 0)");
-        await page.ClickAsync($".mud-tab:has-text(\"{name}\")");
+        var tab = page.Locator($".mud-tab:has-text(\"{name}\")");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ClickAsync();
+            try
+            {
+                await Assertions.Expect(tab).ToHaveClassAsync(new Regex("mud-tab-active"), new() { Timeout = 3_000 });
+                return;
+            }
+            catch (Exception) when (attempt < 4)
+            {
+            }
+        }
     }
 
     public static async Task ScreenshotAsync(this IPage page, string name)

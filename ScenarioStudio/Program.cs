@@ -13,6 +13,9 @@ using ScenarioStudio.Scenarios.Personas;
 using ScenarioStudio.Scenarios.Transfer;
 using ScenarioStudio.Schedules;
 
+// A command instead of the web app: moving an install from its SQLite file to PostgreSQL (README "Scale-out").
+if (args is [CopyToPostgresCommand.Name, .. var copyArgs]) return await CopyToPostgresCommand.RunAsync(copyArgs);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddScenarioStudio();
@@ -42,5 +45,6 @@ app.MapPersonaCards();
 app.MapCalendarFeeds();
 
 app.Run();
+return 0;
 
 public partial class Program { }

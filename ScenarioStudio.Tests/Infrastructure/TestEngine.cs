@@ -17,7 +17,7 @@ public static class TestEngine
     public static bool IsPostgres =>
         string.Equals(Environment.GetEnvironmentVariable("TEST_DATABASE"), "postgres", StringComparison.OrdinalIgnoreCase);
 
-    private static string Server => Environment.GetEnvironmentVariable("TEST_POSTGRES") is { Length: > 0 } server ? server
+    public static string PostgresServer => Environment.GetEnvironmentVariable("TEST_POSTGRES") is { Length: > 0 } server ? server
         : throw new InvalidOperationException("TEST_DATABASE=postgres needs TEST_POSTGRES, e.g. Host=127.0.0.1;Port=5433;Username=postgres.");
 
     /// <summary>The app's configuration keys that put a data directory's database on the engine under test (none for SQLite).</summary>
@@ -25,7 +25,7 @@ public static class TestEngine
         ? new Dictionary<string, string?>
         {
             ["Database:Provider"] = "PostgreSQL",
-            ["ConnectionStrings:PostgreSQL"] = new NpgsqlConnectionStringBuilder(Server) { Database = DatabaseName(dataDirectory) }.ToString(),
+            ["ConnectionStrings:PostgreSQL"] = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = DatabaseName(dataDirectory) }.ToString(),
         }
         : new Dictionary<string, string?>();
 
@@ -35,7 +35,7 @@ public static class TestEngine
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (!IsPostgres) return;
         NpgsqlConnection.ClearAllPools();
-        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ToString());
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres", Pooling = false }.ToString());
         connection.Open();
         using var drop = connection.CreateCommand();
         drop.CommandText = $"DROP DATABASE IF EXISTS \"{DatabaseName(dataDirectory)}\" WITH (FORCE)";

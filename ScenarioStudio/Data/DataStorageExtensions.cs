@@ -67,7 +67,7 @@ public static class DataStorageExtensions
         w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning);
 
     /// <summary><c>ConnectionStrings:Default</c>, or the file <c>&lt;DataDirectory&gt;/scenariostudio.db</c> when it is empty.</summary>
-    private static string SqliteConnectionString(IConfiguration config, string dataDir)
+    internal static string SqliteConnectionString(IConfiguration config, string dataDir)
     {
         var connectionString = config.GetConnectionString("Default");
         if (!string.IsNullOrWhiteSpace(connectionString)) return connectionString;

@@ -31,9 +31,11 @@ public static class ScenarioSearchIndex
     /// </summary>
     public const string Rank = "bm25(scenario_fts, 10.0, 2.0, 4.0, 1.0, 0.0)";
 
-    public static Task UpsertAsync(AppDbContext db, Scenario s, CancellationToken ct) => SqlDialect.Of(db.Database).IndexScenarioAsync(db,
-        new ScenarioSearchText(s.Id, s.Title, s.Description, string.Join(' ', s.Tags), PhaseText(s), Facets(s.Domain, s.Difficulty, s.Status, s.Visibility)),
-        ct);
+    public static Task UpsertAsync(AppDbContext db, Scenario s, CancellationToken ct) => SqlDialect.Of(db.Database).IndexScenarioAsync(db, Text(s), ct);
+
+    /// <summary>What the index holds for a scenario (its phases loaded).</summary>
+    public static ScenarioSearchText Text(Scenario s) =>
+        new(s.Id, s.Title, s.Description, string.Join(' ', s.Tags), PhaseText(s), Facets(s.Domain, s.Difficulty, s.Status, s.Visibility));
 
     public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) => SqlDialect.Of(db.Database).UnindexAsync(db, [scenarioId], ct);
 

@@ -87,6 +87,9 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
                 report);
         }
         await tx.CommitAsync(ct);
+        // Statistics for the planner now, rather than whenever autovacuum gets to the new tables.
+        progress("Updating PostgreSQL's planner statistics");
+        await ExecuteAsync(connection, "ANALYZE", ct);
         return report;
     }
 

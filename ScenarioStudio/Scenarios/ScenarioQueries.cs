@@ -67,7 +67,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
             return Page(await Rows(db, Order(all, q.Sort).Skip(skip).Take(pageSize)).ToListAsync(ct), count);
         }
 
-        var hits = Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q).Take(CountCap + 1);
+        var hits = SqlDialect.Of(db.Database).NewestFirst(Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q)).Take(CountCap + 1);
         if (q.Sort == ScenarioSort.Relevance)
         {
             // One pass over at most CountCap + 1 matches gives the count and the scores; the page is ranked here.

@@ -14,13 +14,13 @@ using ScenarioStudio.Bench.Transfer;
 // To add one: write a class with a static Task<int> RunAsync(BenchArgs) and register it below.
 var commands = new BenchCommand[]
 {
-    new("search", "[--scenarios N] [--breakdown] [--keep]",
-        "FTS5 search through ScenarioQueries.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000).",
+    new("search", "[--scenarios N] [--breakdown] [--keep] [--fts-only] [--provider sqlite|postgres]",
+        "Full-text search through ScenarioQueries.SearchAsync vs a plain LIKE scan, over N scenarios (default 100000); on PostgreSQL after copy-to-postgresql.",
         SearchBenchmark.RunAsync),
     new("streaming", "[--streams N] [--paint] [--tokens-csv FILE]",
         "N concurrent practice pages in headless Chromium stream 300 tokens at 100 tokens/s from a loopback model server (default 25).",
         StreamingBenchmark.RunAsync),
-    new("dashboard", "[--sessions N] [--keep]",
+    new("dashboard", "[--sessions N] [--keep] [--provider sqlite|postgres]",
         "Manager dashboard, learner progress and the every-session Excel export over N sessions of a year (default 100000).",
         DashboardBenchmark.RunAsync),
     new("coach", "--set FILE[,FILE…] [--out FILE] [--verbose] [--explain ID] [--search] [--cv] [--exclude-template NAME] [--threads N] [--profile]",

@@ -130,20 +130,27 @@ public sealed class PostgresDialect : SqlDialect
     // The filters read the scenario's own columns: PostgreSQL's planner combines the GIN index with them (FTS5 needed facet words).
     public override Task UpdateFacetsAsync(AppDbContext db, int scenarioId, string facets, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>ts_rank_cd, negated so that lower ranks higher as with bm25; normalised by the document's length (flag 1), as bm25 is.</summary>
+    /// <summary>
+    /// The matching ids come from <c>"ScenarioSearchMatches"</c> (the GIN index, always: see its migration,
+    /// SearchMatchesFunction). The score is ts_rank_cd, negated so that lower ranks higher as with bm25, normalised by the
+    /// document's length (flag 1) as bm25 is; it is a subquery in the select list, so once <see cref="NewestFirst"/> has
+    /// ordered and the caller has limited the hits, PostgreSQL computes it only for the rows kept (reading and ranking a
+    /// tsvector costs 10–50 µs, which every match of a common word would otherwise pay).
+    /// </summary>
     public override IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) =>
         db.Set<ScenarioSearchHit>().FromSql($"""
-            SELECT s."Id", s."OrganisationId", s."Domain", s."Category", s."Difficulty", s."Status", s."Visibility", s."CreatedById",
-                s."UpdatedAt", -CAST(ts_rank_cd(ARRAY[0.1, 0.2, 0.4, 1.0]::real[], x."Document", q.query, 1) AS double precision) AS "Score"
+            SELECT s."Id", s."OrganisationId", s."Domain", s."Category", s."Difficulty", s."Status", s."Visibility", s."CreatedById", s."UpdatedAt",
+                (SELECT -CAST(ts_rank_cd(ARRAY[0.1, 0.2, 0.4, 1.0]::real[], r."Document", q.query, 1) AS double precision)
+                 FROM "ScenarioSearch" AS r WHERE r."ScenarioId" = s."Id") AS "Score"
             FROM to_tsquery('scenariostudio', {terms.ToTsQuery()}) AS q(query)
-            JOIN "ScenarioSearch" AS x ON x."Document" @@ q.query
+            CROSS JOIN LATERAL "ScenarioSearchMatches"(q.query) AS x
             JOIN "Scenarios" AS s ON s."Id" = x."ScenarioId"
-            ORDER BY x."ScenarioId" DESC
             """).AsNoTracking();
 
+    public override IQueryable<ScenarioSearchHit> NewestFirst(IQueryable<ScenarioSearchHit> hits) => hits.OrderByDescending(h => h.Id);
+
     public override IQueryable<Scenario> Matching(AppDbContext db, SearchTerms terms) => db.Scenarios.FromSql($"""
-        SELECT * FROM "Scenarios" WHERE "Id" IN
-            (SELECT "ScenarioId" FROM "ScenarioSearch" WHERE "Document" @@ to_tsquery('scenariostudio', {terms.ToTsQuery()}))
+        SELECT * FROM "Scenarios" WHERE "Id" IN (SELECT "ScenarioId" FROM "ScenarioSearchMatches"(to_tsquery('scenariostudio', {terms.ToTsQuery()})))
         """);
 
     public override IQueryable<Scenario> WithIds(AppDbContext db, IReadOnlyCollection<int> ids) => db.Scenarios.Where(s => ids.Contains(s.Id));

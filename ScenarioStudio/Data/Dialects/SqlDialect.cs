@@ -69,8 +69,15 @@ public abstract class SqlDialect
 
     public abstract Task UpdateFacetsAsync(AppDbContext db, int scenarioId, string facets, CancellationToken ct);
 
-    /// <summary>Matches newest first (by id), each with a score where lower ranks higher.</summary>
+    /// <summary>Matches, each with a score where lower ranks higher; <see cref="NewestFirst"/> puts them in id order.</summary>
     public abstract IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms);
+
+    /// <summary>
+    /// Filtered hits newest (highest id) first, so that taking the first N gives the N newest matches. SQLite's FTS5 reads
+    /// its matches in rowid order already (<see cref="Hits"/> says so); PostgreSQL orders them here, after the filters, which
+    /// lets it compute the score only for the rows it keeps.
+    /// </summary>
+    public virtual IQueryable<ScenarioSearchHit> NewestFirst(IQueryable<ScenarioSearchHit> hits) => hits;
 
     /// <summary>The scenarios that match, for orders other than relevance.</summary>
     public abstract IQueryable<Scenario> Matching(AppDbContext db, SearchTerms terms);

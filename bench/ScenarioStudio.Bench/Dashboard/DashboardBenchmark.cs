@@ -14,11 +14,12 @@ using ScenarioStudio.Scenarios;
 namespace ScenarioStudio.Bench.Dashboard;
 
 /// <summary>
-/// <c>dashboard [--sessions N] [--keep]</c>: one organisation with 500 learners in 10 teams (one manager each),
+/// <c>dashboard [--sessions N] [--keep] [--provider postgres]</c>: one organisation with 500 learners in 10 teams (one manager each),
 /// 50 scenarios and N practice sessions spread over the past year (about 11 messages each, a coach assessment per
 /// answer). Times the manager dashboard (TeamDashboardService.GetAsync, each manager in turn), the learner progress
 /// page (ProgressService.GetMineAsync, random learners), and the Admin's Excel export of every session of the
-/// organisation, sampling the process's working set while it runs.
+/// organisation, sampling the process's working set while it runs. With <c>--provider postgres</c> the data is moved
+/// with copy-to-postgresql first (<see cref="BenchProvider"/>) and the same calls are timed there.
 /// Prints <c>dashboard sessions=N manager_p95_ms=… learner_p95_ms=… export_rows=… export_s=… export_peak_mb=…</c>.
 /// </summary>
 public static class DashboardBenchmark
@@ -29,6 +30,7 @@ public static class DashboardBenchmark
     {
         var sessions = args.GetInt("sessions", 100_000, min: 1, max: 5_000_000);
         var keep = args.HasFlag("keep");
+        var postgres = BenchProvider.IsPostgres(args);
         args.RejectUnknown();
 
         await using var host = await BenchHost.CreateAsync(keep);
@@ -42,26 +44,30 @@ public static class DashboardBenchmark
         Log.Info($"generated {sessions} sessions and {messages} messages in {Log.Seconds(watch.Elapsed)} s; " +
                  $"database {new FileInfo(host.DatabasePath).Length / 1024.0 / 1024.0:0} MB");
         await ProbeAsync(host, admin);
+        var (moved, server) = postgres ? await BenchProvider.MoveToPostgresAsync(host, keep) : (null, null);
+        await using var postgresServer = server; // stopped after the app on it
+        await using var onPostgres = moved;
+        var app = moved ?? host;
         ReleaseLoadingMemory();
 
         Log.Info($"manager dashboard: {Samples} calls over {managers.Count} managers");
-        var managerMs = await TimeAsync(host, managers, Samples, async s => (await s.GetRequiredService<TeamDashboardService>().GetAsync()).Learners.Count);
+        var managerMs = await TimeAsync(app, managers, Samples, async s => (await s.GetRequiredService<TeamDashboardService>().GetAsync()).Learners.Count);
         Log.Info($"learner progress: {Samples} calls over random learners");
         var random = new Random(DataSeed);
         var sampleLearners = Enumerable.Range(0, Samples).Select(_ => learners[random.Next(learners.Count)]).ToList();
-        var learnerMs = await TimeAsync(host, sampleLearners, Samples,
+        var learnerMs = await TimeAsync(app, sampleLearners, Samples,
             async s => (await s.GetRequiredService<ProgressService>().GetMineAsync()).CompletedSessions);
-        var adminMs = await TimeAsync(host, [admin], 20, async s => (await s.GetRequiredService<TeamDashboardService>().GetAsync()).Learners.Count);
+        var adminMs = await TimeAsync(app, [admin], 20, async s => (await s.GetRequiredService<TeamDashboardService>().GetAsync()).Learners.Count);
 
         Log.Info("export: every session of the organisation to Excel, as the Admin");
-        var (rows, seconds, peakMb, bytes) = await ExportAsync(host, admin, ExportFormat.Excel);
-        var csv = await ExportAsync(host, admin, ExportFormat.Csv);
+        var (rows, seconds, peakMb, bytes) = await ExportAsync(app, admin, ExportFormat.Excel);
+        var csv = await ExportAsync(app, admin, ExportFormat.Csv);
         Log.Info($"xlsx {bytes / 1024.0 / 1024.0:0.0} MB; csv {csv.Rows} rows in {csv.Seconds:0.00} s, " +
             $"peak {csv.PeakMb:0} MB, {csv.Bytes / 1024.0 / 1024.0:0.0} MB");
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dashboard sessions={sessions} manager_p95_ms={Percentile.Of(managerMs, 95):0.0} learner_p95_ms={Percentile.Of(learnerMs, 95):0.0}" +
-            $" export_rows={rows} export_s={seconds:0.00} export_peak_mb={peakMb:0}"));
+            $" export_rows={rows} export_s={seconds:0.00} export_peak_mb={peakMb:0}{BenchProvider.Suffix(postgres)}"));
         Console.Out.Flush();
         Log.Info(string.Create(CultureInfo.InvariantCulture,
             $"p50: manager {Percentile.Of(managerMs, 50):0.0} ms, learner {Percentile.Of(learnerMs, 50):0.0}" +

@@ -12,8 +12,8 @@ using ScenarioStudio.Scenarios.Categories;
 namespace ScenarioStudio.Bench.Infrastructure;
 
 /// <summary>
-/// A fresh, migrated SQLite database in a temp directory with the app's own registrations, built the way
-/// ScenarioStudio.Tests' TestDatabase builds it. Deleted on dispose unless <c>keep</c> is set.
+/// A fresh, migrated SQLite database in a temp directory (or the PostgreSQL database given in its settings) with the
+/// app's own registrations, built the way ScenarioStudio.Tests' TestDatabase builds it. Deleted on dispose unless <c>keep</c> is set.
 /// </summary>
 public sealed class BenchHost : IAsyncDisposable
 {
@@ -33,7 +33,8 @@ public sealed class BenchHost : IAsyncDisposable
     public string ConnectionString => new SqliteConnectionStringBuilder { DataSource = DatabasePath }.ToString();
     public IServiceProvider Services => services;
 
-    public static async Task<BenchHost> CreateAsync(bool keep)
+    /// <summary>The app on a fresh SQLite file; with <paramref name="settings"/> (e.g. <c>Database:Provider</c>) on another engine.</summary>
+    public static async Task<BenchHost> CreateAsync(bool keep, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "scenariostudio-bench", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -46,6 +47,7 @@ public sealed class BenchHost : IAsyncDisposable
             DisableDefaults = true, EnvironmentName = "Benchmark", ContentRootPath = directory,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = directory });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

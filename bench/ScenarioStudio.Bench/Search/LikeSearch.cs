@@ -1,8 +1,8 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Scenarios;
 
@@ -24,13 +24,15 @@ public static class LikeSearch
         await using var db = await scoped.GetRequiredService<TenantDb>().OpenAsync(caller, ct);
 
         var words = Words(q.Search);
-        var sql = new StringBuilder("SELECT * FROM Scenarios WHERE 1");
+        // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE does that.
+        var like = SqlDialect.Of(db.Database).Provider == DatabaseProvider.PostgreSQL ? "ILIKE" : "LIKE";
+        var sql = new StringBuilder("SELECT * FROM \"Scenarios\" WHERE 1 = 1");
         var parameters = new List<object>();
         for (var i = 0; i < words.Count; i++)
         {
-            sql.Append($" AND (Title LIKE @w{i} OR Description LIKE @w{i} OR Tags LIKE @w{i}")
-               .Append($" OR Id IN (SELECT ScenarioId FROM ScenarioPhases WHERE Content LIKE @w{i}))");
-            parameters.Add(new SqliteParameter($"@w{i}", $"%{words[i]}%"));
+            sql.Append($" AND (\"Title\" {like} {{{i}}} OR \"Description\" {like} {{{i}}} OR \"Tags\" {like} {{{i}}}")
+               .Append($" OR \"Id\" IN (SELECT \"ScenarioId\" FROM \"ScenarioPhases\" WHERE \"Content\" {like} {{{i}}}))");
+            parameters.Add($"%{words[i]}%");
         }
         var query = db.Scenarios.FromSqlRaw(sql.ToString(), [.. parameters]).AsNoTracking();
         // Readable(query, caller) is the identity for Admins.

@@ -30,7 +30,11 @@ public static class AccountExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
         });
         services.AddSignInSessions();
-        services.AddAuthorization(options => options.AddPermissionPolicies());
+        services.AddAuthorization(options =>
+        {
+            options.AddPermissionPolicies();
+            options.AddPolicy(ScenarioStudioClaimsFactory.OperatorClaim, policy => policy.RequireClaim(ScenarioStudioClaimsFactory.OperatorClaim));
+        });
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

@@ -17,6 +17,9 @@ public sealed class CurrentUser(IServiceProvider services, TenantDb tenantDb)
 {
     private ClaimsPrincipal? principal;
 
+    public const string SuspendedMessage = "Your organisation is suspended by the operator of this install. Nothing has been deleted; " +
+        "ask your Admin or the operator when it will be resumed.";
+
     public void Use(ClaimsPrincipal user) => principal = user;
 
     public async Task<ClaimsPrincipal> GetPrincipalAsync()
@@ -38,10 +41,12 @@ public sealed class CurrentUser(IServiceProvider services, TenantDb tenantDb)
         await using var db = await tenantDb.OpenAsSystemAsync(ct); // who is calling decides the organisation
         var member = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.OrganisationId, u.Role, u.DisplayName, u.IsActive })
+            .Select(u => new { u.Id, u.OrganisationId, u.Role, u.DisplayName, u.IsActive,
+                Suspended = db.Organisations.Any(o => o.Id == u.OrganisationId && o.SuspendedAt != null) })
             .SingleOrDefaultAsync(ct);
         if (member is null || !member.IsActive)
             throw new ForbiddenException("Your account is not active in this organisation.");
+        if (member.Suspended) throw new ForbiddenException(SuspendedMessage);
         return new Caller(member.Id, member.OrganisationId, member.Role, member.DisplayName);
     }
 }

@@ -17,6 +17,8 @@ public sealed class Organisation
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     /// <summary>An Admin may approve a change they submitted themselves (off: every change needs a second person).</summary>
     public bool AllowSelfApproval { get; set; }
+    /// <summary>Set by the install's Operator: its members cannot sign in or use the app until it is resumed; nothing is deleted.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 }
 
 /// <summary>Implemented by every entity that belongs to one organisation.</summary>

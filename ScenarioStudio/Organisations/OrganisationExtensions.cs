@@ -14,6 +14,8 @@ public static class OrganisationExtensions
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<OverviewService>();
+        builder.Services.AddScoped<OperatorService>();
+        builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.Section));
         return builder;
     }
 

@@ -41,6 +41,7 @@ public sealed class AppFixture : IAsyncLifetime
             foreach (var (key, value) in TestEngine.Settings(dataDirectory)) web.UseSetting(key, value);
             web.UseSetting("Urls", "http://127.0.0.1:0");
             web.UseSetting("RateLimits:SignInPerMinute", "1000");
+            web.UseSetting("Operator:Emails:0", OperatorEmail);
             web.UseSetting("Ai:Offline:WordDelayMs", "3");
             web.UseSetting("Logging:Console:FormatterName", "simple");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -103,6 +104,18 @@ public sealed class AppFixture : IAsyncLifetime
     /// A member of the shared organisation with nothing behind them yet (no sessions, no teams), invited by its Admin and
     /// signed up through the real services, for tests that need a fresh start. The password is <see cref="Password"/>.
     /// </summary>
+    /// <summary>The install's Operator (Operator:Emails), a member of the people's organisation; joined on first use.</summary>
+    public const string OperatorEmail = "operator@studio.test";
+
+    public async Task<string> OperatorAsync()
+    {
+        var admin = (await PeopleAsync())[OrgRole.Admin];
+        await using (var scope = Services.CreateAsyncScope())
+            if (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(OperatorEmail) is not null)
+                return OperatorEmail;
+        return await JoinAsync(admin, OrgRole.Admin, OperatorEmail, "Olu Operator");
+    }
+
     public async Task<string> NewMemberAsync(OrgRole role, string name)
     {
         var admin = (await PeopleAsync())[OrgRole.Admin];

@@ -24,7 +24,11 @@ public sealed class OperatorOptions
 
 /// <summary>One organisation as the Operator sees it: who is in it and how much it uses the install.</summary>
 public sealed record OrganisationUsage(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt, int Members,
-    int Scenarios, int Sessions, int SessionsLast30Days, int AiCallsThisMonth, DateTimeOffset? LastPractice);
+    int Scenarios, int Sessions, int SessionsLast30Days, int AiCallsThisMonth, DateTimeOffset? LastPractice)
+{
+    /// <summary>The Operator's own organisation, which they cannot suspend.</summary>
+    public bool IsCallers { get; init; }
+}
 
 /// <summary>A new organisation and the single-use link that makes its first Admin (shown once, like any invitation).</summary>
 public sealed record CreatedOrganisation(Guid Id, CreatedInvitation AdminInvitation);
@@ -49,7 +53,7 @@ public sealed class OperatorService(CurrentUser currentUser, TenantDb tenantDb, 
 
     public async Task<IReadOnlyList<OrganisationUsage>> ListAsync(CancellationToken ct = default)
     {
-        await RequireOperatorAsync(ct);
+        var caller = await RequireOperatorAsync(ct);
         await using var db = await tenantDb.OpenAsSystemAsync(ct);
         var now = clock.GetUtcNow();
         var monthAgo = now.AddDays(-30);
@@ -60,7 +64,8 @@ public sealed class OperatorService(CurrentUser currentUser, TenantDb tenantDb, 
             db.PracticeSessions.Count(s => s.OrganisationId == o.Id && !s.IsTryOut && s.CompletedAt != null),
             db.PracticeSessions.Count(s => s.OrganisationId == o.Id && !s.IsTryOut && s.CompletedAt != null && s.CompletedAt >= monthAgo),
             db.AiUsage.Count(u => u.OrganisationId == o.Id && u.Month == month),
-            db.PracticeSessions.Where(s => s.OrganisationId == o.Id && !s.IsTryOut).Max(s => (DateTimeOffset?)s.StartedAt)))
+            db.PracticeSessions.Where(s => s.OrganisationId == o.Id && !s.IsTryOut).Max(s => (DateTimeOffset?)s.StartedAt))
+            { IsCallers = o.Id == caller.OrganisationId })
             .ToListAsync(ct);
     }
 

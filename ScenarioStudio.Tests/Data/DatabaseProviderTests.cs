@@ -55,7 +55,8 @@ public sealed class DatabaseProviderTests
         // Each engine applied its own history: SQLite's many migrations, PostgreSQL's own.
         var applied = await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetAppliedMigrationsAsync(context.Database);
         // PostgreSQL's history starts at one initial migration (its own, not SQLite's many).
-        if (TestEngine.IsPostgres) Assert.True(applied.First()[15..] == "InitialPostgres" && !applied.Any(m => m.EndsWith("_SearchRanking", StringComparison.Ordinal)));
+        if (TestEngine.IsPostgres)
+            Assert.True(applied.First()[15..] == "InitialPostgres" && !applied.Any(m => m.EndsWith("_SearchRanking", StringComparison.Ordinal)));
         else Assert.Contains(applied, m => m.EndsWith("_SearchRanking", StringComparison.Ordinal));
     }
 }

@@ -72,12 +72,16 @@ public sealed class SqliteToPostgresTests : IAsyncLifetime
         // Every table of the model has the same rows on both sides, counted here independently of the command.
         var after = await PostgresCountsAsync(before.Keys);
         Assert.Equal(before, after);
-        Assert.True(before["Scenarios"] > 10 && before["PracticeSessions"] == 1 && before["CriterionResults"] > 0 && before["AuditEntries"] > 0 && before["ScenarioComments"] == 2,
+        Assert.True(before["Scenarios"] > 10 && before["PracticeSessions"] == 1 && before["CriterionResults"] > 0 && before["AuditEntries"] > 0
+            && before["ScenarioComments"] == 2,
             string.Join(", ", before.Select(kv => $"{kv.Key} {kv.Value}")));
 
         // The app on the copy: members sign in with their passwords, the finished session and its totals are there, search
         // finds the accented title unaccented, and new rows get keys after the copied ones.
-        using var copy = new TestDatabase { Settings = new Dictionary<string, string?> { ["Database:Provider"] = "PostgreSQL", ["ConnectionStrings:PostgreSQL"] = target } };
+        using var copy = new TestDatabase
+        {
+            Settings = new Dictionary<string, string?> { ["Database:Provider"] = "PostgreSQL", ["ConnectionStrings:PostgreSQL"] = target },
+        };
         await copy.InitializeAsync();
         var learnerThere = await copy.ReloadAsync(org.Learner);
         await using (var scope = copy.Services.CreateAsyncScope())
@@ -94,7 +98,8 @@ public sealed class SqliteToPostgresTests : IAsyncLifetime
                 await db.CriterionTotals.OrderBy(t => t.Criterion).Select(t => new { t.Criterion, t.Total, t.Samples }).ToListAsync());
             var copied = await db.PracticeSessions.SingleAsync();
             var original = await sqlite.PracticeSessions.SingleAsync();
-            Assert.Equal((original.StartedAt, original.CompletedAt, original.OverallScore, original.Outcomes.Count), (copied.StartedAt, copied.CompletedAt, copied.OverallScore, copied.Outcomes.Count));
+            Assert.Equal((original.StartedAt, original.CompletedAt, original.OverallScore, original.Outcomes.Count),
+                (copied.StartedAt, copied.CompletedAt, copied.OverallScore, copied.Outcomes.Count));
             Assert.Equal(await db.Scenarios.CountAsync(), await TestEngineSearchRowsAsync(db));
         }
         await using (var admin = await copy.AsAsync(await copy.ReloadAsync(org.Admin)))

@@ -25,7 +25,8 @@ public sealed class OperatorServiceTests : IAsyncLifetime
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         operatorUser = new ApplicationUser
         {
-            OrganisationId = home.Id, Role = OrgRole.Learner, DisplayName = "Olu Operator", UserName = OperatorEmail, Email = OperatorEmail, EmailConfirmed = true,
+            OrganisationId = home.Id, Role = OrgRole.Learner, DisplayName = "Olu Operator",
+            UserName = OperatorEmail, Email = OperatorEmail, EmailConfirmed = true,
         };
         Assert.True((await users.CreateAsync(operatorUser, TestPasswords.Good)).Succeeded);
     }
@@ -92,8 +93,10 @@ public sealed class OperatorServiceTests : IAsyncLifetime
         var service = asOperator.Get<OperatorService>();
         Assert.Contains("Name", (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("x", "a@b.test"))).Errors.Keys);
         Assert.Contains("Name", (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("Host Co", "a@b.test"))).Errors.Keys);
-        Assert.Contains("AdminEmail", (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("Fresh Org", "not-an-address"))).Errors.Keys);
-        Assert.Contains("AdminEmail", (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("Fresh Org", home.Learner.Email!))).Errors.Keys);
+        Assert.Contains("AdminEmail",
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("Fresh Org", "not-an-address"))).Errors.Keys);
+        Assert.Contains("AdminEmail",
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => service.CreateAsync("Fresh Org", home.Learner.Email!))).Errors.Keys);
         await using var check = await db.OpenUnfilteredAsync();
         Assert.Equal(1, await check.Organisations.CountAsync());
         Assert.Equal(0, await check.Invitations.CountAsync());

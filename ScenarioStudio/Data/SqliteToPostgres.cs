@@ -25,7 +25,10 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
 {
     private const int SearchBatch = 1_000;
 
-    /// <summary>Copies; returns what each table holds on both sides. Throws <see cref="DatabaseCopyException"/> when the copy is refused or does not match.</summary>
+    /// <summary>
+    /// Copies; returns what each table holds on both sides. Throws <see cref="DatabaseCopyException"/> when the copy is
+    /// refused or does not match.
+    /// </summary>
     public async Task<IReadOnlyList<TableCopy>> CopyAsync(CancellationToken ct = default)
     {
         var sqliteOptions = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(sqliteConnectionString).Options;
@@ -83,7 +86,8 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         {
             await tx.RollbackAsync(ct);
             throw new DatabaseCopyException("The copy did not match its source, so nothing was kept: " +
-                string.Join("; ", different.Select(t => $"{t.Table} ({t.SourceRows:N0} rows, checksum {t.SourceChecksum} against {t.TargetRows:N0}, {t.TargetChecksum})")),
+                string.Join("; ", different.Select(t =>
+                    $"{t.Table} ({t.SourceRows:N0} rows, checksum {t.SourceChecksum} against {t.TargetRows:N0}, {t.TargetChecksum})")),
                 report);
         }
         await tx.CommitAsync(ct);
@@ -94,7 +98,8 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
     }
 
     /// <summary>One column as both engines map it: its name, how SQLite's model reads it and how PostgreSQL's writes it.</summary>
-    private sealed record Column(string Name, RelationalTypeMapping Source, RelationalTypeMapping Target, string TargetType, ReadValue ReadSource, ReadValue ReadTarget);
+    private sealed record Column(string Name, RelationalTypeMapping Source, RelationalTypeMapping Target, string TargetType,
+        ReadValue ReadSource, ReadValue ReadTarget);
 
     private delegate object? ReadValue(DbDataReader reader, int ordinal);
 
@@ -246,7 +251,8 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
             await using var any = connection.CreateCommand();
             any.CommandText = $"SELECT EXISTS (SELECT 1 FROM {Quote(table.Name)})";
             if (await any.ExecuteScalarAsync(ct) is true)
-                throw new DatabaseCopyException($"The PostgreSQL database is not empty (table {table.Name} has rows): copy into a new, empty database. Nothing was written.");
+                throw new DatabaseCopyException(
+                    $"The PostgreSQL database is not empty (table {table.Name} has rows): copy into a new, empty database. Nothing was written.");
         }
     }
 

@@ -87,7 +87,8 @@ public sealed class PostgresProcess : IAsyncDisposable
             // A shared server: drop what this run created.
             foreach (var name in databases.Where(_ => !keep))
             {
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ToString());
+                var maintenance = new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false };
+                await using var connection = new NpgsqlConnection(maintenance.ToString());
                 await connection.OpenAsync();
                 await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
                 await drop.ExecuteNonQueryAsync();

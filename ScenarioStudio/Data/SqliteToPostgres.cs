@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -44,7 +43,7 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
 
         await using var source = new SystemDbContext(sqliteOptions);
         await using var target = new SystemDbContext(postgresOptions);
-        var tables = TablesInCopyOrder(target.Model.GetRelationalModel());
+        var tables = ModelTables.InDependencyOrder(target.Model.GetRelationalModel());
         var sourceTables = source.Model.GetRelationalModel();
 
         var sourceConnection = (SqliteConnection)source.Database.GetDbConnection();
@@ -56,12 +55,12 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         await using var tx = await target.Database.BeginTransactionAsync(ct);
 
         await RefuseUnlessEmptyAsync(connection, tables, ct);
-        foreach (var table in tables) await ExecuteAsync(connection, $"ALTER TABLE {Quote(table.Name)} DISABLE TRIGGER USER", ct);
+        foreach (var table in tables) await ExecuteAsync(connection, $"ALTER TABLE {ModelTables.Quote(table.Name)} DISABLE TRIGGER USER", ct);
 
         // A row may refer to another row of its own table (a reply to a comment) that comes later in the source's order:
         // such a key is checked once the table is complete, by taking it off and putting it back (PostgreSQL checks every row then).
         var selfReferences = await SelfReferencesAsync(connection, tables, ct);
-        foreach (var (table, name, _) in selfReferences) await ExecuteAsync(connection, $"ALTER TABLE {Quote(table)} DROP CONSTRAINT {Quote(name)}", ct);
+        foreach (var (table, name, _) in selfReferences) await ExecuteAsync(connection, $"ALTER TABLE {ModelTables.Quote(table)} DROP CONSTRAINT {ModelTables.Quote(name)}", ct);
 
         var report = new List<TableCopy>();
         foreach (var table in tables)
@@ -75,11 +74,11 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         }
 
         foreach (var (table, name, definition) in selfReferences)
-            await ExecuteAsync(connection, $"ALTER TABLE {Quote(table)} ADD CONSTRAINT {Quote(name)} {definition}", ct);
+            await ExecuteAsync(connection, $"ALTER TABLE {ModelTables.Quote(table)} ADD CONSTRAINT {ModelTables.Quote(name)} {definition}", ct);
         await RestartIdentitiesAsync(connection, tables, ct);
         var indexed = await RebuildSearchAsync(target, ct);
         progress($"Search index rebuilt for {indexed:N0} scenarios");
-        foreach (var table in tables) await ExecuteAsync(connection, $"ALTER TABLE {Quote(table.Name)} ENABLE TRIGGER USER", ct);
+        foreach (var table in tables) await ExecuteAsync(connection, $"ALTER TABLE {ModelTables.Quote(table.Name)} ENABLE TRIGGER USER", ct);
 
         var different = report.Where(t => !t.Matches).ToList();
         if (different.Count > 0)
@@ -101,8 +100,6 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
     private sealed record Column(string Name, RelationalTypeMapping Source, RelationalTypeMapping Target, string TargetType,
         ReadValue ReadSource, ReadValue ReadTarget);
 
-    private delegate object? ReadValue(DbDataReader reader, int ordinal);
-
     private static List<Column> Columns(ITable target, ITable source) => target.Columns.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c =>
     {
         var from = source.FindColumn(c.Name) ?? throw new DatabaseCopyException($"The SQLite model's {source.Name} has no column {c.Name}.");
@@ -110,34 +107,19 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         var targetMapping = c.PropertyMappings.First().TypeMapping;
         // "character varying(256)" is written as "character varying": the length is the column's, checked by PostgreSQL.
         var storeType = c.StoreType.Split('(')[0].Trim();
-        return new Column(c.Name, sourceMapping, targetMapping, storeType, Reader(sourceMapping), Reader(targetMapping));
+        return new Column(c.Name, sourceMapping, targetMapping, storeType, ModelTables.Reader(sourceMapping), ModelTables.Reader(targetMapping));
     }).ToList();
 
-    /// <summary>Reads a column as its mapping's provider type and converts it to the model's value, as EF's materializer does.</summary>
-    private static ReadValue Reader(RelationalTypeMapping mapping)
-    {
-        var providerType = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
-        var get = GetFieldValue.MakeGenericMethod(Nullable.GetUnderlyingType(providerType) ?? providerType);
-        var convert = mapping.Converter?.ConvertFromProvider;
-        return (reader, i) =>
-        {
-            if (reader.IsDBNull(i)) return null;
-            var value = get.Invoke(reader, [i]);
-            return convert is null ? value : convert(value);
-        };
-    }
-
-    private static readonly MethodInfo GetFieldValue = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue))!;
 
     private static async Task<(long Rows, string Checksum)> CopyTableAsync(SqliteConnection source, DbTransaction sourceTx, NpgsqlConnection target,
         string table, List<Column> columns, CancellationToken ct)
     {
         await using var read = source.CreateCommand();
         read.Transaction = (SqliteTransaction)sourceTx;
-        read.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}";
+        read.CommandText = $"SELECT {string.Join(", ", columns.Select(c => ModelTables.Quote(c.Name)))} FROM {ModelTables.Quote(table)}";
         await using var reader = await read.ExecuteReaderAsync(ct);
         await using var writer = await target.BeginBinaryImportAsync(
-            $"COPY {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {ModelTables.Quote(table)} ({string.Join(", ", columns.Select(c => ModelTables.Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)", ct);
         var checksum = new Checksum();
         var values = new object?[columns.Count];
         while (await reader.ReadAsync(ct))
@@ -159,7 +141,7 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
     private static async Task<(long Rows, string Checksum)> ChecksumAsync(NpgsqlConnection connection, string table, List<Column> columns, CancellationToken ct)
     {
         await using var read = connection.CreateCommand();
-        read.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}";
+        read.CommandText = $"SELECT {string.Join(", ", columns.Select(c => ModelTables.Quote(c.Name)))} FROM {ModelTables.Quote(table)}";
         await using var reader = await read.ExecuteReaderAsync(ct);
         var checksum = new Checksum();
         var values = new object?[columns.Count];
@@ -210,22 +192,6 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         };
     }
 
-    /// <summary>Principal tables before the tables that refer to them, so every foreign key finds its row.</summary>
-    private static List<ITable> TablesInCopyOrder(IRelationalModel model)
-    {
-        var tables = model.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        var ordered = new List<ITable>();
-        var placed = new HashSet<ITable>();
-        void Place(ITable table, HashSet<ITable> visiting)
-        {
-            if (placed.Contains(table) || !visiting.Add(table)) return;
-            foreach (var fk in table.ForeignKeyConstraints.Where(fk => fk.PrincipalTable != table)) Place(fk.PrincipalTable, visiting);
-            placed.Add(table);
-            ordered.Add(table);
-        }
-        foreach (var table in tables) Place(table, []);
-        return ordered;
-    }
 
     private static async Task<List<(string Table, string Name, string Definition)>> SelfReferencesAsync(NpgsqlConnection connection,
         IEnumerable<ITable> tables, CancellationToken ct)
@@ -236,7 +202,7 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
             await using var read = connection.CreateCommand();
             read.CommandText = "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c WHERE c.conname = $1 AND c.conrelid = $2::regclass";
             read.Parameters.Add(new() { Value = fk.Name });
-            read.Parameters.Add(new() { Value = Quote(fk.Table.Name) });
+            read.Parameters.Add(new() { Value = ModelTables.Quote(fk.Table.Name) });
             var definition = await read.ExecuteScalarAsync(ct) as string
                 ?? throw new DatabaseCopyException($"The PostgreSQL schema has no key {fk.Name} on {fk.Table.Name}.");
             keys.Add((fk.Table.Name, fk.Name, definition));
@@ -249,7 +215,7 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         foreach (var table in tables)
         {
             await using var any = connection.CreateCommand();
-            any.CommandText = $"SELECT EXISTS (SELECT 1 FROM {Quote(table.Name)})";
+            any.CommandText = $"SELECT EXISTS (SELECT 1 FROM {ModelTables.Quote(table.Name)})";
             if (await any.ExecuteScalarAsync(ct) is true)
                 throw new DatabaseCopyException(
                     $"The PostgreSQL database is not empty (table {table.Name} has rows): copy into a new, empty database. Nothing was written.");
@@ -264,9 +230,9 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
             {
                 if (column.ProviderClrType != typeof(int) && column.ProviderClrType != typeof(long)) continue;
                 await ExecuteAsync(connection, $"""
-                    SELECT setval(s, COALESCE((SELECT MAX({Quote(column.Name)}) FROM {Quote(table.Name)}), 1),
-                        EXISTS (SELECT 1 FROM {Quote(table.Name)}))
-                    FROM pg_get_serial_sequence('{Quote(table.Name)}', '{column.Name}') AS s WHERE s IS NOT NULL
+                    SELECT setval(s, COALESCE((SELECT MAX({ModelTables.Quote(column.Name)}) FROM {ModelTables.Quote(table.Name)}), 1),
+                        EXISTS (SELECT 1 FROM {ModelTables.Quote(table.Name)}))
+                    FROM pg_get_serial_sequence('{ModelTables.Quote(table.Name)}', '{column.Name}') AS s WHERE s IS NOT NULL
                     """, ct);
             }
     }
@@ -294,7 +260,6 @@ public sealed class SqliteToPostgres(string sqliteConnectionString, string postg
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
 /// <summary>One table after a copy: its rows and checksum in SQLite and, read back, in PostgreSQL.</summary>

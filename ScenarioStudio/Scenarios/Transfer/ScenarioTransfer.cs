@@ -137,6 +137,9 @@ public sealed partial class ScenarioTransfer(CurrentUser currentUser, TenantDb t
         // Changes are found by hand, row by row: EF's automatic scan before a save compares every JSON column of every
         // tracked row, and the snapshots it keeps of rows once saved cost as much again as writing them (bench transfer).
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        // No savepoint around each chunk's save (EF makes one inside a transaction): a failure rolls the whole import back
+        // anyway, and each savepoint made FTS5 flush the index rows it holds in memory as a small segment of their own.
+        db.Database.AutoSavepointsEnabled = false;
         for (var i = 0; i < plan.Items.Count; i++)
         {
             var item = plan.Items[i];

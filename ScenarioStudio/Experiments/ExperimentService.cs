@@ -220,7 +220,7 @@ public sealed class ExperimentService(CurrentUser currentUser, TenantDb tenantDb
             $"Archived at the end of the A/B experiment “{e.Name}”", AuditTrail.Diff(("Status", from, ScenarioStatus.Archived)));
         (e.Status, e.Winner, e.EndedAt, e.EndedById) = (ExperimentStatus.Ended, winner, now, caller.UserId);
         await db.SaveChangesAsync(ct);
-        await ScenarioSearchIndex.UpdateFacetsAsync(db, b, ct);
+        // Archiving B changes no word in the search index (the status is not one: ScenarioSearchIndex.Facets).
         if (winner == "B") await ScenarioSearchIndex.UpsertAsync(db, a, ct);
         await tx.CommitAsync(ct);
     }

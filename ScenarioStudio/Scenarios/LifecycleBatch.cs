@@ -5,8 +5,11 @@ using ScenarioStudio.Organisations;
 
 namespace ScenarioStudio.Scenarios;
 
-/// <summary>How a change reaches the search index: the status and visibility words, the whole row, or not at all (a draft beside).</summary>
-internal enum SearchChange { Facets, Content, None }
+/// <summary>
+/// How a change reaches the search index: not at all (a change of status alone, or a draft beside: the index holds no status,
+/// <see cref="ScenarioSearchIndex.Facets(ScenarioDomain, Difficulty, Visibility)"/>), the facet words (a change of visibility), or the whole row.
+/// </summary>
+internal enum SearchChange { None, Facets, Content }
 
 /// <summary>One scenario in a <see cref="LifecycleBatch"/>: the tracked row, its pending draft and what the caller may do with it.</summary>
 internal sealed class LifecycleStep(Scenario scenario, ScenarioDraft? draft, string? submitNote, ScenarioActions actions)

@@ -35,7 +35,7 @@ public static class ScenarioSearchIndex
 
     /// <summary>What the index holds for a scenario (its phases loaded).</summary>
     public static ScenarioSearchText Text(Scenario s) =>
-        new(s.Id, s.Title, s.Description, string.Join(' ', s.Tags), PhaseText(s), Facets(s.Domain, s.Difficulty, s.Status, s.Visibility));
+        new(s.Id, s.Title, s.Description, string.Join(' ', s.Tags), PhaseText(s), Facets(s.Domain, s.Difficulty, s.Visibility));
 
     public static Task RemoveAsync(AppDbContext db, int scenarioId, CancellationToken ct) => SqlDialect.Of(db.Database).UnindexAsync(db, [scenarioId], ct);
 
@@ -43,20 +43,26 @@ public static class ScenarioSearchIndex
     public static Task RemoveManyAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) =>
         SqlDialect.Of(db.Database).UnindexAsync(db, scenarioIds, ct);
 
-    /// <summary>After a change of status, which leaves the text as it is.</summary>
+    /// <summary>After a change of visibility, which leaves the text as it is.</summary>
     public static Task UpdateFacetsAsync(AppDbContext db, Scenario s, CancellationToken ct) =>
-        SqlDialect.Of(db.Database).UpdateFacetsAsync(db, s.Id, Facets(s.Domain, s.Difficulty, s.Status, s.Visibility), ct);
+        SqlDialect.Of(db.Database).UpdateFacetsAsync(db, s.Id, Facets(s.Domain, s.Difficulty, s.Visibility), ct);
 
     /// <summary>
-    /// The values the list filters by (domain, difficulty, status, visibility) as words of their own, so a filtered search
-    /// is narrowed inside the index; otherwise every match is looked up to read them, 15–30 ms for a common word whose
-    /// matches are mostly in another domain or status. Each facet word starts with U+E000, a private-use character: the
-    /// tokenizer keeps it in the word but <see cref="ToMatchQuery"/> drops it from what users type, so no search word
-    /// matches a facet. (A column filter on the search words would do the same at twice the cost: FTS5 then reads every
-    /// position of every match.) SearchRanking's migration writes the same words with SQL.
+    /// The values the list filters by (domain, difficulty, visibility) as words of their own, so a filtered search is
+    /// narrowed inside the index; otherwise every match is looked up to read them, 15–30 ms for a common word whose
+    /// matches are mostly in another domain. Each facet word starts with U+E000, a private-use character: the tokenizer
+    /// keeps it in the word but <see cref="ToMatchQuery"/> drops it from what users type, so no search word matches a
+    /// facet. (A column filter on the search words would do the same at twice the cost: FTS5 then reads every position of
+    /// every match.) SearchRanking's migration wrote these words with SQL, a status word too.
+    /// <para>
+    /// The status is not a facet word: FTS5 changes one column of a row by deleting and re-adding the whole row, its phase
+    /// text and eleven prefix indexes, so a status word made every publish, submit and archive rewrite the scenario's
+    /// index row (a third of a bulk publish, bench transfer). The status filter reads <see cref="HitIndex"/>, as the access
+    /// rules do; rows indexed before keep a status word that no search asks for.
+    /// </para>
     /// </summary>
-    public static string Facets(ScenarioDomain domain, Difficulty difficulty, ScenarioStatus status, Visibility visibility) =>
-        string.Join(' ', Facet("domain", domain), Facet("difficulty", difficulty), Facet("status", status), Facet("visibility", visibility));
+    public static string Facets(ScenarioDomain domain, Difficulty difficulty, Visibility visibility) =>
+        string.Join(' ', Facet("domain", domain), Facet("difficulty", difficulty), Facet("visibility", visibility));
 
     private static string Facet(string name, Enum value) => '\uE000' + (name + value).ToLowerInvariant();
 
@@ -75,11 +81,10 @@ public static class ScenarioSearchIndex
 
     /// <summary>
     /// What a user typed, as search terms: letters and digits of each word (so operators and punctuation are never read as
-    /// such), at most eight words, all required and prefix-matched, with the facet words of the filters (see <see cref="Facets"/>).
-    /// Returns null when no word is left to search for.
+    /// such), at most eight words, all required and prefix-matched, with the facet words of the filters (see
+    /// <see cref="Facets(ScenarioDomain, Difficulty, Visibility)"/>). Returns null when no word is left to search for.
     /// </summary>
-    public static SearchTerms? Terms(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
-        ScenarioStatus? status = null, Visibility? visibility = null)
+    public static SearchTerms? Terms(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null, Visibility? visibility = null)
     {
         if (string.IsNullOrWhiteSpace(input)) return null;
         var words = input.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
@@ -91,14 +96,13 @@ public static class ScenarioSearchIndex
         List<string> facets = [];
         if (domain is { } d) facets.Add(Facet("domain", d));
         if (difficulty is { } level) facets.Add(Facet("difficulty", level));
-        if (status is { } st) facets.Add(Facet("status", st));
         if (visibility is { } v) facets.Add(Facet("visibility", v));
         return new SearchTerms(words, facets);
     }
 
     /// <summary>The SQLite FTS5 query for what a user typed (<see cref="SearchTerms.ToFts5"/>); null when no word is left.</summary>
-    public static string? ToMatchQuery(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null,
-        ScenarioStatus? status = null, Visibility? visibility = null) => Terms(input, domain, difficulty, status, visibility)?.ToFts5();
+    public static string? ToMatchQuery(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null, Visibility? visibility = null) =>
+        Terms(input, domain, difficulty, visibility)?.ToFts5();
 
     /// <summary>The scenarios that match, newest first (by id), each with a <see cref="ScenarioSearchHit.Score"/> where lower ranks higher.</summary>
     public static IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) => SqlDialect.Of(db.Database).Hits(db, terms);

@@ -93,7 +93,7 @@ public sealed class RawScenarioWriter : IDisposable
         fts.Set("$description", d.Description);
         fts.Set("$tags", string.Join(' ', d.Tags));
         fts.Set("$phases", PhaseText(d.Phases));
-        fts.Set("$facets", ScenarioSearchIndex.Facets(d.Domain, d.Difficulty, g.Status, g.Visibility));
+        fts.Set("$facets", ScenarioSearchIndex.Facets(d.Domain, d.Difficulty, g.Visibility));
         fts.ExecuteNonQuery();
     }
 

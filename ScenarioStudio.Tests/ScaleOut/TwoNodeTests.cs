@@ -200,11 +200,28 @@ public sealed class TwoNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNodeFi
 
     private static async Task<bool> PhaseTwoAsync(IPage page) => await page.Locator("#phase-progress [data-outcome=Met]").CountAsync() > 0;
 
+    /// <summary>
+    /// Sends an answer. A click that lands while the page is still swapping its first render for the live one can be
+    /// dropped (the box then stays enabled with the text in it): it is clicked again, which cannot send twice, since a
+    /// handled click disables and empties the box.
+    /// </summary>
     private static async Task AnswerAsync(IPage page, string text)
     {
         var box = page.Locator("#answer-input");
         await Assertions.Expect(box).ToBeEnabledAsync();
         await box.FillAsync(text);
-        await page.ClickAsync("#send-answer");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.ClickAsync("#send-answer");
+            try
+            {
+                await Assertions.Expect(page.Locator("#answer-input:enabled")).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                if (!await box.IsEnabledAsync() || await box.InputValueAsync() != text) throw;
+            }
+        }
     }
 }

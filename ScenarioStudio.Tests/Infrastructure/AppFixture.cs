@@ -162,6 +162,9 @@ public sealed class AppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Where every fixture that found unexpected errors in the app's log writes them.</summary>
+    public static string UnexpectedErrorsFile => Path.Combine(AppContext.BaseDirectory, "app-unexpected-errors.log");
+
     public async Task DisposeAsync()
     {
         // The browser goes first and the app shuts down after it, so the circuits' disposal is in the log as well.
@@ -172,8 +175,14 @@ public sealed class AppFixture : IAsyncLifetime
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
 
         if (Log.Unexpected is { Count: > 0 } errors)
-            throw new AppLoggedUnexpectedErrorsException($"The app logged {errors.Count} unexpected error(s) while the browser tests ran:" +
-                Environment.NewLine + string.Join(Environment.NewLine, errors));
+        {
+            var report = $"The app logged {errors.Count} unexpected error(s) while the browser tests ran:" +
+                Environment.NewLine + string.Join(Environment.NewLine, errors);
+            // A runner shows a collection's clean-up failure by its type only: the details go to a file beside the
+            // tests too, which .ci/run prints.
+            await File.AppendAllTextAsync(UnexpectedErrorsFile, report + Environment.NewLine + Environment.NewLine);
+            throw new AppLoggedUnexpectedErrorsException(report);
+        }
     }
 }
 

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ScenarioStudio.Account;
 using ScenarioStudio.Organisations;
 using ScenarioStudio.Tests.Infrastructure;
@@ -102,6 +105,42 @@ public sealed class SignInSessionTests : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, Protected);
         request.Headers.Add("Cookie", cookie);
         return (await client.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task The_minute_check_of_a_connected_page_says_nothing_when_the_app_stops_under_it()
+    {
+        await SignUpAsync();
+        var services = factory.Services;
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(SignInSessionStore.SessionClaim, "not-a-session")], "test"));
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var check = new IdentityRevalidatingAuthenticationStateProvider(
+            services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<SignInSessionStore>(), lifetime);
+        Assert.False(await check.IsStillSignedInAsync(user, CancellationToken.None)); // the check runs, and a session it cannot find is over
+
+        lifetime.StopApplication();
+        factory.Dispose(); // the app's services go while a page is still connected
+        Assert.True(await check.IsStillSignedInAsync(user, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_minute_check_still_fails_loudly_when_the_app_is_not_stopping()
+    {
+        await SignUpAsync();
+        var services = factory.Services;
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(SignInSessionStore.SessionClaim, "not-a-session")], "test"));
+        var check = new IdentityRevalidatingAuthenticationStateProvider(services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<SignInSessionStore>(), new RunningApp());
+        factory.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => check.IsStillSignedInAsync(user, CancellationToken.None));
+    }
+
+    private sealed class RunningApp : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() { }
     }
 
     private async Task<ApplicationUser> SignUpAsync()

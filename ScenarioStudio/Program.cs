@@ -40,6 +40,7 @@ app.MapDataStorage();
 app.MapProgressExports();
 app.MapProgramExports();
 app.MapAudit();
+app.MapOperator();
 app.MapScenarioTransfer();
 app.MapPersonaCards();
 app.MapCalendarFeeds();

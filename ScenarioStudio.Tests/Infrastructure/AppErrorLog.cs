@@ -39,6 +39,7 @@ public sealed class AppErrorLog : ILoggerProvider
     [
         "Your role (Learner) may not do this.",
         "Scenario analytics are for the scenario's creator and Admins.",
+        "Only the install's Operators may do this.",
     ];
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);

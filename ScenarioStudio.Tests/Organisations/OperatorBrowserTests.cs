@@ -75,4 +75,61 @@ public sealed class OperatorBrowserTests(AppFixture app) : IClassFixture<AppFixt
         await Assertions.Expect(hana.GetByText("Admin at Harbour Collections")).ToBeVisibleAsync();
         Assert.Empty(app.PageErrors[page]);
     }
+
+    [Fact]
+    public async Task The_operator_deletes_a_suspended_organisation_after_typing_its_name_and_downloads_its_data()
+    {
+        var operatorEmail = await app.OperatorAsync();
+        var page = await app.NewPageAsync(1366, 900);
+        await page.SignInAsync(operatorEmail, AppFixture.Password);
+        await page.GotoAsync("/operator");
+        await page.WaitForCircuitAsync();
+        await page.FillAsync("#new-org-name", "Tidewater Support");
+        await page.FillAsync("#new-org-admin", "tia@tidewater.test");
+        await page.ClickAsync("#new-org-create");
+        await Assertions.Expect(page.Locator("#new-org-result")).ToContainTextAsync("Tidewater Support is ready");
+        var row = page.Locator("#organisation-table tr", new() { HasText = "Tidewater Support" });
+        // An active organisation offers no Delete: it is suspended first.
+        await Assertions.Expect(row.Locator(".delete-org")).ToHaveCountAsync(0);
+        await row.Locator(".suspend-org").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Suspend" }).ClickAsync();
+        await row.Locator(".delete-org").ClickAsync();
+
+        // The button waits for the exact name.
+        var confirm = page.Locator("#delete-org-confirm");
+        await page.FillAsync("#delete-org-name", "Tidewater");
+        await Assertions.Expect(confirm).ToBeDisabledAsync();
+        await page.FillAsync("#delete-org-name", "Tidewater Support");
+        await Assertions.Expect(confirm).ToBeEnabledAsync();
+        await page.ScreenshotAsync("operator-03-delete");
+        await confirm.ClickAsync();
+        var result = page.Locator("#delete-org-result");
+        await Assertions.Expect(result).ToContainTextAsync("Tidewater Support is deleted");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#archive-list")).ToContainTextAsync("tidewater-support-");
+        await page.ScreenshotAsync("operator-04-deleted");
+
+        // The archive downloads with the Operator's sign-in (and with no one else's): a zip with the organisation in it.
+        var href = await result.Locator("a").GetAttributeAsync("href");
+        var download = await page.Context.APIRequest.GetAsync(href!);
+        Assert.Equal(200, download.Status);
+        await using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await download.BodyAsync())))
+        {
+            await using var entry = await zip.GetEntry("Organisations.json")!.OpenAsync();
+            Assert.Contains("Tidewater Support", await new StreamReader(entry).ReadToEndAsync());
+        }
+        var people = await app.PeopleAsync();
+        var admin = await app.NewPageAsync(1366, 900);
+        await admin.SignInAsync(people[ScenarioStudio.Organisations.OrgRole.Admin], AppFixture.Password);
+        Assert.Equal(403, (await admin.Context.APIRequest.GetAsync(href!)).Status);
+
+        var phone = await app.NewPageAsync(375, 800);
+        await phone.SignInAsync(operatorEmail, AppFixture.Password);
+        await phone.GotoAsync("/operator");
+        await phone.WaitForCircuitAsync();
+        await Assertions.Expect(phone.Locator("#archive-list")).ToContainTextAsync("tidewater-support-");
+        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 375"), "the page scrolls sideways on a phone");
+        await phone.ScreenshotAsync("operator-04-deleted-phone");
+        Assert.Empty(app.PageErrors[page]);
+    }
 }

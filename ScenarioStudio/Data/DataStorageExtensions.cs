@@ -31,6 +31,7 @@ public static class DataStorageExtensions
     {
         var dataDir = ResolveDataDirectory(builder.Configuration, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDir);
+        builder.Services.AddSingleton(new DataDirectory(dataDir));
 
         // The engine is chosen here, once: services see AppDbContext and its SqlDialect, whichever it is.
         if (DatabaseConfiguration.Provider(builder.Configuration) == DatabaseProvider.PostgreSQL)
@@ -124,4 +125,11 @@ public static class DataStorageExtensions
         });
         return app;
     }
+}
+
+/// <summary>The install's data directory (<c>Storage:DataDirectory</c>), for the files the app keeps beside its database.</summary>
+public sealed record DataDirectory(string Path)
+{
+    /// <summary>Where an organisation's data is exported before it is deleted (<see cref="Organisations.OperatorService.DeleteAsync"/>).</summary>
+    public string DeletedOrganisations => System.IO.Path.Combine(Path, "deleted-organisations");
 }

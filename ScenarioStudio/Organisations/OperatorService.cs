@@ -30,15 +30,24 @@ public sealed record OrganisationUsage(Guid Id, string Name, DateTimeOffset Crea
     public bool IsCallers { get; init; }
 }
 
+/// <summary>A deleted organisation: the archive its data was exported to first, and the rows each table lost.</summary>
+public sealed record DeletedOrganisation(string Name, string ArchiveFile, IReadOnlyList<TableRows> Rows)
+{
+    public long TotalRows => Rows.Sum(r => r.Rows);
+}
+
+/// <summary>One archive of a deleted organisation's data, kept in the data directory for the Operator to download.</summary>
+public sealed record OrganisationArchive(string FileName, long Bytes, DateTimeOffset CreatedAt);
+
 /// <summary>A new organisation and the single-use link that makes its first Admin (shown once, like any invitation).</summary>
 public sealed record CreatedOrganisation(Guid Id, CreatedInvitation AdminInvitation);
 
 /// <summary>
 /// The host-level work of an install with several organisations: list them with their usage, create one and invite its
-/// first Admin, suspend and resume one. Only Operators (<see cref="OperatorOptions"/>); every call checks it here.
+/// first Admin, suspend and resume one, delete one (its data exported first). Only Operators (<see cref="OperatorOptions"/>); every call checks it here.
 /// </summary>
 public sealed class OperatorService(CurrentUser currentUser, TenantDb tenantDb, IOptionsMonitor<OperatorOptions> options, TimeProvider clock,
-    IServiceProvider services, AuditTrail audit)
+    IServiceProvider services, AuditTrail audit, DataDirectory dataDirectory)
 {
     public const int AdminInvitationDays = 14;
 
@@ -136,5 +145,85 @@ public sealed class OperatorService(CurrentUser currentUser, TenantDb tenantDb, 
         if (suspended)
             await db.SignInSessions.Where(s => db.Users.Any(u => u.Id == s.UserId && u.OrganisationId == organisationId)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Deletes an organisation and every row that belongs to it (<see cref="OrganisationData"/>: its members, scenarios,
+    /// sessions, results, audit log…), in one transaction. Its data is first exported, in the same transaction, to a zip of
+    /// JSON files (one per table) in the data directory; every table must lose exactly the rows exported, or nothing is
+    /// deleted. Only a suspended organisation (its members are signed out and nothing changes under the export), never the
+    /// Operator's own, and only when <paramref name="typedName"/> repeats its name. Recorded in the Operator's audit log.
+    /// </summary>
+    public async Task<DeletedOrganisation> DeleteAsync(Guid organisationId, string typedName, CancellationToken ct = default)
+    {
+        var caller = await RequireOperatorAsync(ct);
+        if (organisationId == caller.OrganisationId)
+            throw new ValidationFailedException("Organisation", "You cannot delete your own organisation.");
+        await using var db = await tenantDb.OpenAsSystemAsync(ct);
+        var organisation = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organisationId, ct)
+            ?? throw new ValidationFailedException("Organisation", "There is no such organisation.");
+        if (organisation.SuspendedAt is null)
+            throw new ValidationFailedException("Organisation", "Suspend the organisation before deleting it: its members are signed out first.");
+        if (!string.Equals(typedName?.Trim(), organisation.Name, StringComparison.Ordinal))
+            throw new ValidationFailedException("ConfirmName", $"Type the organisation's name, {organisation.Name}, to confirm.");
+
+        var data = OrganisationData.Of(db);
+        var now = clock.GetUtcNow();
+        Directory.CreateDirectory(dataDirectory.DeletedOrganisations);
+        var fileName = ArchiveName(organisation, now);
+        var path = Path.Combine(dataDirectory.DeletedOrganisations, fileName);
+        var partial = path + ".partial";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            IReadOnlyList<TableRows> exported;
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
+                exported = await data.ExportAsync(db, organisationId, file, ct);
+            // Export, delete and this check see the same rows (one transaction): nothing left means every exported row is gone.
+            await data.DeleteAsync(db, organisationId, ct);
+            var left = (await data.CountAsync(db, organisationId, ct)).Where(t => t.Rows > 0).ToList();
+            if (left.Count > 0)
+                throw new InvalidOperationException("The organisation was not deleted: " +
+                    string.Join("; ", left.Select(t => $"{t.Table} still holds {t.Rows} rows")));
+
+            var total = exported.Sum(t => t.Rows);
+            audit.Record(db, caller, AuditAction.Delete, new AuditSubject("Organisation", organisationId.ToString(), organisation.Name),
+                $"Deleted the organisation {organisation.Name} and its {total:N0} rows; its data was exported first to {fileName}");
+            await db.SaveChangesAsync(ct);
+            File.Move(partial, path);
+            await tx.CommitAsync(ct);
+            return new DeletedOrganisation(organisation.Name, fileName, exported);
+        }
+        finally
+        {
+            if (File.Exists(partial)) File.Delete(partial);
+        }
+    }
+
+    /// <summary>The archives of deleted organisations, newest first.</summary>
+    public async Task<IReadOnlyList<OrganisationArchive>> ListArchivesAsync(CancellationToken ct = default)
+    {
+        await RequireOperatorAsync(ct);
+        var folder = new DirectoryInfo(dataDirectory.DeletedOrganisations);
+        if (!folder.Exists) return [];
+        return folder.EnumerateFiles("*.zip").OrderByDescending(f => f.CreationTimeUtc)
+            .Select(f => new OrganisationArchive(f.Name, f.Length, f.CreationTimeUtc)).ToList();
+    }
+
+    /// <summary>One archive to download, by the name <see cref="ListArchivesAsync"/> gives (nothing outside its folder).</summary>
+    public async Task<FileInfo> ArchiveAsync(string fileName, CancellationToken ct = default)
+    {
+        await RequireOperatorAsync(ct);
+        var file = new FileInfo(Path.Combine(dataDirectory.DeletedOrganisations, Path.GetFileName(fileName)));
+        return Path.GetFileName(fileName) == fileName && file.Extension == ".zip" && file.Exists
+            ? file
+            : throw new ValidationFailedException("File", "There is no such archive.");
+    }
+
+    private static string ArchiveName(Organisation organisation, DateTimeOffset now)
+    {
+        var name = new string(organisation.Name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
+        name = string.Join('-', name.Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return $"{(name.Length > 40 ? name[..40] : name)}-{now:yyyyMMdd-HHmmss}-{organisation.Id.ToString("N")[..8]}.zip";
     }
 }

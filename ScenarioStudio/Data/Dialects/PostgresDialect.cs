@@ -124,6 +124,15 @@ public sealed class PostgresDialect : SqlDialect
         ON CONFLICT ("ScenarioId") DO UPDATE SET "Document" = excluded."Document"
         """, ct);
 
+    public override async Task<int> DeleteAuditEntriesAsync(AppDbContext db, Func<Task<int>> delete, CancellationToken ct)
+    {
+        RequireTransaction(db);
+        await db.Database.ExecuteSqlRawAsync($"ALTER TABLE \"AuditEntries\" DISABLE TRIGGER \"{AuditTrail.NoDeleteTrigger}\"", ct);
+        var deleted = await delete();
+        await db.Database.ExecuteSqlRawAsync($"ALTER TABLE \"AuditEntries\" ENABLE TRIGGER \"{AuditTrail.NoDeleteTrigger}\"", ct);
+        return deleted;
+    }
+
     public override Task UnindexAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""DELETE FROM "ScenarioSearch" WHERE "ScenarioId" = ANY({scenarioIds.ToArray()})""", ct);
 

@@ -61,6 +61,19 @@ public abstract class SqlDialect
     /// <summary>True when the engine refused a write because another writer holds the lock for too long, or a racer won.</summary>
     public abstract bool IsBusy(Exception ex);
 
+    /// <summary>
+    /// Runs <paramref name="delete"/> (a DELETE on the audit log) with the log's append-only guard lifted, inside the caller's
+    /// transaction, so no other connection ever sees the log unguarded. Its one use is erasing a whole organisation
+    /// (<see cref="OrganisationData.DeleteAsync"/>).
+    /// </summary>
+    public abstract Task<int> DeleteAuditEntriesAsync(AppDbContext db, Func<Task<int>> delete, CancellationToken ct);
+
+    protected static void RequireTransaction(AppDbContext db)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("The audit log's guard is lifted only inside a transaction.");
+    }
+
     // Full-text search over scenarios (ScenarioSearchIndex), kept in the scenario's own transaction.
 
     public abstract Task IndexScenarioAsync(AppDbContext db, ScenarioSearchText text, CancellationToken ct);

@@ -56,6 +56,18 @@ public sealed class SqliteDialect : SqlDialect
                 t.Phases}, {t.Facets})", ct);
     }
 
+    /// <summary>SQLite triggers cannot be switched off: the delete guard is dropped and created again from its own text (DDL is transactional).</summary>
+    public override async Task<int> DeleteAuditEntriesAsync(AppDbContext db, Func<Task<int>> delete, CancellationToken ct)
+    {
+        RequireTransaction(db);
+        var guard = await db.Database.SqlQuery<string>(
+            $"SELECT sql AS Value FROM sqlite_master WHERE type = 'trigger' AND name = {AuditTrail.NoDeleteTrigger}").SingleAsync(ct);
+        await db.Database.ExecuteSqlRawAsync($"DROP TRIGGER \"{AuditTrail.NoDeleteTrigger}\"", ct);
+        var deleted = await delete();
+        await db.Database.ExecuteSqlRawAsync(guard, ct);
+        return deleted;
+    }
+
     public override Task UnindexAsync(AppDbContext db, IReadOnlyCollection<int> scenarioIds, CancellationToken ct) => scenarioIds.Count == 1
         ? db.Database.ExecuteSqlAsync($"DELETE FROM scenario_fts WHERE rowid = {scenarioIds.First()}", ct)
         : db.Database.ExecuteSqlAsync($"DELETE FROM scenario_fts WHERE rowid IN (SELECT value FROM json_each({JsonSerializer.Serialize(scenarioIds)}))", ct);

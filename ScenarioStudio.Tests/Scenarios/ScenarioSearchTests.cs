@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioStudio.Data;
+using ScenarioStudio.Data.Dialects;
 using ScenarioStudio.Scenarios;
 using ScenarioStudio.Tests.Infrastructure;
 
@@ -97,6 +98,29 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
         var beginner = await queries.SearchAsync(new ScenarioQuery("narwhal", Difficulty: Difficulty.Beginner));
         Assert.Equal(["Narwhal case 5", "Narwhal case 3", "Narwhal case 1"], beginner.Rows.Select(r => r.Title));
         Assert.Equal(3, beginner.Total);
+    }
+
+    [Fact]
+    public async Task The_newest_matches_are_found_however_many_newer_scenarios_do_not_match()
+    {
+        // The oldest three and one recent scenario mention the word, with unrelated ones between: PostgreSQL widens its id
+        // window (8, then 64 ids for two hits) until it holds enough matches; SQLite reads them newest first.
+        var ids = new List<int>();
+        for (var i = 1; i <= 14; i++)
+        {
+            var title = i is <= 3 or 12 ? $"Okapi case {i}" : $"Unrelated call {i}";
+            ids.Add(await CreateAsync(ScenarioSamples.Publishable(title), i == 3 ? Difficulty.Advanced : Difficulty.Beginner));
+        }
+        await using var check = await db.OpenUnfilteredAsync();
+        var dialect = SqlDialect.Of(check.Database);
+        var terms = ScenarioSearchIndex.Terms("okapi")!;
+        async Task<List<int>> NewestAsync(int limit, Difficulty? difficulty = null) => await dialect.NewestHitsAsync(check, terms,
+            hits => hits.Where(h => h.OrganisationId == org.Id && (difficulty == null || h.Difficulty == difficulty)), h => h.Id, limit, default);
+
+        Assert.Equal([ids[11], ids[2]], await NewestAsync(2));
+        Assert.Equal([ids[11], ids[1]], await NewestAsync(2, Difficulty.Beginner));
+        Assert.Equal([ids[11], ids[2], ids[1], ids[0]], await NewestAsync(10));
+        Assert.Empty(await dialect.NewestHitsAsync(check, ScenarioSearchIndex.Terms("unheardofword")!, hits => hits, h => h.Id, 5, default));
     }
 
     [Fact]

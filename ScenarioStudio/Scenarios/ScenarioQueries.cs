@@ -67,21 +67,22 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
             return Page(await Rows(db, Order(all, q.Sort).Skip(skip).Take(pageSize)).ToListAsync(ct), count);
         }
 
-        var hits = SqlDialect.Of(db.Database).NewestFirst(Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q)).Take(CountCap + 1);
+        var dialect = SqlDialect.Of(db.Database);
+        IQueryable<ScenarioSearchHit> Readable(IQueryable<ScenarioSearchHit> hits) => Filter(hits.ReadableBy(caller), q);
         if (q.Sort == ScenarioSort.Relevance)
         {
             // One pass over at most CountCap + 1 matches gives the count and the scores; the page is ranked here.
-            var window = await hits.Select(h => new { h.Id, h.UpdatedAt, h.Score }).ToListAsync(ct);
+            var window = await dialect.NewestHitsAsync(db, match, Readable, h => new { h.Id, h.UpdatedAt, h.Score }, CountCap + 1, ct);
             var ids = window.OrderBy(h => h.Score).ThenByDescending(h => h.UpdatedAt).ThenByDescending(h => h.Id)
                 .Skip(skip).Take(pageSize).Select(h => h.Id).ToList();
-            var page = SqlDialect.Of(db.Database).WithIds(db, ids).AsNoTracking();
+            var page = dialect.WithIds(db, ids).AsNoTracking();
             var rows = await Rows(db, page).ToDictionaryAsync(r => r.Id, ct);
             return Page(ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), window.Count);
         }
 
-        var total = await hits.CountAsync(ct);
+        var total = (await dialect.NewestHitsAsync(db, match, Readable, h => h.Id, CountCap + 1, ct)).Count;
         // Any other order runs over every match.
-        var matched = Filter(SqlDialect.Of(db.Database).Matching(db, match).AsNoTracking().ReadableBy(caller), q);
+        var matched = Filter(dialect.Matching(db, match).AsNoTracking().ReadableBy(caller), q);
         return Page(await Rows(db, Order(matched, q.Sort).Skip(skip).Take(pageSize)).ToListAsync(ct), total);
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -140,23 +141,42 @@ public sealed class PostgresDialect : SqlDialect
     public override Task UpdateFacetsAsync(AppDbContext db, int scenarioId, string facets, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
-    /// The matching ids come from <c>"ScenarioSearchMatches"</c> (the GIN index, always: see its migration,
-    /// SearchMatchesFunction). The score is ts_rank_cd, negated so that lower ranks higher as with bm25, normalised by the
-    /// document's length (flag 1) as bm25 is; it is a subquery in the select list, so once <see cref="NewestFirst"/> has
-    /// ordered and the caller has limited the hits, PostgreSQL computes it only for the rows kept (reading and ranking a
-    /// tsvector costs 10–50 µs, which every match of a common word would otherwise pay).
+    /// The matching ids come from <c>"ScenarioSearchMatches"</c> (the GIN index, always: see its migrations,
+    /// SearchMatchesFunction and SearchWindow). The score is ts_rank_cd, negated so that lower ranks higher as with bm25,
+    /// normalised by the document's length (flag 1) as bm25 is; it is a subquery in the select list, so once the caller has
+    /// ordered and limited the hits PostgreSQL computes it only for the rows kept (reading and ranking a tsvector costs
+    /// 10–50 µs, which every match of a common word would otherwise pay).
     /// </summary>
-    public override IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) =>
+    public override IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) => HitsFrom(db, terms, null);
+
+    private static IQueryable<ScenarioSearchHit> HitsFrom(AppDbContext db, SearchTerms terms, int? fromId) =>
         db.Set<ScenarioSearchHit>().FromSql($"""
             SELECT s."Id", s."OrganisationId", s."Domain", s."Category", s."Difficulty", s."Status", s."Visibility", s."CreatedById", s."UpdatedAt",
                 (SELECT -CAST(ts_rank_cd(ARRAY[0.1, 0.2, 0.4, 1.0]::real[], r."Document", q.query, 1) AS double precision)
                  FROM "ScenarioSearch" AS r WHERE r."ScenarioId" = s."Id") AS "Score"
             FROM to_tsquery('scenariostudio', {terms.ToTsQuery()}) AS q(query)
-            CROSS JOIN LATERAL "ScenarioSearchMatches"(q.query) AS x
+            CROSS JOIN LATERAL "ScenarioSearchMatches"(q.query, CAST({fromId} AS integer)) AS x
             JOIN "Scenarios" AS s ON s."Id" = x."ScenarioId"
             """).AsNoTracking();
 
-    public override IQueryable<ScenarioSearchHit> NewestFirst(IQueryable<ScenarioSearchHit> hits) => hits.OrderByDescending(h => h.Id);
+    /// <summary>
+    /// A GIN index hands matches over in no useful order, so keeping the newest N of a common word's 50,000 matches meant
+    /// reading them all. Instead the search looks at the newest ids first (the index intersects the words with the id
+    /// range itself) and widens the range eightfold until it holds N matches that pass the filters, or covers every id:
+    /// a common word needs one or two looks, a rare word three or four cheap ones.
+    /// </summary>
+    public override async Task<List<T>> NewestHitsAsync<T>(AppDbContext db, SearchTerms terms,
+        Func<IQueryable<ScenarioSearchHit>, IQueryable<ScenarioSearchHit>> filter, Expression<Func<ScenarioSearchHit, T>> select, int limit,
+        CancellationToken ct)
+    {
+        var newest = await db.Scenarios.MaxAsync(s => (int?)s.Id, ct) ?? 0;
+        for (long span = Math.Max(limit, 1) * 4L; ; span *= 8)
+        {
+            int? from = newest - span > 1 ? (int)(newest - span) : null;
+            var hits = await filter(HitsFrom(db, terms, from)).OrderByDescending(h => h.Id).Take(limit).Select(select).ToListAsync(ct);
+            if (hits.Count >= limit || from is null) return hits;
+        }
+    }
 
     public override IQueryable<Scenario> Matching(AppDbContext db, SearchTerms terms) => db.Scenarios.FromSql($"""
         SELECT * FROM "Scenarios" WHERE "Id" IN (SELECT "ScenarioId" FROM "ScenarioSearchMatches"(to_tsquery('scenariostudio', {terms.ToTsQuery()})))

@@ -82,15 +82,17 @@ public abstract class SqlDialect
 
     public abstract Task UpdateFacetsAsync(AppDbContext db, int scenarioId, string facets, CancellationToken ct);
 
-    /// <summary>Matches, each with a score where lower ranks higher; <see cref="NewestFirst"/> puts them in id order.</summary>
+    /// <summary>Every match, each with a score where lower ranks higher (in no particular order: see <see cref="NewestHitsAsync"/>).</summary>
     public abstract IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms);
 
     /// <summary>
-    /// Filtered hits newest (highest id) first, so that taking the first N gives the N newest matches. SQLite's FTS5 reads
-    /// its matches in rowid order already (<see cref="Hits"/> says so); PostgreSQL orders them here, after the filters, which
-    /// lets it compute the score only for the rows it keeps.
+    /// The <paramref name="limit"/> newest (highest id) matches that pass <paramref name="filter"/>, newest first, shaped by
+    /// <paramref name="select"/>: the relevance window and the capped count of a search. SQLite's FTS5 reads its matches in
+    /// rowid order already (<see cref="Hits"/>), so the first N it passes are the N newest and it stops there.
     /// </summary>
-    public virtual IQueryable<ScenarioSearchHit> NewestFirst(IQueryable<ScenarioSearchHit> hits) => hits;
+    public virtual Task<List<T>> NewestHitsAsync<T>(AppDbContext db, SearchTerms terms, Func<IQueryable<ScenarioSearchHit>, IQueryable<ScenarioSearchHit>> filter,
+        Expression<Func<ScenarioSearchHit, T>> select, int limit, CancellationToken ct) =>
+        filter(Hits(db, terms)).Take(limit).Select(select).ToListAsync(ct);
 
     /// <summary>The scenarios that match, for orders other than relevance.</summary>
     public abstract IQueryable<Scenario> Matching(AppDbContext db, SearchTerms terms);

@@ -9,6 +9,7 @@ using ScenarioStudio.Organisations;
 using ScenarioStudio.Practice;
 using ScenarioStudio.Progress;
 using ScenarioStudio.Scenarios;
+using ScenarioStudio.Scenarios.Catalogue;
 using ScenarioStudio.Scenarios.Categories;
 using ScenarioStudio.Tests.Infrastructure;
 using ScenarioStudio.Tests.Scenarios;
@@ -25,6 +26,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
     private int scenarioId;
     private int categoryId;
     private Guid programId;
+    // Another organisation's public scenario: what the shared catalogue's preview shows.
+    private int sharedId;
 
     /// <summary>Every page that has a policy, with the service call behind its content.</summary>
     private Dictionary<Type, Func<AsUser, Task>> PageCalls => new()
@@ -47,6 +50,8 @@ public sealed class PagePolicyTests : OrganisationTestBase
         [typeof(ScenarioStudio.Experiments.ExperimentPage)] = u => u.Get<ScenarioStudio.Experiments.ExperimentService>().CandidatesAsync(),
         // No Operator is configured here: no role passes the policy, and the service refuses every role.
         [typeof(OperatorPage)] = u => u.Get<OperatorService>().ListAsync(),
+        [typeof(CataloguePage)] = u => u.Get<ScenarioCatalogue>().ListAsync(new CatalogueQuery()),
+        [typeof(CatalogueScenarioPage)] = u => u.Get<ScenarioCatalogue>().GetAsync(sharedId),
     };
 
     public override async Task InitializeAsync()
@@ -60,6 +65,10 @@ public sealed class PagePolicyTests : OrganisationTestBase
         categoryId = (await asAdmin.Get<CategoryService>().ListAsync())[0].Id;
         programId = await asAdmin.Get<ScenarioStudio.Programs.ProgramService>().CreateAsync(new ScenarioStudio.Programs.ProgramInput("Week one", null,
             [new ScenarioStudio.Programs.ProgramDayInput("Openings", [scenarioId], 50, ScenarioStudio.Programs.UnlockRule.OnDate)]));
+        var globex = await db.CreateOrganisationAsync("Globex");
+        await using var asGlobex = await db.AsAsync(globex.Admin);
+        sharedId = await asGlobex.Scenarios().Commands.CreateAsync(ScenarioSamples.Publishable("Shared with everyone"), Visibility.Public);
+        await asGlobex.Scenarios().Lifecycle.PublishAsync(sharedId);
     }
 
     private static IEnumerable<Type> GuardedPages => typeof(Program).Assembly.GetTypes()

@@ -48,6 +48,11 @@ public sealed class Scenario : IScenarioListing
     public int Revision { get; set; }
     /// <summary>Set on variant B of a scenario (A), made for an A/B experiment (see Experiments/ExperimentService.cs).</summary>
     public int? VariantOfId { get; set; }
+    /// <summary>
+    /// The organisation whose shared catalogue this scenario was duplicated from, by name as it was then (null for a scenario
+    /// written here). A name, not an id: the copy is this organisation's own, and outlives the other organisation.
+    /// </summary>
+    public string? SharedFrom { get; set; }
 
     /// <summary>
     /// The row's authored content as a document. With <paramref name="copy"/> false the document shares the row's parts
@@ -100,6 +105,9 @@ public sealed class ScenarioPhase : IOrganisationOwned
 
 internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
 {
+    public const string CatalogueIndex = "IX_Scenarios_Catalogue";
+    private const string CatalogueFilter = "\"Visibility\" = 'Public' AND \"Status\" = 'Published'";
+
     public void Configure(EntityTypeBuilder<Scenario> b)
     {
         b.Property(s => s.Slug).HasMaxLength(80);
@@ -108,6 +116,7 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         b.Property(s => s.Category).HasMaxLength(50);
         b.Property(s => s.Locale).HasMaxLength(20);
         b.Property(s => s.TemplateKey).HasMaxLength(80);
+        b.Property(s => s.SharedFrom).HasMaxLength(Branding.MaxNameLength);
         b.Property(s => s.Domain).HasConversion<string>().HasMaxLength(20);
         b.Property(s => s.Difficulty).HasConversion<string>().HasMaxLength(20);
         b.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
@@ -137,6 +146,13 @@ internal sealed class ScenarioConfiguration : IEntityTypeConfiguration<Scenario>
         // Start-up seeding asks each organisation which library templates it has; only library scenarios have a key,
         // so the index stays as small as the library whatever else an organisation writes.
         b.HasIndex(s => new { s.OrganisationId, s.TemplateKey }).HasFilter("\"TemplateKey\" IS NOT NULL");
+        // The shared catalogue reads only public, published scenarios, newest first, across organisations: these hold just
+        // those rows, so paging and counting it never walks the scenarios an organisation keeps to itself (ScenarioCatalogue).
+        // The id is named so that the order (published, then id) is the index's own and nothing is sorted.
+        b.HasIndex(s => new { s.PublishedAt, s.Id, s.OrganisationId, s.IsSystem }).HasDatabaseName(CatalogueIndex)
+            .HasFilter(CatalogueFilter);
+        b.HasIndex(s => new { s.Domain, s.PublishedAt, s.Id, s.OrganisationId, s.IsSystem }).HasDatabaseName(CatalogueIndex + "_Domain")
+            .HasFilter(CatalogueFilter);
         // Start-up gives a first version to what was published before versions were kept: none, once done.
         b.HasIndex(s => s.Id).HasDatabaseName("IX_Scenarios_Unversioned").HasFilter("\"LiveVersion\" IS NULL AND \"Status\" = 'Published'");
     }

@@ -101,21 +101,26 @@ public sealed class ScenarioCommands(CurrentUser currentUser, TenantDb tenantDb,
         var title = source.IsSystem ? doc.Title : "Copy of " + doc.Title;
         doc.Title = title.Length > 100 ? title[..100].TrimEnd() : title;
         doc.Slug = await UniqueSlugAsync(db.Scenarios, source.Slug, new HashSet<string>(), ct);
-        var copyId = await AddDraftAsync(db, caller, doc, Visibility.Private, ct);
+        // A copy of a copy from another organisation's catalogue still came from there.
+        var copyId = await AddDraftAsync(db, caller, doc, Visibility.Private, ct, source.SharedFrom);
         audit.Record(db, caller, AuditAction.Create, new AuditSubject("Scenario", copyId.ToString(), doc.Title), $"Duplicated “{source.Title}”");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return copyId;
     }
 
-    /// <summary>A new draft owned by the caller, written with its search index row (inside the caller's transaction).</summary>
-    private async Task<int> AddDraftAsync(AppDbContext db, Caller caller, ScenarioDocument doc, Visibility visibility, CancellationToken ct)
+    /// <summary>
+    /// A new draft owned by the caller, written with its search index row (inside the caller's transaction).
+    /// <paramref name="sharedFrom"/> names the organisation whose shared catalogue the content was copied from.
+    /// </summary>
+    internal async Task<int> AddDraftAsync(AppDbContext db, Caller caller, ScenarioDocument doc, Visibility visibility, CancellationToken ct,
+        string? sharedFrom = null)
     {
         var now = clock.GetUtcNow();
         var scenario = new Scenario
         {
             OrganisationId = caller.OrganisationId, CreatedById = caller.UserId, CreatedAt = now, UpdatedAt = now,
-            Visibility = visibility, Status = ScenarioStatus.Draft,
+            Visibility = visibility, Status = ScenarioStatus.Draft, SharedFrom = sharedFrom,
         };
         scenario.Apply(doc);
         db.Scenarios.Add(scenario);

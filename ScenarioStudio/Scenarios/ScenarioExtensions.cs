@@ -20,6 +20,7 @@ public static class ScenarioExtensions
         builder.Services.Configure<Transfer.TransferLimits>(builder.Configuration.GetSection("Transfer"));
         builder.Services.AddScoped<Categories.CategoryService>();
         builder.Services.AddScoped<Personas.PersonaCardService>();
+        builder.Services.AddScoped<Catalogue.ScenarioCatalogue>();
         builder.Services.AddSingleton<ScenarioLibrary>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         return builder;

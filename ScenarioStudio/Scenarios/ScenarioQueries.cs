@@ -31,6 +31,8 @@ public sealed record ScenarioDetails(int Id, ScenarioDocument Document, Scenario
 {
     public int? LiveVersion { get; init; }
     public DraftStatus? PendingChange { get; init; }
+    /// <summary>The organisation whose shared catalogue this scenario was copied from, or null.</summary>
+    public string? SharedFrom { get; init; }
     /// <summary>Whether the content being edited waits for a reviewer (a pending change, or the scenario itself).</summary>
     public bool InReview => PendingChange == DraftStatus.InReview || (PendingChange is null && Status == ScenarioStatus.InReview);
 
@@ -178,7 +180,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         return new ScenarioDetails(s.Id, draft?.Document ?? s.ToDocument(), s.Status, draft?.Visibility ?? s.Visibility, s.IsSystem, owner,
             s.Revision, draft?.UpdatedAt ?? s.UpdatedAt, ScenarioAccess.ActionsFor(caller, s, draft, selfApproval))
         {
-            LiveVersion = s.LiveVersion, PendingChange = draft?.Status,
+            LiveVersion = s.LiveVersion, PendingChange = draft?.Status, SharedFrom = s.SharedFrom,
         };
     }
 }

@@ -1490,6 +1490,10 @@ namespace ScenarioStudio.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SharedFrom")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -1563,6 +1567,14 @@ namespace ScenarioStudio.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "Domain", "UpdatedAt");
 
                     b.HasIndex("OrganisationId", "Status", "UpdatedAt");
+
+                    b.HasIndex("PublishedAt", "Id", "OrganisationId", "IsSystem")
+                        .HasDatabaseName("IX_Scenarios_Catalogue")
+                        .HasFilter("\"Visibility\" = 'Public' AND \"Status\" = 'Published'");
+
+                    b.HasIndex("Domain", "PublishedAt", "Id", "OrganisationId", "IsSystem")
+                        .HasDatabaseName("IX_Scenarios_Catalogue_Domain")
+                        .HasFilter("\"Visibility\" = 'Public' AND \"Status\" = 'Published'");
 
                     b.HasIndex("Id", "OrganisationId", "Status", "Visibility", "CreatedById", "Domain", "Difficulty", "Category", "UpdatedAt")
                         .HasDatabaseName("IX_Scenarios_Search");

@@ -1459,6 +1459,10 @@ namespace ScenarioStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SharedFrom")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -1532,6 +1536,14 @@ namespace ScenarioStudio.Data.Migrations
                     b.HasIndex("OrganisationId", "Domain", "UpdatedAt");
 
                     b.HasIndex("OrganisationId", "Status", "UpdatedAt");
+
+                    b.HasIndex("PublishedAt", "Id", "OrganisationId", "IsSystem")
+                        .HasDatabaseName("IX_Scenarios_Catalogue")
+                        .HasFilter("\"Visibility\" = 'Public' AND \"Status\" = 'Published'");
+
+                    b.HasIndex("Domain", "PublishedAt", "Id", "OrganisationId", "IsSystem")
+                        .HasDatabaseName("IX_Scenarios_Catalogue_Domain")
+                        .HasFilter("\"Visibility\" = 'Public' AND \"Status\" = 'Published'");
 
                     b.HasIndex("Id", "OrganisationId", "Status", "Visibility", "CreatedById", "Domain", "Difficulty", "Category", "UpdatedAt")
                         .HasDatabaseName("IX_Scenarios_Search");

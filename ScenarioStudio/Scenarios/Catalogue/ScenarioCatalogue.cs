@@ -51,12 +51,12 @@ public sealed class ScenarioCatalogue(CurrentUser currentUser, TenantDb tenantDb
 
         // As the scenario list: the CountCap + 1 newest matches give the count and are ranked here; the page is looked up by id.
         var dialect = SqlDialect.Of(db.Database);
-        var hits = ScenarioSearchIndex.Hits(db, terms)
+        IQueryable<ScenarioSearchHit> InCatalogue(IQueryable<ScenarioSearchHit> hits) => hits
             .Where(h => h.Visibility == Visibility.Public && h.Status == ScenarioStatus.Published && h.OrganisationId != caller.OrganisationId)
             .Where(h => (q.Domain == null || h.Domain == q.Domain)
                 && db.Scenarios.Any(s => s.Id == h.Id && !s.IsSystem)
                 && db.Organisations.Any(o => o.Id == h.OrganisationId && o.SuspendedAt == null));
-        var window = await dialect.NewestFirst(hits).Take(ScenarioQueries.CountCap + 1).Select(h => new { h.Id, h.UpdatedAt, h.Score }).ToListAsync(ct);
+        var window = await dialect.NewestHitsAsync(db, terms, InCatalogue, h => new { h.Id, h.UpdatedAt, h.Score }, ScenarioQueries.CountCap + 1, ct);
         var ids = window.OrderBy(h => h.Score).ThenByDescending(h => h.UpdatedAt).ThenByDescending(h => h.Id)
             .Skip(skip).Take(pageSize).Select(h => h.Id).ToList();
         var found = await Rows(db, Shared(db, caller).Where(s => ids.Contains(s.Id))).ToDictionaryAsync(r => r.Id, ct);

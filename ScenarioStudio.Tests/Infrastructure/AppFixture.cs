@@ -79,13 +79,22 @@ public sealed class AppFixture : IAsyncLifetime
         page.PageError += (_, error) => errors.Add(error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !message.Text.Contains("favicon", StringComparison.OrdinalIgnoreCase)) errors.Add(message.Text);
+            if (message.Type == "error" && !message.Text.Contains("favicon", StringComparison.OrdinalIgnoreCase) && !StaleEvent(message.Text))
+                errors.Add(message.Text);
         };
         PageErrors[page] = errors;
         return page;
     }
 
     public Dictionary<IPage, List<string>> PageErrors { get; } = [];
+
+    /// <summary>
+    /// Blazor's script reports every event the server could not dispatch. An event whose handler failed is also in the
+    /// app's log as an unhandled circuit exception, which fails the run (<see cref="AppErrorLog"/>); what the script alone
+    /// reports is an event for an element a render had already removed (a mouse-up on a menu item after the menu closed,
+    /// seen once after an export download), which the server ignores and the user never sees.
+    /// </summary>
+    private static bool StaleEvent(string text) => text.StartsWith("Error: There was an exception invoking 'DispatchEventAsync'", StringComparison.Ordinal);
 
     /// <summary>A service scope of the running app acting as the given member: proves the service refuses, not only the UI.</summary>
     public async Task<AsUser> AsAsync(string email)

@@ -25,9 +25,18 @@ public sealed class CurrentUser(IServiceProvider services, TenantDb tenantDb)
     public async Task<ClaimsPrincipal> GetPrincipalAsync()
     {
         if (principal is not null) return principal;
-        var auth = services.GetService<AuthenticationStateProvider>();
-        if (auth is null) return new ClaimsPrincipal(new ClaimsIdentity());
-        return (await auth.GetAuthenticationStateAsync()).User;
+        try
+        {
+            var auth = services.GetService<AuthenticationStateProvider>();
+            if (auth is null) return new ClaimsPrincipal(new ClaimsIdentity());
+            return (await auth.GetAuthenticationStateAsync()).User;
+        }
+        catch (ObjectDisposedException gone)
+        {
+            // The page went away while a component was still loading (its circuit's services are disposed with it): the
+            // work is cut short, not failed. Blazor ignores a component task that ends cancelled.
+            throw new OperationCanceledException("The page has gone: its circuit's services are disposed.", gone);
+        }
     }
 
     /// <summary>The signed-in, active member, or throws <see cref="ForbiddenException"/>.</summary>

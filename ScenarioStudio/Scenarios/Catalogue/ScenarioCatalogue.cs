@@ -51,11 +51,10 @@ public sealed class ScenarioCatalogue(CurrentUser currentUser, TenantDb tenantDb
 
         // As the scenario list: the CountCap + 1 newest matches give the count and are ranked here; the page is looked up by id.
         var dialect = SqlDialect.Of(db.Database);
+        // The hit's own columns narrow first; the catalogue's rule itself is Shared's, checked for each remaining hit.
         IQueryable<ScenarioSearchHit> InCatalogue(IQueryable<ScenarioSearchHit> hits) => hits
-            .Where(h => h.Visibility == Visibility.Public && h.Status == ScenarioStatus.Published && h.OrganisationId != caller.OrganisationId)
-            .Where(h => (q.Domain == null || h.Domain == q.Domain)
-                && db.Scenarios.Any(s => s.Id == h.Id && !s.IsSystem)
-                && db.Organisations.Any(o => o.Id == h.OrganisationId && o.SuspendedAt == null));
+            .Where(h => h.Visibility == Visibility.Public && h.Status == ScenarioStatus.Published && (q.Domain == null || h.Domain == q.Domain))
+            .Where(h => Shared(db, caller).Any(s => s.Id == h.Id));
         var window = await dialect.NewestHitsAsync(db, terms, InCatalogue, h => new { h.Id, h.UpdatedAt, h.Score }, ScenarioQueries.CountCap + 1, ct);
         var ids = window.OrderBy(h => h.Score).ThenByDescending(h => h.UpdatedAt).ThenByDescending(h => h.Id)
             .Skip(skip).Take(pageSize).Select(h => h.Id).ToList();

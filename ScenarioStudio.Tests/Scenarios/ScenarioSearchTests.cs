@@ -103,12 +103,13 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
     [Fact]
     public async Task The_newest_matches_are_found_however_many_newer_scenarios_do_not_match()
     {
-        // The oldest three and one recent scenario mention the word, with unrelated ones between: PostgreSQL widens its id
-        // window (8, then 64 ids for two hits) until it holds enough matches; SQLite reads them newest first.
+        // The oldest three and one recent scenario mention the word, with unrelated ones between. PostgreSQL first reads the
+        // newest ids (none of them matches), then the index's newest matches, eight times as many while the caller's own
+        // filter (here the difficulty, which the terms leave out) keeps too few; SQLite reads them newest first.
         var ids = new List<int>();
-        for (var i = 1; i <= 14; i++)
+        for (var i = 1; i <= 30; i++)
         {
-            var title = i is <= 3 or 12 ? $"Okapi case {i}" : $"Unrelated call {i}";
+            var title = i is <= 3 or 22 ? $"Okapi case {i}" : $"Unrelated call {i}";
             ids.Add(await CreateAsync(ScenarioSamples.Publishable(title), i == 3 ? Difficulty.Advanced : Difficulty.Beginner));
         }
         await using var check = await db.OpenUnfilteredAsync();
@@ -117,9 +118,9 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
         async Task<List<int>> NewestAsync(int limit, Difficulty? difficulty = null) => await dialect.NewestHitsAsync(check, terms,
             hits => hits.Where(h => h.OrganisationId == org.Id && (difficulty == null || h.Difficulty == difficulty)), h => h.Id, limit, default);
 
-        Assert.Equal([ids[11], ids[2]], await NewestAsync(2));
-        Assert.Equal([ids[11], ids[1]], await NewestAsync(2, Difficulty.Beginner));
-        Assert.Equal([ids[11], ids[2], ids[1], ids[0]], await NewestAsync(10));
+        Assert.Equal([ids[21], ids[2]], await NewestAsync(2));
+        Assert.Equal([ids[21], ids[1]], await NewestAsync(2, Difficulty.Beginner));
+        Assert.Equal([ids[21], ids[2], ids[1], ids[0]], await NewestAsync(10));
         Assert.Empty(await dialect.NewestHitsAsync(check, ScenarioSearchIndex.Terms("unheardofword")!, hits => hits, h => h.Id, 5, default));
     }
 
@@ -149,14 +150,16 @@ public sealed class ScenarioSearchTests : OrganisationTestBase
         Assert.Empty(await FindAsync(ScenarioDomain.Support, status: ScenarioStatus.Draft));
         Assert.Equal(["Axolotl renewal call"], await FindAsync(ScenarioDomain.Support, status: ScenarioStatus.Published));
 
-        // Down to the index without facets and up again: the migration writes the facets as the service does. (SQLite's
-        // history only: PostgreSQL's index has no facets and one migration.)
-        if (!TestEngine.IsPostgres)
-        await using (var context = await db.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        // Down to the index without the filters and up again: the migration writes them as the service and the trigger do
+        // (SQLite's facet words came with SearchRanking, PostgreSQL's filter columns with SearchFilters).
+        await using (var context = TestEngine.IsPostgres
+            ? new PostgresAppDbContext(db.Services.GetRequiredService<DbContextOptions<AppDbContext>>())
+            : await db.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
         {
             var migrator = context.GetService<IMigrator>();
             var migrations = context.Database.GetMigrations().ToList();
-            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_SearchRanking", StringComparison.Ordinal)) - 1]);
+            var first = TestEngine.IsPostgres ? "_SearchFilters" : "_SearchRanking";
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith(first, StringComparison.Ordinal)) - 1]);
             await migrator.MigrateAsync();
         }
         Assert.Equal(["Axolotl renewal call"],

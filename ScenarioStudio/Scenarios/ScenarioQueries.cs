@@ -61,7 +61,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var pageSize = Math.Clamp(q.PageSize, 1, 100);
         var skip = Math.Max(0, q.Page) * pageSize;
-        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Visibility);
+        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Visibility, q.Status, caller.OrganisationId);
         if (match is null)
         {
             var all = Filter(db.Scenarios.AsNoTracking().ReadableBy(caller), q);
@@ -98,7 +98,7 @@ public sealed class ScenarioQueries(CurrentUser currentUser, TenantDb tenantDb)
         var caller = await currentUser.GetAsync(ct);
         await using var db = await tenantDb.OpenAsync(caller, ct);
         var q = filter.ToQuery(0, 1);
-        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Visibility);
+        var match = ScenarioSearchIndex.Terms(q.Search, q.Domain, q.Difficulty, q.Visibility, q.Status, caller.OrganisationId);
         var ids = match is null
             ? Filter(db.Scenarios.AsNoTracking().ReadableBy(caller), q).Select(s => s.Id)
             : Filter(ScenarioSearchIndex.Hits(db, match).ReadableBy(caller), q).Select(h => h.Id);

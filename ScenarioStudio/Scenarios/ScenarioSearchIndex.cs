@@ -64,7 +64,7 @@ public static class ScenarioSearchIndex
     public static string Facets(ScenarioDomain domain, Difficulty difficulty, Visibility visibility) =>
         string.Join(' ', Facet("domain", domain), Facet("difficulty", difficulty), Facet("visibility", visibility));
 
-    private static string Facet(string name, Enum value) => '\uE000' + (name + value).ToLowerInvariant();
+    internal static string Facet(string name, Enum value) => '\uE000' + (name + value).ToLowerInvariant();
 
     internal static string PhaseText(Scenario s)
     {
@@ -81,10 +81,11 @@ public static class ScenarioSearchIndex
 
     /// <summary>
     /// What a user typed, as search terms: letters and digits of each word (so operators and punctuation are never read as
-    /// such), at most eight words, all required and prefix-matched, with the facet words of the filters (see
-    /// <see cref="Facets(ScenarioDomain, Difficulty, Visibility)"/>). Returns null when no word is left to search for.
+    /// such), at most eight words, all required and prefix-matched, with the list's filters the index narrows by (see
+    /// <see cref="SearchTerms"/>). Returns null when no word is left to search for.
     /// </summary>
-    public static SearchTerms? Terms(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null, Visibility? visibility = null)
+    public static SearchTerms? Terms(string? input, ScenarioDomain? domain = null, Difficulty? difficulty = null, Visibility? visibility = null,
+        ScenarioStatus? status = null, Guid? organisationId = null)
     {
         if (string.IsNullOrWhiteSpace(input)) return null;
         var words = input.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
@@ -93,11 +94,7 @@ public static class ScenarioSearchIndex
             .Take(8)
             .ToList();
         if (words.Count == 0) return null;
-        List<string> facets = [];
-        if (domain is { } d) facets.Add(Facet("domain", d));
-        if (difficulty is { } level) facets.Add(Facet("difficulty", level));
-        if (visibility is { } v) facets.Add(Facet("visibility", v));
-        return new SearchTerms(words, facets);
+        return new SearchTerms(words) { OrganisationId = organisationId, Domain = domain, Difficulty = difficulty, Visibility = visibility, Status = status };
     }
 
     /// <summary>The SQLite FTS5 query for what a user typed (<see cref="SearchTerms.ToFts5"/>); null when no word is left.</summary>
@@ -111,9 +108,31 @@ public static class ScenarioSearchIndex
     public const string HitIndex = "IX_Scenarios_Search";
 }
 
-/// <summary>Search words (letters and digits only) and the facet words of the list's filters.</summary>
-public sealed record SearchTerms(IReadOnlyList<string> Words, IReadOnlyList<string> Facets)
+/// <summary>
+/// Search words (letters and digits only) and the list's filters that the index itself can narrow by: on SQLite the
+/// facet words (<see cref="ScenarioSearchIndex.Facets(ScenarioDomain, Difficulty, Visibility)"/>; the status is not one),
+/// on PostgreSQL the filter columns beside each document (PostgresDialect). The caller still applies every filter to the hits.
+/// </summary>
+public sealed record SearchTerms(IReadOnlyList<string> Words)
 {
+    /// <summary>The caller's organisation (PostgreSQL narrows by it inside the index; the tenant filter applies anyway).</summary>
+    public Guid? OrganisationId { get; init; }
+    public ScenarioDomain? Domain { get; init; }
+    public Difficulty? Difficulty { get; init; }
+    public Visibility? Visibility { get; init; }
+    public ScenarioStatus? Status { get; init; }
+
+    /// <summary>The facet words of the filters FTS5 holds as words.</summary>
+    public IEnumerable<string> Facets
+    {
+        get
+        {
+            if (Domain is { } d) yield return ScenarioSearchIndex.Facet("domain", d);
+            if (Difficulty is { } level) yield return ScenarioSearchIndex.Facet("difficulty", level);
+            if (Visibility is { } v) yield return ScenarioSearchIndex.Facet("visibility", v);
+        }
+    }
+
     /// <summary>
     /// FTS5: each word quoted and prefix-matched, all required, with the facet words. A single letter is matched as a word:
     /// as a prefix it would match nearly every scenario, at the cost of merging the lists of every word it starts (about a
@@ -122,7 +141,7 @@ public sealed record SearchTerms(IReadOnlyList<string> Words, IReadOnlyList<stri
     public string ToFts5() => string.Join(" AND ",
         Words.Select(w => w.Length == 1 ? $"\"{w}\"" : $"\"{w}\"*").Concat(Facets.Select(f => $"\"{f}\"")));
 
-    /// <summary>PostgreSQL tsquery text: the same words, prefix-matched alike (<c>disc:*</c>); the filters read the scenario's columns.</summary>
+    /// <summary>PostgreSQL tsquery text: the same words, prefix-matched alike (<c>disc:*</c>); the filters are columns there.</summary>
     public string ToTsQuery() => string.Join(" & ", Words.Select(w => w.Length == 1 ? w : w + ":*"));
 }
 

@@ -39,7 +39,7 @@ public sealed class ScenarioCatalogue(CurrentUser currentUser, TenantDb tenantDb
         var skip = Math.Max(0, q.Page) * pageSize;
         // Named exception: the catalogue is other organisations' public scenarios, read through Shared only.
         await using var db = await tenantDb.OpenAsSystemAsync(ct);
-        var terms = ScenarioSearchIndex.Terms(q.Search, q.Domain, visibility: Visibility.Public);
+        var terms = ScenarioSearchIndex.Terms(q.Search, q.Domain, visibility: Visibility.Public, status: ScenarioStatus.Published);
         if (terms is null)
         {
             var all = Shared(db, caller);

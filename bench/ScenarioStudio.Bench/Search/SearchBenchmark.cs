@@ -72,6 +72,8 @@ public static class SearchBenchmark
             Log.Info(breakdown ? "breakdown requested" : $"p95 {Log.Ms(p95)} ms is over the {TargetP95Ms} ms target: breaking it down");
             await SearchBreakdown.RunAsync(scope.ServiceProvider, queries, host.ConnectionString);
         }
+        else if (postgres && breakdown)
+            await SearchBreakdown.RunCommandsAsync(scope.ServiceProvider, queries);
         return 0;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ScenarioStudio.Bench.Infrastructure;
 using ScenarioStudio.Scenarios;
 
 namespace ScenarioStudio.Bench.Search;
@@ -137,6 +138,40 @@ public static class SearchBreakdown
             plan.Append(new string(' ', 2 * depth[id])).AppendLine(detail);
         }
         return plan.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// On any engine: each search run again with its SQL commands timed from EF's events; per kind, the mean time of the
+    /// whole call, of its commands, how many it sent, and what is left (EF and the app's own work); then the commands of
+    /// the five slowest searches.
+    /// </summary>
+    public static async Task RunCommandsAsync(IServiceProvider scoped, IReadOnlyList<BenchQuery> queries)
+    {
+        var service = scoped.GetRequiredService<ScenarioQueries>();
+        using var recorder = CommandRecorder.Start();
+        var results = new List<(BenchQuery Query, double Total, List<RecordedCommand> Commands)>();
+        foreach (var q in queries)
+        {
+            recorder.Begin();
+            var start = Stopwatch.GetTimestamp();
+            await service.SearchAsync(q.ToScenarioQuery());
+            results.Add((q, Stopwatch.GetElapsedTime(start).TotalMilliseconds, recorder.End()));
+        }
+        Log.Info("commands per kind (second run; mean ms of the call / of its SQL commands / commands sent / the rest):");
+        foreach (var kind in results.GroupBy(r => r.Query.Kind))
+            Log.Info(string.Create(CultureInfo.InvariantCulture, $"    {kind.Key,-12} n={kind.Count(),3}  call {kind.Average(r => r.Total),6:0.0}  " +
+                $"sql {kind.Average(r => r.Commands.Sum(c => c.Ms)),6:0.0}  commands {kind.Average(r => r.Commands.Count),4:0.0}  " +
+                $"rest {kind.Average(r => r.Total - r.Commands.Sum(c => c.Ms)),5:0.0}"));
+        foreach (var (q, total, commands) in results.OrderByDescending(r => r.Total).Take(5))
+        {
+            Log.Info(string.Create(CultureInfo.InvariantCulture, $"{q.Kind} \"{q.Text}\" {total:0.0} ms:"));
+            foreach (var c in commands)
+            {
+                var sql = string.Join(' ', c.Sql.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                var parameters = string.Join(", ", c.Parameters.Select(x => $"{x.Name}={x.Value}"));
+                Log.Info(string.Create(CultureInfo.InvariantCulture, $"    {c.Ms,6:0.0} ms  {sql[..Math.Min(90, sql.Length)]}  {parameters}"));
+            }
+        }
     }
 
     private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "    " + l.TrimEnd('\r')));

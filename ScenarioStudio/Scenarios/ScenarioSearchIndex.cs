@@ -115,7 +115,7 @@ public static class ScenarioSearchIndex
 /// </summary>
 public sealed record SearchTerms(IReadOnlyList<string> Words)
 {
-    /// <summary>The caller's organisation (PostgreSQL narrows by it inside the index; the tenant filter applies anyway).</summary>
+    /// <summary>The caller's organisation (PostgreSQL narrows by it on the index rows; the tenant filter applies anyway).</summary>
     public Guid? OrganisationId { get; init; }
     public ScenarioDomain? Domain { get; init; }
     public Difficulty? Difficulty { get; init; }

@@ -150,7 +150,7 @@ public sealed class PostgresDialect : SqlDialect
 
     /// <summary>
     /// Every match, from <c>"ScenarioSearchMatches"</c> (the GIN index, always: see its migrations, SearchMatchesFunction
-    /// and SearchFilters), narrowed inside the index by the terms' organisation, status, domain, difficulty and visibility.
+    /// and SearchFilters), narrowed on the index rows by the terms' organisation, status, domain, difficulty and visibility.
     /// </summary>
     public override IQueryable<ScenarioSearchHit> Hits(AppDbContext db, SearchTerms terms) =>
         HitsOf(db, terms, """ "ScenarioSearchMatches"(q.query, FILTERS) AS x""", null);
@@ -184,10 +184,10 @@ public sealed class PostgresDialect : SqlDialect
     /// <summary>
     /// The newest N matches that pass the filters. First the newest 1.25 N ids, read in order with each document checked
     /// (<c>"ScenarioSearchNewest"</c>, about 4 µs an id): a word in most scenarios is done there, and one in a third of
-    /// them in a second, wider look of the same kind. Otherwise the ids of
-    /// the GIN index's newest N matches (<c>"ScenarioSearchMatches"</c>, which reads every match's id but no document:
-    /// 7–18 ms for a word in a quarter of 100,000 scenarios), then those scenarios; eight times as many ids while the
-    /// caller's own filters (category, owner, the access rules) leave fewer than N and the index holds more.
+    /// them in a second, wider look of the same kind. Otherwise the ids of the GIN index's newest N matches
+    /// (<c>"ScenarioSearchMatches"</c>, which visits every match's row but reads no document: 7–30 ms for a word in a
+    /// quarter to a half of 100,000 scenarios), then those scenarios; eight times as many ids while the caller's own
+    /// filters (category, owner, the access rules) leave fewer than N and the index holds more.
     /// </summary>
     public override async Task<List<T>> NewestHitsAsync<T>(AppDbContext db, SearchTerms terms,
         Func<IQueryable<ScenarioSearchHit>, IQueryable<ScenarioSearchHit>> filter, Expression<Func<ScenarioSearchHit, T>> select, int limit,

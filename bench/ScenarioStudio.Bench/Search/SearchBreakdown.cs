@@ -34,11 +34,7 @@ public static class SearchBreakdown
         var results = new List<Parts>();
         foreach (var q in queries)
         {
-            recorder.Begin();
-            var start = Stopwatch.GetTimestamp();
-            await service.SearchAsync(q.ToScenarioQuery());
-            var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            var commands = recorder.End();
+            var (total, commands) = await RecordAsync(service, recorder, q);
             // In order: the caller lookup, the window (the only command that reads the index), the page's rows.
             var at = commands.FindIndex(c => c.Sql.Contains("scenario_fts", StringComparison.Ordinal));
             var window = at < 0 ? null : commands[at];
@@ -152,10 +148,8 @@ public static class SearchBreakdown
         var results = new List<(BenchQuery Query, double Total, List<RecordedCommand> Commands)>();
         foreach (var q in queries)
         {
-            recorder.Begin();
-            var start = Stopwatch.GetTimestamp();
-            await service.SearchAsync(q.ToScenarioQuery());
-            results.Add((q, Stopwatch.GetElapsedTime(start).TotalMilliseconds, recorder.End()));
+            var (total, commands) = await RecordAsync(service, recorder, q);
+            results.Add((q, total, commands));
         }
         Log.Info("commands per kind (second run; mean ms of the call / of its SQL commands / commands sent / the rest):");
         foreach (var kind in results.GroupBy(r => r.Query.Kind))
@@ -172,6 +166,15 @@ public static class SearchBreakdown
                 Log.Info(string.Create(CultureInfo.InvariantCulture, $"    {c.Ms,6:0.0} ms  {sql[..Math.Min(90, sql.Length)]}  {parameters}"));
             }
         }
+    }
+
+    /// <summary>One search through the service: its time and the SQL commands it sent.</summary>
+    private static async Task<(double Total, List<RecordedCommand> Commands)> RecordAsync(ScenarioQueries service, CommandRecorder recorder, BenchQuery q)
+    {
+        recorder.Begin();
+        var start = Stopwatch.GetTimestamp();
+        await service.SearchAsync(q.ToScenarioQuery());
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, recorder.End());
     }
 
     private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "    " + l.TrimEnd('\r')));

@@ -125,7 +125,7 @@ public sealed class SignUpService(SystemDbContext db, UserManager<ApplicationUse
 
     private async Task<(Invitation? Invitation, string? Problem)> FindInvitationAsync(string token, CancellationToken ct)
     {
-        var hash = MemberService.HashToken(token.Trim());
+        var hash = Invitation.HashToken(token.Trim());
         // Not tracked: a copy read earlier in this scope (the page reads the state first) would hide a later acceptance.
         var invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
         var now = clock.GetUtcNow();

@@ -1,4 +1,7 @@
 using System.Linq.Expressions;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -22,6 +25,24 @@ public sealed class Invitation : IOrganisationOwned
     public DateTimeOffset? AcceptedAt { get; set; }
     public string? AcceptedById { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// A new invitation and the token its link carries (32 random bytes); only the token's hash is stored, so the link
+    /// works once it is given out and the database never holds it.
+    /// </summary>
+    public static (Invitation Invitation, string Token) Create(Guid organisationId, OrgRole role, string? email, string createdById,
+        DateTimeOffset now, int validDays)
+    {
+        var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        return (new Invitation
+        {
+            OrganisationId = organisationId, TokenHash = HashToken(token), Role = role, Email = email, CreatedById = createdById,
+            CreatedAt = now, ExpiresAt = now.AddDays(validDays),
+        }, token);
+    }
+
+    /// <summary>How a token is stored and looked up.</summary>
+    public static string HashToken(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
 

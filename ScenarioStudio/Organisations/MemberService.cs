@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
@@ -58,18 +57,7 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
         if (email is not null && await db.Users.IgnoreQueryFilters().AnyAsync(u => u.NormalizedEmail == email.ToUpperInvariant(), ct))
             throw new ValidationFailedException("Email", "An account with this e-mail address already exists.");
 
-        var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var now = clock.GetUtcNow();
-        var invitation = new Invitation
-        {
-            OrganisationId = caller.OrganisationId,
-            TokenHash = HashToken(token),
-            Role = role,
-            Email = email,
-            CreatedById = caller.UserId,
-            CreatedAt = now,
-            ExpiresAt = now.AddDays(validDays),
-        };
+        var (invitation, token) = Invitation.Create(caller.OrganisationId, role, email, caller.UserId, clock.GetUtcNow(), validDays);
         db.Invitations.Add(invitation);
         audit.Record(db, caller, AuditAction.Invitation, InvitationSubject(invitation),
             $"Invited {email ?? "anyone with the link"} as {role.DisplayName()}, valid for {validDays} {(validDays == 1 ? "day" : "days")}",
@@ -197,5 +185,4 @@ public sealed class MemberService(CurrentUser currentUser, TenantDb tenantDb, IS
     internal static AuditSubject InvitationSubject(Invitation i) =>
         new(AuditSubjects.Invitation, i.Id.ToString(), $"Invitation for {i.Email ?? "anyone with the link"} ({i.Role.DisplayName()})");
 
-    internal static string HashToken(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScenarioStudio.Audit;
@@ -105,12 +103,7 @@ public sealed class OperatorService(CurrentUser currentUser, TenantDb tenantDb, 
         db.Organisations.Add(organisation);
         await db.SaveChangesAsync(ct);
         await CategoryService.EnsureAsync(db, organisation.Id, CategoryDefaults.Names, now, ct);
-        var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var invitation = new Invitation
-        {
-            OrganisationId = organisation.Id, TokenHash = MemberService.HashToken(token), Role = OrgRole.Admin, Email = adminEmail,
-            CreatedById = caller.UserId, CreatedAt = now, ExpiresAt = now.AddDays(AdminInvitationDays),
-        };
+        var (invitation, token) = Invitation.Create(organisation.Id, OrgRole.Admin, adminEmail, caller.UserId, now, AdminInvitationDays);
         db.Invitations.Add(invitation);
         var inNewOrganisation = caller with { OrganisationId = organisation.Id };
         audit.Record(db, inNewOrganisation, AuditAction.Invitation, MemberService.InvitationSubject(invitation),

@@ -17,13 +17,17 @@ public sealed class AssignedWork(AssignmentService assignments, EnrolmentService
     /// <summary>How long after a program's last day its missed days stay on the list.</summary>
     public const int CatchUpDays = 7;
 
-    public async Task<IReadOnlyList<WorkItem>> ListMineAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<WorkItem>> ListMineAsync(CancellationToken ct = default) =>
+        await ListMineAsync(await enrolments.ListMineAsync(ct), ct);
+
+    /// <summary>The list, from the caller's programs already read (the home page shows them too).</summary>
+    public async Task<IReadOnlyList<WorkItem>> ListMineAsync(IReadOnlyList<MyProgram> programs, CancellationToken ct = default)
     {
         var items = new List<WorkItem>();
         foreach (var a in await assignments.ListMineAsync(ct))
             items.Add(new WorkItem(WorkKind.Assignment, a.Scenario, a.Team, a.DueOn, a.State, $"/scenarios/{a.ScenarioId}", a.ScenarioId));
         // A program over for more than a week has left the learner's list: its missed days are history, on its own page.
-        foreach (var p in (await enrolments.ListMineAsync(ct)).Where(p => p.Days[^1].Date.AddDays(CatchUpDays) >= p.Today))
+        foreach (var p in programs.Where(p => p.Days[^1].Date.AddDays(CatchUpDays) >= p.Today))
         {
             var href = $"/my/programs/{p.EnrolmentId}";
             foreach (var d in p.Missed)

@@ -236,6 +236,27 @@ public static class PageExtensions
         }
     }
 
+    /// <summary>
+    /// Opens a tab and waits until <paramref name="shows"/>, in it, is visible. Under load the builder's first interactive
+    /// render can land just after the click and show its first tab again (CI, 2 Dec), so the tab is clicked again until then.
+    /// </summary>
+    public static async Task OpenTabAsync(this IPage page, string name, ILocator shows)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await page.Locator($".mud-tab:has-text(\"{name}\")").ClickAsync();
+            try
+            {
+                await shows.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+            }
+        }
+    }
+
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
         if (AppFixture.ScreenshotDirectory is not { } dir) return;

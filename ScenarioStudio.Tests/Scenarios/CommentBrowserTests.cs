@@ -25,8 +25,7 @@ public sealed class CommentBrowserTests(AppFixture app)
         await creator.WaitForCircuitAsync();
 
         // A thread on the second phase, from the phase's own comment icon, mentioning the reviewer picked after "@".
-        await creator.EvaluateAsync("window.scrollTo(0, 0)");
-        await creator.ClickAsync(".mud-tab:has-text(\"Phases\")");
+        await creator.OpenTabAsync("Phases", creator.Locator("#phase-1-comments"));
         await creator.Locator("#phase-1-comments").ClickAsync();
         var drawer = creator.Locator("#comments-drawer");
         await Assertions.Expect(drawer.Locator("#no-comments")).ToBeVisibleAsync();

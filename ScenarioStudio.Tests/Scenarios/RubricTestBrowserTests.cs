@@ -31,16 +31,8 @@ public sealed class RubricTestBrowserTests(AppFixture app)
             await creator.SignInAsync(people[OrgRole.ContentManager], AppFixture.Password);
             await creator.GotoAsync($"/scenarios/{id}");
             await creator.WaitForCircuitAsync();
-            await creator.EvaluateAsync("window.scrollTo(0, 0)");
-            // Under load the builder may render its loaded scenario again just after the tab is clicked, showing its first
-            // tab again (CI, 2 Dec): the tab is clicked again until the phase's button shows.
             var run = creator.Locator("#phase-0-tests-run");
-            for (var attempt = 0; attempt < 4; attempt++)
-            {
-                await creator.ClickAsync(".mud-tab:has-text(\"Phases\")");
-                try { await run.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 5000 }); break; }
-                catch (TimeoutException) when (attempt < 3) { }
-            }
+            await creator.OpenTabAsync("Phases", run);
             await run.ClickAsync();
             await Assertions.Expect(creator.Locator("#phase-0-tests-summary"))
                 .ToContainTextAsync($"of {doc.Phases[0].TestCases.Count} land in their band", new() { Timeout = 30_000 });

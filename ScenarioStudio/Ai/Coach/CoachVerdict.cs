@@ -210,7 +210,11 @@ public static class CoachVerdict
         if (f.Rude.Count > 0)
         {
             // A rude aside needs an otherwise decent answer around it; otherwise the answer is rude.
-            if (f.RudeShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.RudeShare) < t.AsideAnswerWords) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
+            if (f.RudeShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.RudeShare) < t.AsideAnswerWords)
+                // Substantially right in the wrong tone ("Look, you have to commit to a date… If you miss it, that's on you.")
+                // is a wrong-tone answer, not a rude one that says nothing of use.
+                Limit(f.Content >= t.WrongToneContent ? t.WrongToneCap : t.RudeAnswerCap,
+                    $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
             else
             {
                 // Blame or rudeness aimed at the customer outweighs other harms: the customer remembers it.

@@ -27,9 +27,10 @@ public static class CoachVerdict
         var wrongForms = f.Mistakes.Count(x => x.Mistake.QuotedForms.Count > 0);
         // The phase teaches this wording: saying the wrong form it warns against is not yet a pass.
         if (wrongForms > 0) overall = Math.Min(overall, 58) - 8 * (wrongForms - 1);
-        overall -= 15 * f.Avoided.Count;
         // Grammar is taught in language scenarios and costs there; elsewhere a slip costs little.
         overall -= (scenario.Domain == ScenarioDomain.Language ? t.GrammarSlipCost : 2) * f.Reading.GrammarSlips.Count;
+        // Softened ("I'm afraid it's company policy"), a phrase to avoid still costs points, not the harm cap.
+        overall -= 15 * f.Avoided.Except(f.HarshlyAvoided ?? []).Count();
         var score = (int)Math.Round(Math.Clamp(overall, 0, 100));
         if (cap <= 30) criteria = criteria.Select(c => c with { Score = Math.Min(c.Score, Math.Max(score, (int)cap)) }).ToList();
 
@@ -222,6 +223,14 @@ public static class CoachVerdict
                 cap = Math.Min(cap, t.RudeAsideCap);
             }
         }
+        // A phrase the scenario says to avoid, said bluntly, is one harmful element (softened it only costs tone).
+        // Most of the answer said that way is its tone: the wrong tone (capped at 30), not one harmful element.
+        if (f.HarshlyAvoided is { Count: > 0 } harsh)
+        {
+            var reason = $"Avoid {Quote(harsh)}: the scenario lists it as a phrase that puts customers off.";
+            if (f.HarshShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.HarshShare) < t.AsideAnswerWords) Limit(t.WrongToneCap, reason);
+            else Harm(reason);
+        }
         if (f.DisclosedBeforeVerification.Count > 0)
             Harm($"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
         if (f.Unsupported.Count > 0) Harm($"Only promise what the scenario allows: nothing in the policy backs {Quote(f.Unsupported.Take(1))}.");
@@ -273,7 +282,7 @@ public static class CoachVerdict
         var list = new List<string>(reasons);
         foreach (var g in f.Mistakes.Where(x => x.Mistake.QuotedForms.Count > 0)) list.Add($"Watch the wording: {g.Mistake.Text}.");
         if (f.Reading.GrammarSlips.Count > 0) list.Add($"Grammar: {string.Join("; ", f.Reading.GrammarSlips)}.");
-        if (f.Avoided.Count > 0) list.Add($"Avoid {Quote(f.Avoided)}.");
+        if (f.Avoided.Except(f.HarshlyAvoided ?? []).ToList() is { Count: > 0 } softened) list.Add($"Avoid {Quote(softened)}.");
         var missed = f.Requirements.Where(r => r.Credit < 0.5 && !r.Contradicted).Select(r => r.Requirement.Text).Distinct().Take(3).ToList();
         if (missed.Count > 0) list.Add("Not yet: " + string.Join("; ", missed) + ".");
         if (!f.EndsForward) list.Add("End with a question or a concrete next step.");

@@ -153,6 +153,12 @@ public static partial class Courtesy
         return ForwardCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal) || text.Contains(" " + c, StringComparison.Ordinal) && c.Length > 5);
     }
 
+    private static readonly string[] SofteningCues = ["i'm afraid", "afraid", "unfortunately", "sorry", "i understand", "i appreciate",
+        "i'm sorry"];
+
+    /// <summary>A sentence that cushions what it says ("I'm afraid you have to pay by Friday", "Sorry, it's company policy").</summary>
+    public static bool Softened(IReadOnlyList<string> words) => Text.CountCues(words, SofteningCues) > 0;
+
     /// <summary>Share of politeness markers, saturating at two.</summary>
     public static double Politeness(IReadOnlyList<string> words)
     {

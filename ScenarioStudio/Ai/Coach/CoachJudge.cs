@@ -189,8 +189,10 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
         var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
 
-        var unsupported = evidence.Where(s => Courtesy.Ungrounded(s.Words, m.StatedWords).Count > 0 || Courtesy.Concedes(s.Words)
-            && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
+        // A question asks for something; it concedes nothing ("Could we look at a discount?").
+        var unsupported = evidence.Where(s => !Courtesy.IsQuestion(s.Text, s.Words) && (Courtesy.Ungrounded(s.Words, m.StatedWords).Count > 0
+            || Courtesy.Concedes(s.Words) && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity))
+            .Select(s => s.Text).ToList();
         var rudeSentences = Courtesy.RudeSentences(r, rudePrototypes);
         var rude = rudeSentences.Select(x => x.Said).ToList();
         // How much of the answer is rude: a rude answer, or a rude aside in an otherwise courteous one.
@@ -222,7 +224,8 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
     {
         // A giveaway or promise the phase's ideal response does not itself make ("a free 30GB data boost" is the ideal's offer).
         for (var k = 0; k < evidence.Count && forbidden.IsConcession; k++)
-            if (Courtesy.Giveaways(evidence[k].Words).Except(idealGiveaways).Any() && toIdeal[k] < t.IdealConcessionSimilarity) return evidence[k];
+            if (!Courtesy.IsQuestion(evidence[k].Text, evidence[k].Words) && Courtesy.Giveaways(evidence[k].Words).Except(idealGiveaways).Any()
+                && toIdeal[k] < t.IdealConcessionSimilarity) return evidence[k];
         if (forbidden.IsBeforeVerification && disclosed.Count > 0)
             return evidence.FirstOrDefault(s => disclosed.Any(d => s.Text.Contains(d, StringComparison.Ordinal)));
         foreach (var (mistake, said) in mistakes)

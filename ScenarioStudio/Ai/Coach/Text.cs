@@ -22,6 +22,23 @@ public static partial class Text
     public static List<string> Words(string text) =>
         WordPattern().Matches(text.ToLowerInvariant().Replace('’', '\'')).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToList();
 
+    /// <summary>Indices (as in <see cref="Words"/>) of the words that follow a comma, colon, semicolon or dash: where a clause starts.</summary>
+    public static HashSet<int> ClauseBreaks(string text)
+    {
+        var breaks = new HashSet<int>();
+        var lower = text.ToLowerInvariant().Replace('’', '\'');
+        var previousEnd = 0;
+        var index = 0;
+        foreach (Match m in WordPattern().Matches(lower))
+        {
+            if (m.Value.Trim('\'').Length == 0) continue;
+            if (index > 0 && lower.AsSpan(previousEnd, m.Index - previousEnd).IndexOfAny(",:;—–") >= 0) breaks.Add(index);
+            previousEnd = m.Index + m.Length;
+            index++;
+        }
+        return breaks;
+    }
+
     /// <summary>Words that make a clause of a short sentence: a pronoun subject, an auxiliary or modal, a copula, "let's".</summary>
     private static readonly HashSet<string> ClauseWords = [.. ("i you we they he she it is are was were am be been do does did have has had " +
         "will would can could should shall may might must i'm you're we're they're he's she's it's that's there's i'll you'll we'll they'll " +

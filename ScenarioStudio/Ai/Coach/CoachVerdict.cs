@@ -23,6 +23,7 @@ public static class CoachVerdict
             : criteria.Zip(scenario.Rubric, (s, c) => s.Score * (double)c.Weight).Sum() / totalWeight;
 
         var (cap, reasons) = Caps(f, t);
+        if (Environment.GetEnvironmentVariable("COACH_DEBUG") is not null) Debug(f, criteria, overall, cap, reasons);
         overall = Math.Min(overall, cap);
         var wrongForms = f.Mistakes.Count(x => x.Mistake.QuotedForms.Count > 0);
         // The phase teaches this wording: saying the wrong form it warns against is not yet a pass.
@@ -35,6 +36,29 @@ public static class CoachVerdict
         if (cap <= 30) criteria = criteria.Select(c => c with { Score = Math.Min(c.Score, Math.Max(score, (int)cap)) }).ToList();
 
         return new Assessment(score, criteria, WentWell(f), ToImprove(f, reasons, score), BetterVersion(f), score >= CoachJudge.PassScore);
+    }
+
+    /// <summary>COACH_DEBUG: what the score is made of, and each cap applied with its reason.</summary>
+    private static void Debug(Findings f, List<CriterionScore> criteria, double overall, double cap, List<string> reasons)
+    {
+        var e = Console.Error;
+        e.WriteLine($"  COACH_DEBUG phase {f.Material.Phase.Name}: {f.Reading.Answer}");
+        e.WriteLine($"  content {f.Content:F2} (ideal coverage {f.IdealCoverage:F2}), weighted criteria {overall:F1}, cap {cap:F0}");
+        foreach (var r in f.Requirements)
+            e.WriteLine($"    req {r.Credit:F2}{(r.Contradicted ? " CONTRADICTED" : "")} [{r.Requirement.Kind}] {r.Requirement.Text}" +
+                (r.Sentence is null ? "" : $" <- {r.Sentence.Text}"));
+        foreach (var s in f.Reading.Sentences)
+            e.WriteLine($"    sentence{(s.IsSalad ? " SALAD" : "")}{(s.IsFragment ? " FRAGMENT" : "")}: {s.Text}");
+        e.WriteLine($"    salad share {f.Reading.SaladShare:F2}, recited {f.Reading.Recited}, rude share {f.RudeShare:F2}, harsh share {f.HarshShare:F2}, " +
+            $"off-topic {f.OffTopic}, ends forward {f.EndsForward}");
+        if (f.Rude.Count > 0) e.WriteLine($"    rude: {string.Join(" | ", f.Rude)}");
+        if (f.Avoided.Count > 0) e.WriteLine($"    avoided: {string.Join(" | ", f.Avoided)} (blunt: {string.Join(" | ", f.HarshlyAvoided ?? [])})");
+        if (f.Unsupported.Count > 0) e.WriteLine($"    unsupported: {string.Join(" | ", f.Unsupported)}");
+        if (f.WrongFigures.Count > 0) e.WriteLine($"    wrong figures: {string.Join(" | ", f.WrongFigures.Select(x => x.Text))}");
+        foreach (var (mistake, said) in f.Mistakes) e.WriteLine($"    mistake: {mistake.Text} <- {said}");
+        foreach (var (said, ideal) in f.Opposes ?? []) e.WriteLine($"    opposes: {said} <> {ideal}");
+        foreach (var c in criteria) e.WriteLine($"    criterion {c.Name} {c.Score}");
+        foreach (var r in reasons) e.WriteLine($"    cap/harm: {r}");
     }
 
     /// <summary>How close a learner's sentence must be to an ideal one to stand in for it in the better version.</summary>

@@ -186,7 +186,8 @@ public static partial class Courtesy
 
     // "Your fault" blames only when the fault is said to be theirs ("it's your own fault", "that's your fault"); "your
     // fault is logged" is the problem they reported.
-    [GeneratedRegex(@" ((it's|that's|its|it is|that is|it was|that was|is|was|all) (all |entirely |completely )?your (own )?fault|your own fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
+    [GeneratedRegex(@" ((it's|that's|its|it is|that is|it was|that was|is|was|all) (all |entirely |completely )?your (own )?fault|your own fault|" +
+        @"not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
         @"get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|" +
         @"you people|you lot|(that's|it's) (kind of |sort of |really )?on you|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
     private static partial Regex RudeExpression();

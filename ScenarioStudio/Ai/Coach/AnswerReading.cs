@@ -9,7 +9,7 @@ public sealed record AnswerSentence(string Text, string Corrected, List<string> 
 /// The learner's answer read sentence by sentence: typos corrected towards the scenario's words, each sentence
 /// embedded, and sentences that are lists of keywords rather than language set apart (they carry no evidence).
 /// </summary>
-public sealed class AnswerReading
+public sealed partial class AnswerReading
 {
     public required string Answer { get; init; }
     public required IReadOnlyList<AnswerSentence> Sentences { get; init; }
@@ -105,6 +105,8 @@ public sealed class AnswerReading
         // system retried duplicate successful gateway timed out same amount genuine duplicate full refund"): in a long
         // sentence, two thirds of the words in runs of four or more content words is a list, not language.
         if (words.Count >= 10 && LongRunShare(words) >= 0.65) return true;
+        // A bullet point of a few words is a list item, not something said to the customer ("- Let me confirm the order").
+        if (words.Count <= 8 && BulletPoint().IsMatch(raw)) return true;
         var items = Text.ListItems(raw, ",/|+");
         if (items.Length >= 4 && items.Count(i => Text.Words(i).Count <= 3) >= items.Length - 1 && function / (double)words.Count < 0.3) return true;
         return false;
@@ -150,6 +152,9 @@ public sealed class AnswerReading
         var own = words.Where((w, k) => !covered[k] && Text.IsContentWord(w)).Count();
         return items >= 5 && own <= 2;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*([-*•–—·]|\d{1,2}[.)])\s+")]
+    private static partial System.Text.RegularExpressions.Regex BulletPoint();
 
     /// <summary>Share of the words that stand in runs of four or more content words (names included). Function words,
     /// interjections and figures break a run: a sentence full of amounts and dates states facts, it is not a keyword list.</summary>

@@ -9,7 +9,7 @@ public sealed record AnswerSentence(string Text, string Corrected, List<string> 
 /// The learner's answer read sentence by sentence: typos corrected towards the scenario's words, each sentence
 /// embedded, and sentences that are lists of keywords rather than language set apart (they carry no evidence).
 /// </summary>
-public sealed class AnswerReading
+public sealed partial class AnswerReading
 {
     public required string Answer { get; init; }
     public required IReadOnlyList<AnswerSentence> Sentences { get; init; }
@@ -99,13 +99,15 @@ public sealed class AnswerReading
     private static bool IsSalad(string raw, List<string> words)
     {
         if (words.Count == 0) return true;
-        var function = words.Count(w => Text.StopWords.Contains(w));
+        var function = words.Count(Text.IsFunctionWord);
         if (words.Count >= 4 && function / (double)words.Count < 0.15) return true;
         // A sentence holds its content words apart with function words; a keyword string runs them together ("payment
         // system retried duplicate successful gateway timed out same amount genuine duplicate full refund"): in a long
         // sentence, two thirds of the words in runs of four or more content words is a list, not language.
         if (words.Count >= 10 && LongRunShare(words) >= 0.65) return true;
-        var items = raw.Split([',', '/', '|', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // A bullet point of a few words is a list item, not something said to the customer ("- Let me confirm the order").
+        if (words.Count <= 8 && BulletPoint().IsMatch(raw)) return true;
+        var items = Text.ListItems(raw, ",/|+");
         if (items.Length >= 4 && items.Count(i => Text.Words(i).Count <= 3) >= items.Length - 1 && function / (double)words.Count < 0.3) return true;
         return false;
     }
@@ -114,7 +116,7 @@ public sealed class AnswerReading
     /// ("letter, full name, I'm sorry that letter, this call is recorded").</summary>
     private static bool IsRecitation(string raw, float[] vector, PhaseMaterial material)
     {
-        var chunks = raw.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var chunks = Text.ListItems(raw, ",;/")
             .Select(Text.Words)
             .Where(c => c.Count > 0)
             .ToList();
@@ -151,13 +153,17 @@ public sealed class AnswerReading
         return items >= 5 && own <= 2;
     }
 
-    /// <summary>Share of the words that stand in runs of four or more content words (numbers and names included).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*([-*•–—·]|\d{1,2}[.)])\s+")]
+    private static partial System.Text.RegularExpressions.Regex BulletPoint();
+
+    /// <summary>Share of the words that stand in runs of four or more content words (names included). Function words,
+    /// interjections and figures break a run: a sentence full of amounts and dates states facts, it is not a keyword list.</summary>
     internal static double LongRunShare(List<string> words)
     {
         int inRuns = 0, run = 0;
         foreach (var w in words.Append(""))
         {
-            if (w.Length > 0 && !Text.StopWords.Contains(w)) { run++; continue; }
+            if (w.Length > 0 && !Text.IsFunctionWord(w) && !Text.IsFigure(w)) { run++; continue; }
             if (run >= 4) inRuns += run;
             run = 0;
         }

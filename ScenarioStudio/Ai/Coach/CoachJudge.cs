@@ -25,7 +25,9 @@ public sealed record Findings(
     bool OffTopic,
     bool EndsForward,
     double RudeShare = 0,
-    IReadOnlyList<(string Said, string Ideal)>? Opposes = null);
+    IReadOnlyList<(string Said, string Ideal)>? Opposes = null,
+    IReadOnlyList<string>? HarshlyAvoided = null,
+    double HarshShare = 0);
 
 /// <summary>
 /// The offline coach's judgement. An answer is read sentence by sentence and judged against what the creator authored
@@ -95,7 +97,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (best is not null && req.Anchor >= 0)
             {
                 var anchor = m.Ideal[req.Anchor];
-                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems))
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems, best.Corrected))
                 {
                     contradicted = true;
                     bestCredit = 0;
@@ -123,7 +125,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (requirements[j].Contradicted || req.Anchor < 0) continue;
             var anchor = m.Ideal[req.Anchor];
             var negating = evidence.FirstOrDefault(s => Sim(s.Vector, anchor.Vector) >= t.AnyContradictionSimilarity
-                && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems));
+                && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems, s.Corrected));
             if (negating is not null) requirements[j] = requirements[j] with { Credit = 0, Sentence = negating, Contradicted = true };
         }
 
@@ -136,7 +138,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (anchoredAndFlagged.Contains(i)) continue;
             var ideal = m.Ideal[i];
             var against = evidence.FirstOrDefault(s => Sim(s.Vector, ideal.Vector) >= t.AnyContradictionSimilarity
-                && Negation.Contradicts(s.Words, ideal.Words, m.KeyStems));
+                && Negation.Contradicts(s.Words, ideal.Words, m.KeyStems, s.Corrected));
             if (against is not null) opposes.Add((against.Text, ideal.Text));
         }
 
@@ -187,21 +189,29 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
         var requirementMean = requirements.Count == 0 ? idealCoverage : requirements.Average(x => x.Credit);
         var content = (1 - t.IdealWeight) * requirementMean + t.IdealWeight * idealCoverage;
 
-        var unsupported = evidence.Where(s => Courtesy.Ungrounded(s.Words, m.StatedWords).Count > 0 || Courtesy.Concedes(s.Words)
-            && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity).Select(s => s.Text).ToList();
+        // A question asks for something; it concedes nothing ("Could we look at a discount?").
+        var unsupported = evidence.Where(s => !Courtesy.IsQuestion(s.Text, s.Words) && (Courtesy.Ungrounded(s.Words, m.StatedWords).Count > 0
+            || Courtesy.Concedes(s.Words) && m.Statements.Select(a => Sim(s.Vector, a)).DefaultIfEmpty(0).Max() < t.SupportSimilarity))
+            .Select(s => s.Text).ToList();
         var rudeSentences = Courtesy.RudeSentences(r, rudePrototypes);
         var rude = rudeSentences.Select(x => x.Said).ToList();
         // How much of the answer is rude: a rude answer, or a rude aside in an otherwise courteous one.
         var rudeShare = r.Words.Count == 0 ? 0 : rudeSentences.Select(x => x.Sentence).Distinct().Sum(x => x.Words.Count) / (double)r.Words.Count;
         // A phrase to avoid, in its words (typos allowed) or said another way in a short sentence ("it's just our policy").
-        var avoided = m.PhrasesToAvoid.Where(p => Text.ContainsFuzzy(r.Words, p.Words)
-            || evidence.Any(s => s.Words.Count <= 14 && Sim(s.Vector, p.Vector) >= t.AvoidSimilarity)).Select(p => p.Phrase).ToList();
+        // Each with the sentences that say it: softened there ("I'm afraid you have to…") it is a tone slip, not a harm.
+        var avoidedIn = m.PhrasesToAvoid.Select(p => (p.Phrase, Sentences: r.Sentences.Where(s => Said(s.Words, p.Words)
+            || !s.IsSalad && s.Words.Count <= 14 && Sim(s.Vector, p.Vector) >= t.AvoidSimilarity).ToList())).Where(x => x.Sentences.Count > 0).ToList();
+        var avoided = avoidedIn.Select(x => x.Phrase).ToList();
+        var harshlyAvoided = avoidedIn.Where(x => x.Sentences.Any(s => !Courtesy.Softened(s.Words))).Select(x => x.Phrase).ToList();
+        // How much of the answer is rude or said in the phrases to avoid ("Give me the chicken. I want water."): the answer's tone.
+        var harshShare = r.Words.Count == 0 ? 0 : rudeSentences.Select(x => x.Sentence)
+            .Concat(avoidedIn.SelectMany(x => x.Sentences).Where(s => !Courtesy.Softened(s.Words))).Distinct().Sum(x => x.Words.Count) / (double)r.Words.Count;
         var relevance = evidence.Select((s, k) => Math.Max(Sim(s.Vector, m.CustomerVector), Math.Max(toIdeal[k], toRequirement[k]))).DefaultIfEmpty(0).Max();
         var last = evidence.LastOrDefault();
         var endsForward = last is not null && (last.Text.TrimEnd().EndsWith('?') || Courtesy.MovesForward(last.Words));
 
         return new Findings(m, r, requirements, idealCoverage, content, mistakes, wrongFigures, disclosed, unsupported, rude, avoided,
-            relevance < t.OffTopicSimilarity, endsForward, rudeShare, opposes);
+            relevance < t.OffTopicSimilarity, endsForward, rudeShare, opposes, harshlyAvoided, harshShare);
     }
 
     /// <summary>
@@ -214,7 +224,8 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
     {
         // A giveaway or promise the phase's ideal response does not itself make ("a free 30GB data boost" is the ideal's offer).
         for (var k = 0; k < evidence.Count && forbidden.IsConcession; k++)
-            if (Courtesy.Giveaways(evidence[k].Words).Except(idealGiveaways).Any() && toIdeal[k] < t.IdealConcessionSimilarity) return evidence[k];
+            if (!Courtesy.IsQuestion(evidence[k].Text, evidence[k].Words) && Courtesy.Giveaways(evidence[k].Words).Except(idealGiveaways).Any()
+                && toIdeal[k] < t.IdealConcessionSimilarity) return evidence[k];
         if (forbidden.IsBeforeVerification && disclosed.Count > 0)
             return evidence.FirstOrDefault(s => disclosed.Any(d => s.Text.Contains(d, StringComparison.Ordinal)));
         foreach (var (mistake, said) in mistakes)
@@ -249,6 +260,25 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             _ => value < 100 || value is >= 1990 and <= 2100,
         };
     }
+
+    /// <summary>
+    /// The phrase to avoid, in its words (typos allowed), where it does what it says: a phrase that gives an order
+    /// ("give me", "calm down") is an order only when nobody is its subject ("the instructions you give me" orders nothing; "you can give me" still does).
+    /// </summary>
+    private static bool Said(IReadOnlyList<string> words, IReadOnlyList<string> phrase)
+    {
+        if (phrase.Count == 0) return false;
+        var ordered = !Subjects.Contains(phrase[0]);
+        for (var start = 0; start + phrase.Count <= words.Count; start++)
+        {
+            var all = true;
+            for (var k = 0; k < phrase.Count && all; k++) all = Text.SameWord(words[start + k], phrase[k]);
+            if (all && !(ordered && start > 0 && Subjects.Contains(words[start - 1]))) return true;
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> Subjects = ["i", "you", "we", "they", "he", "she", "it", "who", "which", "to"];
 
     internal static double Sim(float[] a, float[] b) => EmbeddingCache.Similarity(a, b);
 

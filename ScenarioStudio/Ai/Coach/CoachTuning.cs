@@ -45,6 +45,12 @@ public sealed record CoachTuning
     public double ContradictionCap { get; init; } = 29;
     /// <summary>Share of the answer's words in rude sentences from which the answer is rude, not a good answer with a rude aside.</summary>
     public double RudeAnswerShare { get; init; } = 0.3;
+    /// <summary>Cap for a rude answer: rudeness is most of it, or it says little else (GRADING.md: rude, 0–29).</summary>
+    public double RudeAnswerCap { get; init; } = 12;
+    /// <summary>Content from which an answer that reads as rude is substantially right: the wrong tone, not rudeness
+    /// (GRADING.md: wrong tone, capped at 30 rather than the rude cap).</summary>
+    public double WrongToneContent { get; init; } = 0.6;
+    public double WrongToneCap { get; init; } = 30;
     /// <summary>Cap for a rude or blaming aside in an otherwise good answer ("that's your own fault").</summary>
     public double RudeAsideCap { get; init; } = 30;
     /// <summary>Words besides the rude ones an answer needs for the rudeness to be an aside in it.</summary>

@@ -23,17 +23,42 @@ public static class CoachVerdict
             : criteria.Zip(scenario.Rubric, (s, c) => s.Score * (double)c.Weight).Sum() / totalWeight;
 
         var (cap, reasons) = Caps(f, t);
+        if (Environment.GetEnvironmentVariable("COACH_DEBUG") is not null) Debug(f, criteria, overall, cap, reasons);
         overall = Math.Min(overall, cap);
         var wrongForms = f.Mistakes.Count(x => x.Mistake.QuotedForms.Count > 0);
         // The phase teaches this wording: saying the wrong form it warns against is not yet a pass.
         if (wrongForms > 0) overall = Math.Min(overall, 58) - 8 * (wrongForms - 1);
-        overall -= 15 * f.Avoided.Count;
         // Grammar is taught in language scenarios and costs there; elsewhere a slip costs little.
         overall -= (scenario.Domain == ScenarioDomain.Language ? t.GrammarSlipCost : 2) * f.Reading.GrammarSlips.Count;
+        // Softened ("I'm afraid it's company policy"), a phrase to avoid still costs points, not the harm cap.
+        overall -= 15 * f.Avoided.Except(f.HarshlyAvoided ?? []).Count();
         var score = (int)Math.Round(Math.Clamp(overall, 0, 100));
         if (cap <= 30) criteria = criteria.Select(c => c with { Score = Math.Min(c.Score, Math.Max(score, (int)cap)) }).ToList();
 
         return new Assessment(score, criteria, WentWell(f), ToImprove(f, reasons, score), BetterVersion(f), score >= CoachJudge.PassScore);
+    }
+
+    /// <summary>COACH_DEBUG: what the score is made of, and each cap applied with its reason.</summary>
+    private static void Debug(Findings f, List<CriterionScore> criteria, double overall, double cap, List<string> reasons)
+    {
+        var e = Console.Error;
+        e.WriteLine($"  COACH_DEBUG phase {f.Material.Phase.Name}: {f.Reading.Answer}");
+        e.WriteLine($"  content {f.Content:F2} (ideal coverage {f.IdealCoverage:F2}), weighted criteria {overall:F1}, cap {cap:F0}");
+        foreach (var r in f.Requirements)
+            e.WriteLine($"    req {r.Credit:F2}{(r.Contradicted ? " CONTRADICTED" : "")} [{r.Requirement.Kind}] {r.Requirement.Text}" +
+                (r.Sentence is null ? "" : $" <- {r.Sentence.Text}"));
+        foreach (var s in f.Reading.Sentences)
+            e.WriteLine($"    sentence{(s.IsSalad ? " SALAD" : "")}{(s.IsFragment ? " FRAGMENT" : "")}: {s.Text}");
+        e.WriteLine($"    salad share {f.Reading.SaladShare:F2}, recited {f.Reading.Recited}, rude share {f.RudeShare:F2}, harsh share {f.HarshShare:F2}, " +
+            $"off-topic {f.OffTopic}, ends forward {f.EndsForward}");
+        if (f.Rude.Count > 0) e.WriteLine($"    rude: {string.Join(" | ", f.Rude)}");
+        if (f.Avoided.Count > 0) e.WriteLine($"    avoided: {string.Join(" | ", f.Avoided)} (blunt: {string.Join(" | ", f.HarshlyAvoided ?? [])})");
+        if (f.Unsupported.Count > 0) e.WriteLine($"    unsupported: {string.Join(" | ", f.Unsupported)}");
+        if (f.WrongFigures.Count > 0) e.WriteLine($"    wrong figures: {string.Join(" | ", f.WrongFigures.Select(x => x.Text))}");
+        foreach (var (mistake, said) in f.Mistakes) e.WriteLine($"    mistake: {mistake.Text} <- {said}");
+        foreach (var (said, ideal) in f.Opposes ?? []) e.WriteLine($"    opposes: {said} <> {ideal}");
+        foreach (var c in criteria) e.WriteLine($"    criterion {c.Name} {c.Score}");
+        foreach (var r in reasons) e.WriteLine($"    cap/harm: {r}");
     }
 
     /// <summary>How close a learner's sentence must be to an ideal one to stand in for it in the better version.</summary>
@@ -60,7 +85,7 @@ public static class CoachVerdict
                 .Select(s => (s, CoachJudge.Sim(s.Vector, ideal.Vector))).OrderByDescending(x => x.Item2).FirstOrDefault();
             var keep = best is not null && similarity >= KeepSimilarity
                 && ideal.Figures.All(fact => Text.Figures(best.Text).Any(said => said.Value == fact.Value))
-                && !Negation.Contradicts(best.Words, ideal.Words, m.KeyStems);
+                && !Negation.Contradicts(best.Words, ideal.Words, m.KeyStems, best.Corrected);
             if (!keep) return ideal.Text;
             kept.Add(best!);
             return best!.Text.Trim();
@@ -210,13 +235,25 @@ public static class CoachVerdict
         if (f.Rude.Count > 0)
         {
             // A rude aside needs an otherwise decent answer around it; otherwise the answer is rude.
-            if (f.RudeShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.RudeShare) < t.AsideAnswerWords) Limit(20, $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
+            if (f.RudeShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.RudeShare) < t.AsideAnswerWords)
+                // Substantially right in the wrong tone ("Look, you have to commit to a date… If you miss it, that's on you.")
+                // is a wrong-tone answer, not a rude one that says nothing of use.
+                Limit(f.Content >= t.WrongToneContent ? t.WrongToneCap : t.RudeAnswerCap,
+                    $"Stay courteous: {Quote(f.Rude)} will lose the customer.");
             else
             {
                 // Blame or rudeness aimed at the customer outweighs other harms: the customer remembers it.
                 Harm($"Stay courteous: {Quote(f.Rude)} undoes the rest of a good answer.");
                 cap = Math.Min(cap, t.RudeAsideCap);
             }
+        }
+        // A phrase the scenario says to avoid, said bluntly, is one harmful element (softened it only costs tone).
+        // Most of the answer said that way is its tone: the wrong tone (capped at 30), not one harmful element.
+        if (f.HarshlyAvoided is { Count: > 0 } harsh)
+        {
+            var reason = $"Avoid {Quote(harsh)}: the scenario lists it as a phrase that puts customers off.";
+            if (f.HarshShare >= t.RudeAnswerShare || f.Reading.Words.Count * (1 - f.HarshShare) < t.AsideAnswerWords) Limit(t.WrongToneCap, reason);
+            else Harm(reason);
         }
         if (f.DisclosedBeforeVerification.Count > 0)
             Harm($"Verify first: {Quote(f.DisclosedBeforeVerification)} must not be discussed until the customer has passed verification.");
@@ -269,7 +306,7 @@ public static class CoachVerdict
         var list = new List<string>(reasons);
         foreach (var g in f.Mistakes.Where(x => x.Mistake.QuotedForms.Count > 0)) list.Add($"Watch the wording: {g.Mistake.Text}.");
         if (f.Reading.GrammarSlips.Count > 0) list.Add($"Grammar: {string.Join("; ", f.Reading.GrammarSlips)}.");
-        if (f.Avoided.Count > 0) list.Add($"Avoid {Quote(f.Avoided)}.");
+        if (f.Avoided.Except(f.HarshlyAvoided ?? []).ToList() is { Count: > 0 } softened) list.Add($"Avoid {Quote(softened)}.");
         var missed = f.Requirements.Where(r => r.Credit < 0.5 && !r.Contradicted).Select(r => r.Requirement.Text).Distinct().Take(3).ToList();
         if (missed.Count > 0) list.Add("Not yet: " + string.Join("; ", missed) + ".");
         if (!f.EndsForward) list.Add("End with a question or a concrete next step.");

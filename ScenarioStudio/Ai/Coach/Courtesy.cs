@@ -39,7 +39,7 @@ public static partial class Courtesy
         return found;
     }
 
-    private static readonly string[] ConcessionCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
+    private static readonly string[] ConcessionCues = ["definitely", "guarantee", "guaranteed", "promise", "for sure", "100%", "knock", "knocked",
         "discount", "free", "waive", "refund", "money back", "compensation", "credit", "cheaper", "match", "extra", "bonus", "no charge",
         "won't cost", "off your", "% off", "per cent off", "whole",
         "have to pay", "must pay", "need to pay", "pay today", "pay now", "or it goes", "bailiff", "bailiffs", "court", "legal action",
@@ -62,7 +62,7 @@ public static partial class Courtesy
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
             if (cue is null) continue;
             if (cue == "credit" && k + 1 < words.Count && NotACredit.Contains(words[k + 1])) continue;
-            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
+            if (cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
             if (cue == "promise" && k == words.Count - 1) continue;
             if (!NegatedAt(words, k)) return true;
         }
@@ -89,7 +89,7 @@ public static partial class Courtesy
         "reference", "agreement", "limit", "history", "union"];
 
     /// <summary>Giving something away or promising an outcome (narrower than <see cref="Concedes"/>, which also reads payment demands).</summary>
-    private static readonly string[] GiveawayCues = ["definitely", "guarantee", "guaranteed", "promise", "personally", "for sure", "100%", "knock", "knocked",
+    private static readonly string[] GiveawayCues = ["definitely", "guarantee", "guaranteed", "promise", "for sure", "100%", "knock", "knocked",
         "discount", "free", "waive", "refund", "money back", "compensation", "cheaper", "match", "bonus", "no charge", "won't cost", "off your",
         "% off", "per cent off"];
 
@@ -103,7 +103,7 @@ public static partial class Courtesy
             var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
             var cue = GiveawayCues.FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal))
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
-            if (cue is null) continue;
+            if (cue is null || cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
             if (!NegatedAt(words, k)) found.Add(cue);
         }
         return found;
@@ -123,7 +123,7 @@ public static partial class Courtesy
             var cue = GiveawayCues.Except(Intensifiers).Concat(ThreatCues).FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal));
             if (cue is null || NegatedAt(words, k)) continue;
             // "Does that match what you're seeing?" asks; it does not match a price.
-            if (cue == "match" && AsksWhetherItMatches(words, k)) continue;
+            if (cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
             var head = cue.Split(' ')[0];
             if (Text.StopWords.Contains(head) || !head.All(char.IsLetter)) continue;
             var stem = head.Length > 5 ? head[..5] : head;
@@ -132,12 +132,31 @@ public static partial class Courtesy
         return found;
     }
 
-    /// <summary>"Does that match what you're seeing?", "which matches the log": a comparison, not matching a price.</summary>
-    private static bool AsksWhetherItMatches(IReadOnlyList<string> words, int k) =>
-        k > 0 && words[k - 1] is "that" or "this" or "does" or "it" or "which" or "what";
+    /// <summary>
+    /// "We'll match their price", "I can match it", "happy to match", "a price match": someone offers to match. "Does that
+    /// match what you're seeing?", "those details all match", "which matches the log" compare; they match no price.
+    /// </summary>
+    private static bool MatchesAnOffer(IReadOnlyList<string> words, int k) =>
+        k > 0 && words[k - 1] is "i" or "we" or "i'll" or "we'll" or "i'd" or "we'd" or "can" or "could" or "will" or "would" or "to"
+            or "price" or "happily" or "even";
+
+    /// <summary>"Knock" gives something away only as "knock (10%) off": "knock on wood", "I knocked" give nothing.</summary>
+    private static bool NotKnockedOff(string cue, IReadOnlyList<string> words, int k) =>
+        cue is "knock" or "knocked" && !words.Skip(k + 1).Take(4).Contains("off");
+
+    /// <summary>
+    /// A question asks rather than gives ("Could we look at a discount?", "Is a refund possible?"): it starts with an
+    /// auxiliary, a modal or a question word and ends with a question mark. "I'll refund the £80, is that OK?" still gives.
+    /// </summary>
+    public static bool IsQuestion(string text, IReadOnlyList<string> words) =>
+        text.TrimEnd().EndsWith('?') && words.Count > 0 && QuestionStarts.Contains(words[0]);
+
+    private static readonly HashSet<string> QuestionStarts = ["could", "can", "would", "will", "shall", "should", "may", "might", "is", "are", "was",
+        "were", "do", "does", "did", "have", "has", "what", "which", "how", "when", "where", "why", "who", "isn't", "aren't", "don't", "doesn't",
+        "wouldn't", "couldn't", "can't", "won't"];
 
     /// <summary>Giveaway cues that are also everyday intensifiers ("check it's definitely you"): left to the meaning-based check.</summary>
-    private static readonly string[] Intensifiers = ["definitely", "personally", "promise", "for sure", "100%"];
+    private static readonly string[] Intensifiers = ["definitely", "promise", "for sure", "100%"];
 
     [GeneratedRegex(@" \d+ (percent |per cent )?off ")]
     private static partial Regex OffFigure();
@@ -153,13 +172,22 @@ public static partial class Courtesy
         return ForwardCues.Any(c => text.Contains(" " + c + " ", StringComparison.Ordinal) || text.Contains(" " + c, StringComparison.Ordinal) && c.Length > 5);
     }
 
+    private static readonly string[] SofteningCues = ["i'm afraid", "afraid", "unfortunately", "sorry", "i understand", "i appreciate",
+        "i'm sorry"];
+
+    /// <summary>A sentence that cushions what it says ("I'm afraid you have to pay by Friday", "Sorry, it's company policy").</summary>
+    public static bool Softened(IReadOnlyList<string> words) => Text.CountCues(words, SofteningCues) > 0;
+
     /// <summary>Share of politeness markers, saturating at two.</summary>
     public static double Politeness(IReadOnlyList<string> words)
     {
         return Math.Min(1, Text.CountCues(words, PoliteCues) / 2.0);
     }
 
-    [GeneratedRegex(@" (your (own )?fault|not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
+    // "Your fault" blames only when the fault is said to be theirs ("it's your own fault", "that's your fault"); "your
+    // fault is logged" is the problem they reported.
+    [GeneratedRegex(@" ((it's|that's|its|it is|that is|it was|that was|is|was|all) (all |entirely |completely )?your (own )?fault|your own fault|" +
+        @"not my (problem|job|fault|concern)|shut up|stupid|idiot|dumb|moron|calm down|(don't|do not) care|hurry up|" +
         @"get lost|go away|deal with it|can't you read|tough luck|too bad|whatever you say|just pay|are you deaf|i already told you|not rocket science|" +
         @"you people|you lot|(that's|it's) (kind of |sort of |really )?on you|wasting my time|stop (complaining|moaning|whining)|gimme|yo|useless|rubbish|pathetic|cowboys|you should( have|'ve)) ")]
     private static partial Regex RudeExpression();

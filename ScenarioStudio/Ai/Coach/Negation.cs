@@ -21,11 +21,13 @@ public static class Negation
     /// </summary>
     /// <param name="keyStems">Stems of the words the phase's requirements are about ("allerg", "reser"): only
     /// negating one of those flips the match ("it won't cost you anything" does not contradict "free advice").</param>
-    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems)
+    /// <param name="answerText">The answer sentence as read, when known: a negation does not reach past a comma ("If not,
+    /// the engineer will call you" negates nothing after the comma).</param>
+    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems, string? answerText = null)
     {
         if (ideal.Any(w => Negators.Contains(w) || Privatives.Contains(w))) return false;
-        var a = Negated(answer);
-        var i = Negated(ideal);
+        var a = Negated(answer, answerText is null ? null : Text.ClauseBreaks(answerText));
+        var i = Negated(ideal, null);
         return a.Any(w => w.Value && i.ContainsKey(w.Key) && keyStems.Contains(KeyStem(w.Key)));
     }
 
@@ -34,7 +36,8 @@ public static class Negation
     public static string KeyStem(string word) => word.Length > 5 ? word[..5] : word;
 
     /// <summary>Each content word, and whether a negation stands within the three words before it.</summary>
-    private static Dictionary<string, bool> Negated(IReadOnlyList<string> words)
+    /// <param name="breaks">Indices of words that follow a comma or other clause mark: a negation does not reach across one.</param>
+    private static Dictionary<string, bool> Negated(IReadOnlyList<string> words, IReadOnlySet<int>? breaks)
     {
         var result = new Dictionary<string, bool>();
         for (var k = 0; k < words.Count; k++)
@@ -44,6 +47,7 @@ public static class Negation
             var negated = false;
             for (var back = 1; back <= 3 && k - back >= 0; back++)
             {
+                if (breaks is not null && breaks.Contains(k - back + 1)) break;
                 if (Negators.Contains(words[k - back])) { negated = true; break; }
                 if (words[k - back] is "but" or "and" or "so" or "because") break;
             }

@@ -22,6 +22,23 @@ public static partial class Text
     public static List<string> Words(string text) =>
         WordPattern().Matches(text.ToLowerInvariant().Replace('’', '\'')).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToList();
 
+    /// <summary>Indices (as in <see cref="Words"/>) of the words that follow a comma, colon, semicolon or dash: where a clause starts.</summary>
+    public static HashSet<int> ClauseBreaks(string text)
+    {
+        var breaks = new HashSet<int>();
+        var lower = text.ToLowerInvariant().Replace('’', '\'');
+        var previousEnd = 0;
+        var index = 0;
+        foreach (Match m in WordPattern().Matches(lower))
+        {
+            if (m.Value.Trim('\'').Length == 0) continue;
+            if (index > 0 && lower.AsSpan(previousEnd, m.Index - previousEnd).IndexOfAny(",:;—–") >= 0) breaks.Add(index);
+            previousEnd = m.Index + m.Length;
+            index++;
+        }
+        return breaks;
+    }
+
     /// <summary>Words that make a clause of a short sentence: a pronoun subject, an auxiliary or modal, a copula, "let's".</summary>
     private static readonly HashSet<string> ClauseWords = [.. ("i you we they he she it is are was were am be been do does did have has had " +
         "will would can could should shall may might must i'm you're we're they're he's she's it's that's there's i'll you'll we'll they'll " +
@@ -30,7 +47,16 @@ public static partial class Text
     /// <summary>The words hold a subject or a verb form that makes them a clause rather than a bare noun phrase.</summary>
     public static bool IsClause(IReadOnlyList<string> words) => words.Any(ClauseWords.Contains);
 
-    public static bool IsContentWord(string w) => !StopWords.Contains(w) && !w.All(char.IsDigit);
+    public static bool IsContentWord(string w) => !StopWords.Contains(w) && !Interjections.Contains(w) && !w.All(char.IsDigit);
+
+    /// <summary>Interjections and fillers ("oh", "well", "okay"): they hold words apart like function words, and say nothing.</summary>
+    public static readonly HashSet<string> Interjections = ["oh", "ah", "well", "okay", "ok", "yeah", "um", "er", "erm", "hmm", "wow", "oops"];
+
+    /// <summary>A function word or an interjection: what a sentence holds its content words apart with.</summary>
+    public static bool IsFunctionWord(string w) => StopWords.Contains(w) || Interjections.Contains(w);
+
+    /// <summary>A figure ("29,000", "18", "10.45"): it names a fact; it is not a keyword.</summary>
+    public static bool IsFigure(string w) => w.Length > 0 && char.IsDigit(w[0]);
 
     /// <summary>How many of the cues start a word of the text ("thank" finds "thanks"; "date of birth" finds the phrase).</summary>
     public static int CountCues(IReadOnlyList<string> words, IEnumerable<string> cues)
@@ -147,8 +173,17 @@ public static partial class Text
     [GeneratedRegex(@"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])")]
     private static partial Regex SentenceBreak();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")]
+    // A number with thousands separators ("29,000") is one word.
+    [GeneratedRegex(@"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['’][\p{L}]+)*")]
     private static partial Regex WordPattern();
+
+    /// <summary>The text's items between list marks (by default commas), a comma inside a number ("£29,000") not being one.</summary>
+    public static string[] ListItems(string text, string marks = ",")
+    {
+        var others = marks.Replace(",", "");
+        var pattern = @"(?<!\d),|,(?!\d{3})" + (others.Length > 0 ? "|[" + Regex.Escape(others) + "]" : "");
+        return Regex.Split(text, pattern).Select(x => x.Trim()).Where(x => x.Length > 0).ToArray();
+    }
 
     // References: letters and digits joined by a dash or mixed in one token (EL-55201, RF-88314, K7XQ2M).
     [GeneratedRegex(@"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b")]

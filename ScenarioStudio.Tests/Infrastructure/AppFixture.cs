@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -218,23 +217,8 @@ public static class PageExtensions
     /// brought out from under it first. A click that lands while the tabs are still being rendered (the page loads its
     /// data after the circuit starts) can be dropped, so it is repeated until the tab says it is active.
     /// </summary>
-    public static async Task OpenTabAsync(this IPage page, string name)
-    {
-        var tab = page.Locator($".mud-tab:has-text(\"{name}\")");
-        for (var attempt = 1; ; attempt++)
-        {
-            await page.EvaluateAsync("window.scrollTo(0, 0)");
-            await tab.ClickAsync();
-            try
-            {
-                await Assertions.Expect(tab).ToHaveClassAsync(new Regex("mud-tab-active"), new() { Timeout = 3_000 });
-                return;
-            }
-            catch (Exception) when (attempt < 4)
-            {
-            }
-        }
-    }
+    public static Task OpenTabAsync(this IPage page, string name) =>
+        page.OpenTabAsync(name, page.Locator($".mud-tab.mud-tab-active:has-text(\"{name}\")"));
 
     /// <summary>
     /// Opens a tab and waits until <paramref name="shows"/>, in it, is visible. Under load the builder's first interactive

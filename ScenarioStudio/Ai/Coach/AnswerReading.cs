@@ -3,7 +3,11 @@ namespace ScenarioStudio.Ai.Coach;
 /// <summary>One sentence of the learner's answer, as written and as the coach reads it.</summary>
 /// <param name="IsSalad">A keyword list rather than language: no evidence at all.</param>
 /// <param name="IsFragment">One of the phase's phrases recited on its own ("Would that work?"): fine once, stuffing when it is most of the answer.</param>
-public sealed record AnswerSentence(string Text, string Corrected, List<string> Words, float[] Vector, bool IsSalad, bool IsFragment);
+public sealed record AnswerSentence(string Text, string Corrected, List<string> Words, float[] Vector, bool IsSalad, bool IsFragment)
+{
+    /// <summary>Indices of the <see cref="Words"/> that start a clause after a comma or the like: a negation stops there.</summary>
+    public IReadOnlySet<int> ClauseBreaks { get; } = ScenarioStudio.Ai.Coach.Text.ClauseBreaks(Corrected);
+}
 
 /// <summary>
 /// The learner's answer read sentence by sentence: typos corrected towards the scenario's words, each sentence

@@ -97,7 +97,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (best is not null && req.Anchor >= 0)
             {
                 var anchor = m.Ideal[req.Anchor];
-                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems, best.Corrected))
+                if (anchorSimilarity >= t.ContradictionSimilarity && Negation.Contradicts(best.Words, anchor.Words, m.KeyStems, best.ClauseBreaks))
                 {
                     contradicted = true;
                     bestCredit = 0;
@@ -125,7 +125,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (requirements[j].Contradicted || req.Anchor < 0) continue;
             var anchor = m.Ideal[req.Anchor];
             var negating = evidence.FirstOrDefault(s => Sim(s.Vector, anchor.Vector) >= t.AnyContradictionSimilarity
-                && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems, s.Corrected));
+                && Negation.Contradicts(s.Words, anchor.Words, m.KeyStems, s.ClauseBreaks));
             if (negating is not null) requirements[j] = requirements[j] with { Credit = 0, Sentence = negating, Contradicted = true };
         }
 
@@ -138,7 +138,7 @@ public sealed class CoachJudge(EmbeddingCache embeddings, CoachTuning? tuning = 
             if (anchoredAndFlagged.Contains(i)) continue;
             var ideal = m.Ideal[i];
             var against = evidence.FirstOrDefault(s => Sim(s.Vector, ideal.Vector) >= t.AnyContradictionSimilarity
-                && Negation.Contradicts(s.Words, ideal.Words, m.KeyStems, s.Corrected));
+                && Negation.Contradicts(s.Words, ideal.Words, m.KeyStems, s.ClauseBreaks));
             if (against is not null) opposes.Add((against.Text, ideal.Text));
         }
 

@@ -85,7 +85,7 @@ public static class CoachVerdict
                 .Select(s => (s, CoachJudge.Sim(s.Vector, ideal.Vector))).OrderByDescending(x => x.Item2).FirstOrDefault();
             var keep = best is not null && similarity >= KeepSimilarity
                 && ideal.Figures.All(fact => Text.Figures(best.Text).Any(said => said.Value == fact.Value))
-                && !Negation.Contradicts(best.Words, ideal.Words, m.KeyStems, best.Corrected);
+                && !Negation.Contradicts(best.Words, ideal.Words, m.KeyStems, best.ClauseBreaks);
             if (!keep) return ideal.Text;
             kept.Add(best!);
             return best!.Text.Trim();

@@ -62,7 +62,7 @@ public static partial class Courtesy
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
             if (cue is null) continue;
             if (cue == "credit" && k + 1 < words.Count && NotACredit.Contains(words[k + 1])) continue;
-            if (cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
+            if (GivesNothing(cue, words, k)) continue;
             if (cue == "promise" && k == words.Count - 1) continue;
             if (!NegatedAt(words, k)) return true;
         }
@@ -103,7 +103,7 @@ public static partial class Courtesy
             var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
             var cue = GiveawayCues.FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal))
                 ?? (OffFigure().Match(rest) is { Success: true, Index: 0 } ? "off" : null);
-            if (cue is null || cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
+            if (cue is null || GivesNothing(cue, words, k)) continue;
             if (!NegatedAt(words, k)) found.Add(cue);
         }
         return found;
@@ -122,8 +122,7 @@ public static partial class Courtesy
             var rest = " " + string.Join(' ', words.Skip(k).Take(4)) + " ";
             var cue = GiveawayCues.Except(Intensifiers).Concat(ThreatCues).FirstOrDefault(c => rest.StartsWith(" " + c + " ", StringComparison.Ordinal));
             if (cue is null || NegatedAt(words, k)) continue;
-            // "Does that match what you're seeing?" asks; it does not match a price.
-            if (cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k)) continue;
+            if (GivesNothing(cue, words, k)) continue;
             var head = cue.Split(' ')[0];
             if (Text.StopWords.Contains(head) || !head.All(char.IsLetter)) continue;
             var stem = head.Length > 5 ? head[..5] : head;
@@ -131,6 +130,10 @@ public static partial class Courtesy
         }
         return found;
     }
+
+    /// <summary>A cue that, where it stands, gives nothing away: "match" in a comparison, "knock" without "off".</summary>
+    private static bool GivesNothing(string cue, IReadOnlyList<string> words, int k) =>
+        cue == "match" && !MatchesAnOffer(words, k) || NotKnockedOff(cue, words, k);
 
     /// <summary>
     /// "We'll match their price", "I can match it", "happy to match", "a price match": someone offers to match. "Does that

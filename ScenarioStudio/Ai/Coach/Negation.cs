@@ -21,12 +21,13 @@ public static class Negation
     /// </summary>
     /// <param name="keyStems">Stems of the words the phase's requirements are about ("allerg", "reser"): only
     /// negating one of those flips the match ("it won't cost you anything" does not contradict "free advice").</param>
-    /// <param name="answerText">The answer sentence as read, when known: a negation does not reach past a comma ("If not,
-    /// the engineer will call you" negates nothing after the comma).</param>
-    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems, string? answerText = null)
+    /// <param name="answerBreaks">Where the answer's clauses start (<see cref="AnswerSentence.ClauseBreaks"/>), when known: a
+    /// negation does not reach past a comma ("If not, the engineer will call you" negates nothing after the comma).</param>
+    public static bool Contradicts(IReadOnlyList<string> answer, IReadOnlyList<string> ideal, IReadOnlySet<string> keyStems,
+        IReadOnlySet<int>? answerBreaks = null)
     {
         if (ideal.Any(w => Negators.Contains(w) || Privatives.Contains(w))) return false;
-        var a = Negated(answer, answerText is null ? null : Text.ClauseBreaks(answerText));
+        var a = Negated(answer, answerBreaks);
         var i = Negated(ideal, null);
         return a.Any(w => w.Value && i.ContainsKey(w.Key) && keyStems.Contains(KeyStem(w.Key)));
     }
